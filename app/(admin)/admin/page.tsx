@@ -1,0 +1,36 @@
+import Link from "next/link";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireAdminPage } from "@/lib/auth/current-user";
+import { getSetupStatus } from "@/lib/portal/get-setup-status";
+
+export const metadata = { title: "Admin" };
+
+export default async function AdminPage() {
+  await requireAdminPage();
+  const status = await getSetupStatus();
+  const sections = [
+    {
+      href: "/admin/audit",
+      title: "Audit log",
+      body: "Every sign-in, request, decision and grant change, hash-chained. Filter, export as CSV, verify the chain.",
+    },
+  ];
+  return (
+    <>
+      <PageHeader title="Admin" description="Connect AWS, decide who may request what, and watch what the portal does." />
+      {status.integrations === 0 ? (
+        <div className="mb-6 rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+          No integration configured yet: connect an AWS organization so discovery can fill the catalog.
+        </div>
+      ) : null}
+      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+        {sections.map((s) => (
+          <Link key={s.href} href={s.href} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm hover:border-slate-400">
+            <h2 className="font-semibold text-slate-900">{s.title}</h2>
+            <p className="mt-1 text-sm text-slate-600">{s.body}</p>
+          </Link>
+        ))}
+      </div>
+    </>
+  );
+}

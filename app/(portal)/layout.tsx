@@ -1,0 +1,15 @@
+import type { ReactNode } from "react";
+import { AppShell } from "@/components/shell/app-shell";
+import { requireUser } from "@/lib/auth/current-user";
+import { env } from "@/lib/env";
+
+export const dynamic = "force-dynamic";
+
+export default async function PortalLayout({ children }: { children: ReactNode }) {
+  const user = await requireUser();
+  return (
+    <AppShell user={user} demo={env.DEMO_MODE}>
+      {children}
+    </AppShell>
+  );
+}

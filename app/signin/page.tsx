@@ -1,0 +1,52 @@
+import { redirect } from "next/navigation";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import { DEMO_USERS } from "@/lib/auth/demo-users";
+import { env } from "@/lib/env";
+import { DemoUserButton, OidcButton } from "./sign-in-buttons";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Sign in" };
+
+const ERRORS: Record<string, string> = {
+  CredentialsSignin: "That demo user does not exist.",
+  AccessDenied: "Your identity provider did not send an email address, so the portal cannot tell who you are.",
+  OAuthSignin: "Could not reach the identity provider. Try again, or ask an admin to check the OIDC settings.",
+  OAuthCallback: "The identity provider's answer could not be verified. Try again.",
+  Callback: "Sign-in failed. Try again.",
+};
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+  if (await getCurrentUser()) redirect("/catalog");
+  const { error } = await searchParams;
+  const oidc = Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
+  return (
+    <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-4 py-12">
+      <div className="mb-8 text-center">
+        <div className="mx-auto grid h-10 w-10 place-items-center rounded-lg bg-slate-900 text-sm font-bold text-white">JIT</div>
+        <h1 className="mt-4 text-2xl font-semibold">Sign in to the Access Portal</h1>
+        <p className="mt-2 text-sm text-slate-600">Ask for exactly the AWS access you need, for as long as you need it.</p>
+      </div>
+      {error ? (
+        <p role="alert" className="mb-4 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700">
+          {ERRORS[error] ?? "Sign-in failed. Try again."}
+        </p>
+      ) : null}
+      {oidc ? <OidcButton name={env.OIDC_NAME} /> : null}
+      {env.DEMO_MODE ? (
+        <section className={oidc ? "mt-8" : ""}>
+          <h2 className="mb-2 text-sm font-semibold text-slate-700">Demo mode: pick a user</h2>
+          <div className="space-y-2">
+            {DEMO_USERS.map((u) => (
+              <DemoUserButton key={u.email} email={u.email} name={u.name} role={u.role} blurb={u.blurb} />
+            ))}
+          </div>
+        </section>
+      ) : null}
+      {!oidc && !env.DEMO_MODE ? (
+        <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          No sign-in method is configured. Set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (see README).
+        </p>
+      ) : null}
+    </main>
+  );
+}

@@ -1,0 +1,62 @@
+import { expect, test, type Request } from "@playwright/test";
+import { DEMO_URL } from "../playwright.config";
+import { USERS, demoSession } from "./fixtures";
+
+test("a requester gets 403 on admin pages", async ({ browser }) => {
+  const { context, page } = await demoSession(browser, USERS.requester.email);
+  for (const path of ["/admin", "/admin/audit"]) {
+    const res = await page.goto(path);
+    expect(res?.status(), path).toBe(403);
+    await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
+  }
+  const csv = await context.request.get(`${DEMO_URL}/admin/audit/export`);
+  expect(csv.status()).toBe(403);
+  await context.close();
+});
+
+test("an admin reaches the admin pages and can verify the audit chain", async ({ browser }) => {
+  const { context, page } = await demoSession(browser, USERS.admin.email);
+  const res = await page.goto("/admin/audit");
+  expect(res?.status()).toBe(200);
+  await expect(page.getByText(/Chain verifies/)).toBeVisible();
+  await page.getByRole("button", { name: "Verify chain now" }).click();
+  await expect(page.getByText(/events verified/)).toBeVisible();
+  const csv = await context.request.get(`${DEMO_URL}/admin/audit/export`);
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toContain("auth.sign_in");
+  await context.close();
+});
+
+test("a requester posting to an admin server action gets 403 and the action does not run", async ({ browser }) => {
+  // Learn the action's id and payload the way an attacker would: from a real admin request.
+  const admin = await demoSession(browser, USERS.admin.email);
+  await admin.page.goto("/admin/audit");
+  const captured = new Promise<Request>((resolve) =>
+    admin.page.on("request", (r) => {
+      if (r.method() === "POST" && r.headers()["next-action"]) resolve(r);
+    }),
+  );
+  await admin.page.getByRole("button", { name: "Verify chain now" }).click();
+  const actionRequest = await captured;
+  const headers = actionRequest.headers();
+  const body = actionRequest.postData() ?? "[]";
+  await expect(admin.page.getByText(/events verified/)).toBeVisible();
+  await admin.context.close();
+
+  const requester = await demoSession(browser, USERS.requester.email);
+  const res = await requester.context.request.post(`${DEMO_URL}/admin/audit`, {
+    headers: { "next-action": headers["next-action"]!, "content-type": headers["content-type"] ?? "text/plain;charset=UTF-8", accept: "text/x-component" },
+    data: body,
+  });
+  expect(res.status()).toBe(403);
+  expect(await res.text()).not.toContain("verified");
+  await requester.context.close();
+
+  const anonymous = await browser.newContext();
+  const anon = await anonymous.request.post(`${DEMO_URL}/admin/audit`, {
+    headers: { "next-action": headers["next-action"]!, "content-type": headers["content-type"] ?? "text/plain;charset=UTF-8", accept: "text/x-component" },
+    data: body,
+  });
+  expect(anon.status()).toBe(403);
+  await anonymous.close();
+});

@@ -1,0 +1,7 @@
+/** Accounts of the local OpenID Connect provider used by the production sign-in test. */
+export const OIDC_ACCOUNTS: Record<string, { email: string; name: string; groups: string[] }> = {
+  "dana@corp.example": { email: "dana@corp.example", name: "Dana Developer", groups: ["engineering"] },
+  "olga@corp.example": { email: "olga@corp.example", name: "Olga Operator", groups: ["engineering", "portal-admins"] },
+};
+export const OIDC_ISSUER_PORT = 3290;
+export const OIDC_CLIENT = { id: "jit-portal", secret: "e2e-oidc-client-secret-not-for-production" };

@@ -1,0 +1,46 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_URL } from "../playwright.config";
+import { USERS, signInAsDemo } from "./fixtures";
+
+test("health answers with the database status", async ({ request }) => {
+  const res = await request.get(`${DEMO_URL}/api/health`);
+  expect(res.status()).toBe(200);
+  expect(await res.json()).toMatchObject({ status: "ok", database: { ok: true } });
+});
+
+test("every page but sign-in requires a session", async ({ page }) => {
+  for (const path of ["/catalog", "/requests", "/approvals", "/admin", "/admin/audit"]) {
+    await page.goto(path);
+    await expect(page).toHaveURL(/\/signin/);
+  }
+});
+
+for (const [role, user] of Object.entries(USERS)) {
+  test(`demo sign-in as ${role} renders the shell`, async ({ page }) => {
+    await signInAsDemo(page, user.email);
+    const shell = page.getByTestId("signed-in-user");
+    await expect(shell).toContainText(user.name);
+    await expect(shell).toContainText(role === "admin" ? "admin" : "member");
+    const nav = page.getByRole("navigation", { name: "Main" });
+    for (const label of ["Catalog", "My requests", "Approvals"]) await expect(nav.getByRole("link", { name: label })).toBeVisible();
+    await expect(nav.getByRole("link", { name: "Admin" })).toHaveCount(role === "admin" ? 1 : 0);
+    await expect(page.getByRole("heading", { name: "Catalog" })).toBeVisible();
+    await page.getByRole("link", { name: "My requests" }).click();
+    await expect(page.getByRole("heading", { name: "My requests" })).toBeVisible();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/signin/);
+    await page.goto("/catalog");
+    await expect(page).toHaveURL(/\/signin/);
+  });
+}
+
+test("the demo sign-in refuses someone who is not a demo user", async ({ page, request }) => {
+  await page.goto("/signin");
+  const csrf = (await (await request.get(`${DEMO_URL}/api/auth/csrf`)).json()) as { csrfToken: string };
+  const res = await request.post(`${DEMO_URL}/api/auth/callback/demo`, {
+    form: { email: "mallory@evil.example", csrfToken: csrf.csrfToken, json: "true" },
+    maxRedirects: 0,
+  });
+  const location = res.headers()["location"] ?? (await res.text());
+  expect(location).toContain("error=CredentialsSignin");
+});

@@ -1,0 +1,46 @@
+import { randomUUID } from "node:crypto";
+import type { TDb } from "../db/client.ts";
+import { GENESIS_HASH, auditHash } from "./audit-hash.ts";
+
+/** A transaction client or the client itself. */
+export type TTx = Parameters<Parameters<TDb["$transaction"]>[0]>[0] | TDb;
+
+export type TAuditActor = { id: string | null; email: string | null } | "system";
+
+export type TAuditEventInput = {
+  actor: TAuditActor;
+  action: string;
+  subjectType: string;
+  subjectId?: string | null;
+  integrationId?: string | null;
+  awsAccountId?: string | null;
+  details?: Record<string, unknown>;
+};
+
+/** Serialises appends across connections and replicas: the chain must never fork. */
+const AUDIT_CHAIN_LOCK = 0x4a495441; // "JITA"
+
+/**
+ * Appends one event to the hash chain. Call it inside the transaction that makes the change,
+ * so the change and its record commit together or not at all.
+ * Assumes the caller already authorised the change it records.
+ */
+export async function appendAuditEvent(tx: TTx, input: TAuditEventInput) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)`;
+  const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
+  const actor = input.actor === "system" ? { id: null, email: "system" } : input.actor;
+  const event = {
+    id: randomUUID(),
+    createdAt: new Date(),
+    actorId: actor.id,
+    actorEmail: actor.email,
+    action: input.action,
+    subjectType: input.subjectType,
+    subjectId: input.subjectId ?? null,
+    integrationId: input.integrationId ?? null,
+    awsAccountId: input.awsAccountId ?? null,
+    details: input.details ?? {},
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  return tx.auditEvent.create({ data: { ...event, details: event.details as object, hash: auditHash(event) } });
+}

@@ -1,0 +1,83 @@
+import "server-only";
+import type { NextAuthOptions, Profile } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import type { OAuthConfig } from "next-auth/providers/oauth";
+import { env } from "../env.ts";
+import { findDemoUser } from "./demo-users.ts";
+import { authSecret } from "./auth-secret.ts";
+import { recordSignIn, recordSignOut } from "./record-sign-in.ts";
+import { groupsFromClaim } from "./roles.ts";
+
+export const SESSION_MAX_AGE_S = 8 * 60 * 60;
+
+type TOidcProfile = Profile & { sub: string; email?: string; name?: string; preferred_username?: string; [claim: string]: unknown };
+
+/** Production sign-in: any OpenID Connect provider (Okta, Entra ID, Google, Keycloak, …) from env. */
+function oidcProvider(): OAuthConfig<TOidcProfile> | null {
+  if (!env.OIDC_ISSUER || !env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET) return null;
+  return {
+    id: "oidc",
+    name: env.OIDC_NAME,
+    type: "oauth",
+    wellKnown: `${env.OIDC_ISSUER.replace(/\/$/, "")}/.well-known/openid-configuration`,
+    clientId: env.OIDC_CLIENT_ID,
+    clientSecret: env.OIDC_CLIENT_SECRET,
+    idToken: true,
+    checks: ["pkce", "state", "nonce"],
+    authorization: { params: { scope: "openid email profile" } },
+    profile: (profile) => ({
+      id: profile.sub,
+      email: profile.email ?? null,
+      name: profile.name ?? profile.preferred_username ?? profile.email ?? null,
+      groups: groupsFromClaim(profile[env.OIDC_GROUPS_CLAIM]),
+    }),
+  };
+}
+
+/** Demo sign-in: pick a seeded demo user. It is not registered at all unless DEMO_MODE is on. */
+function demoProvider() {
+  return CredentialsProvider({
+    id: "demo",
+    name: "Demo user",
+    credentials: { email: { label: "Email", type: "email" } },
+    authorize: async (credentials) => {
+      const user = credentials?.email ? findDemoUser(credentials.email) : undefined;
+      return user ? { id: user.email, email: user.email, name: user.name, groups: [] } : null;
+    },
+  });
+}
+
+export function buildAuthOptions(): NextAuthOptions {
+  const oidc = oidcProvider();
+  return {
+    secret: authSecret(),
+    providers: [...(env.DEMO_MODE ? [demoProvider()] : []), ...(oidc ? [oidc] : [])],
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
+    pages: { signIn: "/signin", error: "/signin" },
+    callbacks: {
+      // A signed-in email is the portal identity; no email, no entry.
+      signIn: ({ user }) => Boolean(user.email),
+      jwt: async ({ token, user, account }) => {
+        if (user && account) {
+          const groups = (user as { groups?: string[] }).groups ?? [];
+          const session = await recordSignIn({
+            email: user.email!,
+            name: user.name ?? null,
+            groups,
+            provider: account.provider,
+            maxAgeS: SESSION_MAX_AGE_S,
+          });
+          token.uid = session.userId;
+          token.sid = session.id;
+        }
+        return token;
+      },
+      session: ({ session, token }) => ({ ...session, uid: token.uid, sid: token.sid }),
+    },
+    events: {
+      signOut: async ({ token }) => {
+        if (typeof token?.sid === "string") await recordSignOut(token.sid);
+      },
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import "server-only";
+import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import { getDb } from "../db/client.ts";
+import { env } from "../env.ts";
+import { DEMO_ADMIN_EMAILS } from "./demo-users.ts";
+import { isAdminIdentity } from "./roles.ts";
+
+/**
+ * Creates or updates the portal user for a verified sign-in and opens a server-side session
+ * (which sign-out or an admin can revoke). The identity provider has already authenticated them.
+ */
+export async function recordSignIn(input: { email: string; name: string | null; groups: string[]; provider: string; maxAgeS: number }) {
+  const db = await getDb();
+  const email = input.email.trim().toLowerCase();
+  const adminEmails = env.DEMO_MODE && env.ADMIN_EMAILS.length === 0 ? DEMO_ADMIN_EMAILS : env.ADMIN_EMAILS;
+  const isAdmin = isAdminIdentity({ email, groups: input.groups }, { adminEmails, adminGroups: env.ADMIN_GROUPS });
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.upsert({
+      where: { email },
+      create: { email, name: input.name, isAdmin, idpGroups: input.groups, lastLoginAt: new Date() },
+      update: { name: input.name ?? undefined, isAdmin, idpGroups: input.groups, lastLoginAt: new Date() },
+    });
+    if (user.disabled) throw new Error("user is disabled");
+    const session = await tx.session.create({
+      data: { userId: user.id, provider: input.provider, expiresAt: new Date(Date.now() + input.maxAgeS * 1000) },
+    });
+    await appendAuditEvent(tx, {
+      actor: { id: user.id, email },
+      action: "auth.sign_in",
+      subjectType: "User",
+      subjectId: user.id,
+      details: { provider: input.provider, isAdmin },
+    });
+    return session;
+  });
+}
+
+export async function recordSignOut(sessionId: string) {
+  const db = await getDb();
+  await db.$transaction(async (tx) => {
+    const session = await tx.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (session.count === 0) return;
+    const row = await tx.session.findUnique({ where: { id: sessionId }, include: { user: true } });
+    await appendAuditEvent(tx, { actor: { id: row?.userId ?? null, email: row?.user.email ?? null }, action: "auth.sign_out", subjectType: "Session", subjectId: sessionId });
+  });
+}
