@@ -1,0 +1,90 @@
+import "server-only";
+import type { GrantKind } from "../db/generated/client.ts";
+import { appendAuditEvent, type TAuditActor, type TTx } from "../audit/append-audit-event.ts";
+import { AppError } from "../errors/app-error.ts";
+
+const KIND_BY_TARGET: Record<"RESOURCE" | "PERMISSION_SET" | "GROUP", GrantKind> = {
+  RESOURCE: "TEMP_PERMISSION_SET",
+  PERMISSION_SET: "PERMISSION_SET_ASSIGNMENT",
+  GROUP: "GROUP_MEMBERSHIP",
+};
+
+/**
+ * Marks a PENDING request APPROVED and hands the worker its grant, in the caller's transaction:
+ * a new Grant in state APPROVED (due at the request's start), or, for an extension request, the
+ * extended grant's expiry moved later (no re-provisioning). Writes the audit events.
+ *
+ * Assumes the caller already decided the request may be approved (quorum met, or auto-approval by
+ * policy) and authorised the actor. The conditional update makes a late or repeated call a no-op
+ * that throws CONFLICT. Call kickWorker() after the transaction commits.
+ */
+export async function finalizeApproval(tx: TTx, requestId: string, actor: TAuditActor, now = new Date()) {
+  const updated = await tx.accessRequest.updateMany({
+    where: { id: requestId, status: "PENDING" },
+    data: { status: "APPROVED", decidedAt: now },
+  });
+  if (updated.count !== 1) throw new AppError("CONFLICT", { message: `request ${requestId} is no longer pending`, userMessage: "This request was already decided." });
+  const request = await tx.accessRequest.findUniqueOrThrow({
+    where: { id: requestId },
+    include: { account: true, permissionSet: true, group: true },
+  });
+  await appendAuditEvent(tx, {
+    actor,
+    action: "request.approved",
+    subjectType: "AccessRequest",
+    subjectId: request.id,
+    integrationId: request.integrationId,
+    awsAccountId: request.account?.accountId ?? null,
+    details: { targetType: request.targetType, accessLevel: request.accessLevel, durationMinutes: request.durationMinutes },
+  });
+
+  if (request.extendsGrantId) {
+    const grant = await tx.grant.findUniqueOrThrow({ where: { id: request.extendsGrantId } });
+    if (!["APPROVED", "PROVISIONING", "ACTIVE"].includes(grant.state)) {
+      throw new AppError("CONFLICT", { message: `grant ${grant.id} is ${grant.state}`, userMessage: "The access this extends has already ended." });
+    }
+    const expiresAt = new Date(grant.expiresAt.getTime() + request.durationMinutes * 60_000);
+    const extended = await tx.grant.update({ where: { id: grant.id }, data: { expiresAt } });
+    await appendAuditEvent(tx, {
+      actor,
+      action: "grant.extended",
+      subjectType: "Grant",
+      subjectId: grant.id,
+      integrationId: grant.integrationId,
+      awsAccountId: grant.awsAccountId,
+      details: { requestId: request.id, from: grant.expiresAt.toISOString(), to: expiresAt.toISOString() },
+    });
+    return extended;
+  }
+
+  const startsAt = request.startsAt && request.startsAt > now ? request.startsAt : now;
+  const grant = await tx.grant.create({
+    data: {
+      requestId: request.id,
+      integrationId: request.integrationId,
+      userId: request.requesterId,
+      kind: KIND_BY_TARGET[request.targetType],
+      state: "APPROVED",
+      // The worker resolves the Identity Center UserId itself (GetUserId by email), so a user
+      // re-created in the identity store since the request still gets the access.
+      principalId: null,
+      awsAccountId: request.account?.accountId ?? null,
+      permissionSetArn: request.targetType === "PERMISSION_SET" ? (request.permissionSet?.arn ?? null) : null,
+      permissionSetName: request.targetType === "PERMISSION_SET" ? (request.permissionSet?.name ?? null) : null,
+      groupAwsId: request.targetType === "GROUP" ? (request.group?.awsId ?? null) : null,
+      startsAt,
+      expiresAt: new Date(startsAt.getTime() + request.durationMinutes * 60_000),
+      nextRunAt: startsAt,
+    },
+  });
+  await appendAuditEvent(tx, {
+    actor,
+    action: "grant.created",
+    subjectType: "Grant",
+    subjectId: grant.id,
+    integrationId: grant.integrationId,
+    awsAccountId: grant.awsAccountId,
+    details: { requestId: request.id, kind: grant.kind, startsAt: grant.startsAt.toISOString(), expiresAt: grant.expiresAt.toISOString() },
+  });
+  return grant;
+}

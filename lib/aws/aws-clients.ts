@@ -1,0 +1,42 @@
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+
+/**
+ * The only place that constructs AWS SDK clients. Endpoints come from the SDK's standard settings
+ * (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>), so any AWS-compatible endpoint — including the
+ * bundled simulator — works without code changes. Throttling is retried with the SDK's adaptive
+ * mode (client-side token bucket plus backoff with jitter).
+ */
+export type TAwsCredentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
+
+export type TClientOptions = {
+  region: string;
+  credentials: TAwsCredentials;
+  /** Total attempts including the first; throttling and 5xx are retried. Default 6. */
+  maxAttempts?: number;
+};
+
+function base(o: TClientOptions) {
+  return { region: o.region, credentials: o.credentials, maxAttempts: o.maxAttempts ?? 6, retryMode: "adaptive" as const };
+}
+
+export const awsClients = {
+  ssoAdmin: (o: TClientOptions) => new SSOAdminClient(base(o)),
+  identityStore: (o: TClientOptions) => new IdentitystoreClient(base(o)),
+  // Organizations is a global service served from us-east-1.
+  organizations: (o: TClientOptions) => new OrganizationsClient({ ...base(o), region: "us-east-1" }),
+  sts: (o: TClientOptions) => new STSClient(base(o)),
+  // IAM is global, served from us-east-1.
+  iam: (o: TClientOptions) => new IAMClient({ ...base(o), region: "us-east-1" }),
+  // Path-style addressing works against every endpoint, including local ones without wildcard DNS.
+  s3: (o: TClientOptions) => new S3Client({ ...base(o), forcePathStyle: true, followRegionRedirects: true }),
+  ec2: (o: TClientOptions) => new EC2Client(base(o)),
+  secretsManager: (o: TClientOptions) => new SecretsManagerClient(base(o)),
+};
