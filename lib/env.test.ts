@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "./env.ts";
+
+const production = {
+  NODE_ENV: "production",
+  NEXTAUTH_SECRET: "x".repeat(40),
+  OIDC_ISSUER: "https://idp.example.com",
+  OIDC_CLIENT_ID: "portal",
+  OIDC_CLIENT_SECRET: "s3cret",
+  ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
+};
+
+describe("environment validation", () => {
+  it("accepts a complete production environment", () => {
+    const env = parseEnv({ ...production, DATABASE_URL: "postgresql://u:p@db:5432/jit", ADMIN_EMAILS: "a@x.com, b@x.com" });
+    expect(env.ADMIN_EMAILS).toEqual(["a@x.com", "b@x.com"]);
+    expect(env.DEMO_MODE).toBe(false);
+  });
+
+  it("names a missing OIDC secret in production, in one line", () => {
+    const { OIDC_CLIENT_SECRET: _omit, ...rest } = production;
+    expect(() => parseEnv(rest)).toThrowError(/^Invalid environment variable OIDC_CLIENT_SECRET: is required in production \(DEMO_MODE off\)$/);
+  });
+
+  it("names a bad DATABASE_URL and a short encryption key", () => {
+    expect(() => parseEnv({ ...production, DATABASE_URL: "mysql://db/jit" })).toThrowError(/DATABASE_URL: must be a postgresql:\/\/ connection URL/);
+    expect(() => parseEnv({ ...production, ENCRYPTION_KEY: "c2hvcnQ=" })).toThrowError(/ENCRYPTION_KEY: must be 32 bytes/);
+  });
+
+  it("needs no secrets in demo mode or development, and none while the build runs", () => {
+    expect(parseEnv({ NODE_ENV: "production", DEMO_MODE: "1" }).DEMO_MODE).toBe(true);
+    expect(parseEnv({}).NODE_ENV).toBe("development");
+    expect(() => parseEnv({ NODE_ENV: "production", NEXT_PHASE: "phase-production-build" })).not.toThrow();
+  });
+});
