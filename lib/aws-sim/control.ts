@@ -33,7 +33,7 @@ export interface FaultsUpdate {
   replace?: boolean;
   latencyMs?: number;
   asyncDelayMs?: number;
-  throttling?: { enabled?: boolean; rates?: Partial<Record<ServiceName, RateLimit>> };
+  throttling?: { enabled?: boolean; rates?: Partial<Record<ServiceName, RateLimit>>; perAccount?: boolean };
   quotas?: Partial<SimQuotas>;
 }
 
@@ -53,6 +53,7 @@ export function applyFaults(sim: SimServer, u: FaultsUpdate): void {
   if (u.latencyMs !== undefined) c.latencyMs = Number(u.latencyMs);
   if (u.asyncDelayMs !== undefined) c.asyncDelayMs = Number(u.asyncDelayMs);
   if (u.throttling?.enabled !== undefined) c.throttling.enabled = Boolean(u.throttling.enabled);
+  if (u.throttling?.perAccount !== undefined) c.throttling.perAccount = Boolean(u.throttling.perAccount);
   if (u.throttling?.rates) {
     for (const [svc, r] of Object.entries(u.throttling.rates)) {
       if (!(SERVICES as readonly string[]).includes(svc)) throw new BadRequest(`Unknown service "${svc}"`);

@@ -2,18 +2,19 @@ import type { FaultRule, RateLimit, ServiceName, SimConfig } from "./runtime";
 
 /** Per-service token buckets; each bucket refills continuously at `rate` up to `burst`. */
 export class Throttler {
-  private buckets = new Map<ServiceName, { tokens: number; last: number }>();
+  private buckets = new Map<string, { tokens: number; last: number }>();
 
   constructor(private readonly config: SimConfig) {}
 
-  take(service: ServiceName, now: number): boolean {
+  take(service: ServiceName, now: number, scope = ""): boolean {
     if (!this.config.throttling.enabled) return true;
     const limit: RateLimit | undefined = this.config.throttling.rates[service];
     if (!limit) return true;
-    let b = this.buckets.get(service);
+    const key = scope ? `${service}|${scope}` : service;
+    let b = this.buckets.get(key);
     if (!b) {
       b = { tokens: limit.burst, last: now };
-      this.buckets.set(service, b);
+      this.buckets.set(key, b);
     }
     b.tokens = Math.min(limit.burst, b.tokens + ((now - b.last) * limit.rate) / 1000);
     b.last = now;

@@ -31,7 +31,7 @@ export interface AwsSimulatorOptions {
   /** latency added to every AWS call */
   latencyMs?: number;
   /** true/false, or rates per service; default off for the library, on for the CLI */
-  throttling?: boolean | { enabled?: boolean; rates?: Partial<Record<ServiceName, RateLimit>> };
+  throttling?: boolean | { enabled?: boolean; rates?: Partial<Record<ServiceName, RateLimit>>; perAccount?: boolean };
   faults?: Record<string, FaultRule>;
   quotas?: Partial<SimQuotas>;
   /** read AWS_SIM_* environment variables as defaults (the CLI does) */
@@ -79,7 +79,7 @@ function buildConfig(o: AwsSimulatorOptions): SimConfig {
   return {
     asyncDelayMs: o.asyncDelayMs ?? 200,
     latencyMs: o.latencyMs ?? 0,
-    throttling: { enabled, rates },
+    throttling: { enabled, rates, perAccount: typeof t === "object" ? (t.perAccount ?? false) : false },
     faults: { ...(o.faults ?? {}) },
     quotas: { ...DEFAULT_QUOTAS, ...(o.quotas ?? {}) },
     defaultSessionSeconds: 3600,

@@ -17,7 +17,7 @@ export interface FaultRule {
   /** 0..1: share of requests answered with an error instead */
   errorRate?: number;
   /** which error: the service's internal error (500) or its throttling error */
-  errorKind?: "internal" | "throttle";
+  errorKind?: "internal" | "throttle" | "access_denied";
   /** 0..1: share of async sso-admin operations that end FAILED */
   asyncFailureRate?: number;
   asyncFailureReason?: string;
@@ -33,7 +33,11 @@ export interface SimQuotas {
 export interface SimConfig {
   asyncDelayMs: number;
   latencyMs: number;
-  throttling: { enabled: boolean; rates: Record<ServiceName, RateLimit> };
+  /**
+   * perAccount: one bucket per calling account (and region for ec2/secretsmanager) for the families AWS
+   * meters per account (iam, s3, ec2, secretsmanager), as AWS does; off = one bucket per service.
+   */
+  throttling: { enabled: boolean; rates: Record<ServiceName, RateLimit>; perAccount?: boolean };
   faults: Record<string, FaultRule>;
   quotas: SimQuotas;
   /** lifetime of AssumeRole credentials when DurationSeconds is absent */

@@ -65,6 +65,15 @@ const INTERNAL: Record<ServiceName, string> = {
   secretsmanager: "InternalServiceError",
 };
 
+/** An injected IAM denial, in each protocol's own shape (a policy missing one action). */
+function accessDenied(service: ServiceName, operation: string, arn: string): SimError {
+  const action = `${service === "sso-admin" ? "sso" : service}:${operation}`;
+  const message = `User: ${arn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`;
+  if (service === "ec2") return new SimError("UnauthorizedOperation", `You are not authorized to perform this operation. ${message}`, 403);
+  if (service === "iam" || service === "sts" || service === "s3") return new SimError("AccessDenied", message, 403);
+  return new SimError("AccessDeniedException", message, 400);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Parsed {
@@ -89,6 +98,14 @@ export class SimServer implements SimRuntime {
   ) {
     this.state = state;
     this.throttler = new Throttler(config);
+  }
+
+  /** AWS meters IAM, S3, EC2 and Secrets Manager per account (EC2 and Secrets Manager also per region). */
+  private throttleScope(parsed: Parsed, caller: SimCredential): string {
+    if (!this.config.throttling.perAccount) return "";
+    if (parsed.service === "iam" || parsed.service === "s3") return caller.accountId;
+    if (parsed.service === "ec2" || parsed.service === "secretsmanager") return `${caller.accountId}|${parsed.region}`;
+    return "";
   }
 
   asyncFailure(service: ServiceName, operation: string): string | undefined {
@@ -184,7 +201,7 @@ export class SimServer implements SimRuntime {
       const fault = faultFor(this.config, parsed.service, parsed.operation);
       const latency = (this.config.latencyMs ?? 0) + (fault.latencyMs ?? 0);
       if (latency > 0) await sleep(latency);
-      if (!this.throttler.take(parsed.service, Date.now())) {
+      if (!this.throttler.take(parsed.service, Date.now(), this.throttleScope(parsed, caller))) {
         const t = THROTTLE[parsed.service];
         throw new SimError(t.code, t.message, t.status, parsed.service === "identitystore" ? { RetryAfterSeconds: 1, RequestId: requestId } : {});
       }
@@ -193,6 +210,7 @@ export class SimServer implements SimRuntime {
           const t = THROTTLE[parsed.service];
           throw new SimError(t.code, t.message, t.status);
         }
+        if (fault.errorKind === "access_denied") throw accessDenied(parsed.service, parsed.operation, caller.arn);
         throw new SimError(INTERNAL[parsed.service], "An internal error has occurred. (injected fault)", 500);
       }
       const now = Date.now();

@@ -11,7 +11,7 @@ export const DEFAULT_AWS_RATE_LIMITS: Record<TApiFamily, number> = {
   "sso-admin": 20, // AWS-FACTS §6: 20 TPS combined
   identitystore: 20, // 20 TPS combined
   organizations: 10, // ~10 TPS per account for List*/Describe*
-  sts: 100,
+  sts: 500, // AssumeRole: 600 RPS per calling account and region; keep headroom
   iam: 20, // IAM's control-plane read rate is low and shared per account
   s3: 100,
   ec2: 50, // EC2 Describe* request-token bucket refills at ~20/s per region; bursts allowed
