@@ -2,9 +2,18 @@
 // seeded with the sample organization, demo sign-in; then Next.js on http://localhost:$PORT.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { register } from "node:module";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
+
+// The seeding below runs server modules outside Next.js; `server-only` guards client bundles, so in
+// this Node process it resolves to an empty module (what Next.js does for server code).
+register(
+  `data:text/javascript,${encodeURIComponent(
+    'export async function resolve(s, c, next) { return s === "server-only" ? { url: "data:text/javascript,export {}", shortCircuit: true } : next(s, c); }',
+  )}`,
+);
 const port = process.env.PORT ?? "3000";
 const simPort = Number(process.env.AWS_SIM_PORT ?? 4566);
 
@@ -28,11 +37,15 @@ const { runScript } = await import("./run-script.ts");
 await runScript(async () => {
   const { getDatabase, describeDatabase } = await import("../lib/db/client.ts");
   const { applyMigrations } = await import("../lib/db/migrate.ts");
-  const { seedDemoData } = await import("../lib/demo/seed-demo-data.ts");
+  const { seedDemoData, seedDemoIntegration } = await import("../lib/demo/seed-demo-data.ts");
   const database = await getDatabase();
   const migrated = await applyMigrations(database);
   const seeded = await seedDemoData(database.prisma);
   console.log(`${describeDatabase()}: ${migrated.applied.length} migrations applied, seeded ${JSON.stringify(seeded)}`);
+  // Connect the sample organization and discover it before the portal starts, so the catalog is full.
+  const started = Date.now();
+  const demo = await seedDemoIntegration(database.prisma);
+  console.log(`Demo integration: ${JSON.stringify(demo)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   // PGlite is single-process: hand the data directory to the Next.js server.
   await database.close();
 });

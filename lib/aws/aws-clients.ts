@@ -6,6 +6,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { STSClient } from "@aws-sdk/client-sts";
+import { sharedAwsConfig } from "./aws-shared-config.ts";
+import type { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 
 /**
@@ -21,10 +23,26 @@ export type TClientOptions = {
   credentials: TAwsCredentials;
   /** Total attempts including the first; throttling and 5xx are retried. Default 6. */
   maxAttempts?: number;
+  /**
+   * Default "adaptive". The provisioning worker uses "standard": it paces itself with the shared
+   * limiter and reschedules throttled steps, whereas adaptive mode's per-client token bucket (floor
+   * 0.5 req/s) would stall every grant sharing the client after a burst of throttles.
+   */
+  retryMode?: "standard" | "adaptive";
+  /** A shared connection pool (lib/aws/aws-http-handler.ts); such clients must not be destroy()ed. */
+  requestHandler?: NodeHttpHandler;
 };
 
 function base(o: TClientOptions) {
-  return { region: o.region, credentials: o.credentials, maxAttempts: o.maxAttempts ?? 6, retryMode: "adaptive" as const };
+  return {
+    // FIPS/dual-stack/app-id/auth-scheme settings resolved once per process (same chains as the SDK's).
+    ...sharedAwsConfig(),
+    region: o.region,
+    credentials: o.credentials,
+    maxAttempts: o.maxAttempts ?? 6,
+    retryMode: o.retryMode ?? ("adaptive" as const),
+    ...(o.requestHandler ? { requestHandler: o.requestHandler } : {}),
+  };
 }
 
 export const awsClients = {

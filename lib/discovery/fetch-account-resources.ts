@@ -1,0 +1,113 @@
+import pLimit from "p-limit";
+import { accountResourcesApi, type TAccountResourcesApi } from "../aws/account-resources-api.ts";
+import type { TAwsCredentials } from "../aws/aws-clients.ts";
+import { awsErrorInfo } from "../aws/aws-errors.ts";
+import { buildResourceSearchText } from "../catalog/search-text.ts";
+import type { TResourceTypeName } from "../integrations/integration-config-schema.ts";
+import { explainAwsError } from "../integrations/explain-aws-error.ts";
+import type { TFoundResource } from "./diff-resources.ts";
+import { matchesTagFilters } from "./resource-filters.ts";
+import type { TScanTarget } from "./resolve-scan-targets.ts";
+
+export type TTypeError = { type: TResourceTypeName; region?: string; action: string; error: string; fix: string };
+
+export type TAccountScan = { resources: TFoundResource[]; failedTypes: Set<TResourceTypeName>; errors: TTypeError[]; calls: number };
+
+const RESERVED_ROLE_PATHS = ["/aws-reserved/", "/aws-service-role/"];
+
+function resource(type: TResourceTypeName, arn: string, region: string | null, name: string, tags: Record<string, string>, attributes: Record<string, unknown>): TFoundResource {
+  return { type, arn, region, name, tags, attributes, searchText: buildResourceSearchText({ name, arn, region, tags }) };
+}
+
+/**
+ * Lists the enabled resource types in one member account through its assumed role. A type (or one
+ * region of it) that fails is reported and marked failed so its stored rows are kept, not deleted.
+ * Identity Center's own roles (AWSReservedSSO_*, service-linked roles) and the portal's access role
+ * stay out of the catalog: nobody should request them. Assumes the caller decided to scan this account.
+ */
+export async function fetchAccountResources(credentials: TAwsCredentials, target: TScanTarget, homeRegion: string, opts: { portalRoleName: string | null }): Promise<TAccountScan> {
+  const api = accountResourcesApi(credentials, target.accountId, homeRegion);
+  const scan: TAccountScan = { resources: [], failedTypes: new Set(), errors: [], calls: 0 };
+  const types = new Set(target.resourceTypes);
+  const keep = (tags: Record<string, string>) => matchesTagFilters(tags, target.tagFilters.global) && matchesTagFilters(tags, target.tagFilters.entry);
+  const fail = (type: TResourceTypeName, action: string, e: unknown, region?: string) => {
+    scan.failedTypes.add(type);
+    const info = awsErrorInfo(e);
+    scan.errors.push({ type, action, ...(region ? { region } : {}), ...explainAwsError({ kind: "account-read", action, roleArn: target.roleArn }, info) });
+  };
+  // Tag reads fan out per role/bucket; the per-account rate limiter paces them.
+  const fanOut = pLimit(8);
+  try {
+    const jobs: Promise<void>[] = [];
+    if (types.has("IAM_ROLE")) jobs.push(listRoles(api, scan, keep, fanOut, opts.portalRoleName).catch((e: unknown) => fail("IAM_ROLE", "iam:ListRoles / iam:ListRoleTags", e)));
+    // ListPolicies carries no tags (one GetPolicy per policy would); tag filters apply to tagged types only.
+    if (types.has("IAM_POLICY"))
+      jobs.push(
+        api
+          .listLocalPolicies()
+          .then((ps) => {
+            for (const p of ps) scan.resources.push(resource("IAM_POLICY", p.arn, null, p.name, {}, { path: p.path, description: p.description, defaultVersionId: p.defaultVersionId, attachmentCount: p.attachmentCount }));
+          })
+          .catch((e: unknown) => fail("IAM_POLICY", "iam:ListPolicies", e)),
+      );
+    if (types.has("S3_BUCKET")) jobs.push(listBuckets(api, scan, keep, fanOut).catch((e: unknown) => fail("S3_BUCKET", "s3:ListAllMyBuckets / s3:GetBucketTagging", e)));
+    if (types.has("EC2_INSTANCE") || types.has("SECRET")) {
+      jobs.push(
+        (async () => {
+          let regions = target.regions;
+          if (!regions) {
+            try {
+              regions = await api.listEnabledRegions();
+            } catch (e) {
+              if (types.has("EC2_INSTANCE")) fail("EC2_INSTANCE", "ec2:DescribeRegions", e);
+              if (types.has("SECRET")) fail("SECRET", "ec2:DescribeRegions", e);
+              return;
+            }
+          }
+          await Promise.all(
+            regions.flatMap((region): Promise<void>[] => [
+              types.has("EC2_INSTANCE")
+                ? api
+                    .listInstances(region)
+                    .then((is) => {
+                      for (const i of is) {
+                        if (!keep(i.tags)) continue;
+                        const arn = `arn:aws:ec2:${region}:${target.accountId}:instance/${i.instanceId}`;
+                        scan.resources.push(resource("EC2_INSTANCE", arn, region, i.name ?? i.instanceId, i.tags, { instanceId: i.instanceId, state: i.state, instanceType: i.instanceType, privateIp: i.privateIp }));
+                      }
+                    })
+                    .catch((e: unknown) => fail("EC2_INSTANCE", "ec2:DescribeInstances", e, region))
+                : Promise.resolve(),
+              types.has("SECRET")
+                ? api
+                    .listSecrets(region)
+                    .then((ss) => {
+                      for (const s of ss) if (keep(s.tags)) scan.resources.push(resource("SECRET", s.arn, region, s.name, s.tags, { description: s.description }));
+                    })
+                    .catch((e: unknown) => fail("SECRET", "secretsmanager:ListSecrets", e, region))
+                : Promise.resolve(),
+            ]),
+          );
+        })(),
+      );
+    }
+    await Promise.all(jobs);
+    return scan;
+  } finally {
+    api.destroy();
+  }
+}
+
+async function listRoles(api: TAccountResourcesApi, scan: TAccountScan, keep: (t: Record<string, string>) => boolean, fanOut: ReturnType<typeof pLimit>, portalRoleName: string | null) {
+  const roles = (await api.listRoles()).filter((r) => !RESERVED_ROLE_PATHS.some((p) => r.path.startsWith(p)) && !r.name.startsWith("AWSReservedSSO_") && r.name !== portalRoleName);
+  const tagged = await Promise.all(roles.map((r) => fanOut(async () => ({ r, tags: await api.listRoleTags(r.name) }))));
+  for (const { r, tags } of tagged) {
+    if (keep(tags)) scan.resources.push(resource("IAM_ROLE", r.arn, null, r.name, tags, { path: r.path, description: r.description, maxSessionDuration: r.maxSessionDuration }));
+  }
+}
+
+async function listBuckets(api: TAccountResourcesApi, scan: TAccountScan, keep: (t: Record<string, string>) => boolean, fanOut: ReturnType<typeof pLimit>) {
+  const buckets = await api.listBuckets();
+  const tagged = await Promise.all(buckets.map((b) => fanOut(async () => ({ b, tags: await api.getBucketTags(b.name, b.region) }))));
+  for (const { b, tags } of tagged) if (keep(tags)) scan.resources.push(resource("S3_BUCKET", `arn:aws:s3:::${b.name}`, b.region, b.name, tags, {}));
+}

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SAMPLE_ORG, startAwsSimulator, type AwsSimulator } from "../aws-sim/index.ts";
+import { createTestDatabase } from "../db/test-database.ts";
+import type { TDb } from "../db/client.ts";
+import type { TDatabase } from "../db/open-database.ts";
+import { saveIntegration } from "../integrations/save-integration.ts";
+import { runDueDiscoveries } from "./run-due-discoveries.ts";
+import { startDiscovery } from "./start-discovery.ts";
+
+let sim: AwsSimulator;
+let database: TDatabase;
+let db: TDb;
+let integrationId: string;
+const S = SAMPLE_ORG;
+const MEMBERS = [S.accounts.prodWorkloads, S.accounts.devWorkloads, S.accounts.sandbox, S.accounts.securityAudit, S.accounts.logArchive, S.accounts.dataProd];
+
+const control = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${sim.url}/_sim/${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  expect(res.ok, `${method} ${path}: ${await res.clone().text()}`).toBe(true);
+  return res.json() as Promise<unknown>;
+};
+
+const config = (overrides: Record<string, unknown> = {}) => ({
+  name: "sample",
+  root_account: { access_key_id: S.accessKeyId, secret_access_key: S.secretAccessKey, region: S.region },
+  sub_accounts: [{ account_id: "*", access_role_arn: `arn:aws:iam::*:role/${S.portalRoleName}`, external_id: S.externalId }],
+  options: { sso_instance_arn: S.instanceArn },
+  ...overrides,
+});
+
+async function sync() {
+  const started = await startDiscovery(db, integrationId, { trigger: "MANUAL", actor: "system" });
+  const summary = await started.done;
+  if (!summary) throw new Error("run did not finish");
+  return summary;
+}
+
+beforeAll(async () => {
+  sim = await startAwsSimulator({ seed: "sample" });
+  // The SDK's standard endpoint setting, as in demo mode: production code stays unchanged.
+  process.env.AWS_ENDPOINT_URL = sim.url;
+  database = await createTestDatabase();
+  db = database.prisma;
+  integrationId = (await saveIntegration(db, { config: config(), actor: "system" })).id;
+});
+
+afterAll(async () => {
+  delete process.env.AWS_ENDPOINT_URL;
+  await database?.close();
+  await sim?.close();
+});
+
+describe("discovery against the sample organization", () => {
+  it("finds every account, OU, principal, permission set and resource", async () => {
+    const summary = await sync();
+    expect(summary.errors).toEqual([]);
+    expect(summary.status).toBe("SUCCEEDED");
+
+    const accounts = await db.account.findMany({ where: { integrationId }, include: { orgUnit: true } });
+    expect(accounts.map((a) => a.accountId).sort()).toEqual(Object.values(S.accounts).sort());
+    expect(accounts.find((a) => a.accountId === S.accounts.management)?.isManagement).toBe(true);
+    expect(accounts.find((a) => a.accountId === S.accounts.dataProd)?.orgUnit?.path).toBe("Root/Workloads/Prod");
+    const ous = await db.orgUnit.findMany({ where: { integrationId } });
+    expect(ous.map((o) => o.path).sort()).toEqual(["Root", "Root/Sandbox", "Root/Security", "Root/Workloads", "Root/Workloads/Dev", "Root/Workloads/Prod"]);
+    expect(ous.find((o) => o.path === "Root/Workloads/Prod")?.idPath).toBe(`${S.rootId}/ou-jt01-workload/ou-jt01-prod0001`);
+
+    const users = await db.principal.findMany({ where: { integrationId, type: "USER" } });
+    expect(users).toHaveLength(20);
+    expect(users.find((u) => u.email === "riley@example.com")?.userName).toBe("riley@example.com");
+    const groups = await db.principal.findMany({ where: { integrationId, type: "GROUP" }, include: { members: { include: { member: true } } } });
+    expect(groups).toHaveLength(6);
+    expect(groups.find((g) => g.displayName === "Developers")?.members.map((m) => m.member.email).sort()).toContain("riley@example.com");
+
+    const sets = await db.permissionSet.findMany({ where: { integrationId }, include: { accounts: { include: { account: true } } } });
+    expect(sets.map((s) => s.name).sort()).toEqual(["AdministratorAccess", "Billing", "DataEngineer", "PowerUserAccess", "ReadOnlyAccess", "S3ReadOnly", "SecurityAudit", "ViewOnlyAccess"]);
+    const powerUser = sets.find((s) => s.name === "PowerUserAccess");
+    expect(powerUser?.accounts.map((a) => a.account.accountId).sort()).toEqual([S.accounts.prodWorkloads, S.accounts.sandbox].sort());
+    expect(sets.find((s) => s.name === "SecurityAudit")?.accounts).toHaveLength(6);
+
+    const integration = await db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+    expect(integration.identityStoreId).toBe(S.identityStoreId);
+    expect(integration.lastSyncAt).not.toBeNull();
+
+    // Per member account: 3 roles, 2 policies, 3 buckets, 5 instances, 3 live secrets; the management
+    // account is not scanned by "*", the portal role and the secret pending deletion stay out.
+    const resources = await db.resource.findMany({ where: { integrationId, deletedAt: null }, include: { account: true } });
+    expect(resources).toHaveLength(96);
+    for (const id of MEMBERS) expect(resources.filter((r) => r.account.accountId === id)).toHaveLength(16);
+    const byType = Object.fromEntries(["IAM_ROLE", "IAM_POLICY", "S3_BUCKET", "EC2_INSTANCE", "SECRET"].map((t) => [t, resources.filter((r) => r.type === t).length]));
+    expect(byType).toEqual({ IAM_ROLE: 18, IAM_POLICY: 12, S3_BUCKET: 18, EC2_INSTANCE: 30, SECRET: 18 });
+    expect(resources.some((r) => r.name === S.portalRoleName || r.name.startsWith("AWSReservedSSO_"))).toBe(false);
+    expect(resources.some((r) => r.name.includes("retired-credentials"))).toBe(false);
+    const instance = resources.find((r) => r.type === "EC2_INSTANCE");
+    expect(instance?.region).toMatch(/^(us-east-1|eu-west-1)$/);
+    expect(instance?.searchText).toContain(instance?.name.toLowerCase());
+    const untaggedBucket = resources.find((r) => r.type === "S3_BUCKET" && Object.keys(r.tags as object).length === 0);
+    expect(untaggedBucket, "NoSuchTagSet means no tags, not an error").toBeDefined();
+    expect(resources.filter((r) => r.type === "S3_BUCKET").some((r) => (r.tags as Record<string, string>).environment === "prod")).toBe(true);
+    const run = await db.syncRun.findFirstOrThrow({ where: { integrationId }, orderBy: { startedAt: "desc" } });
+    expect(run).toMatchObject({ status: "SUCCEEDED", accountsTotal: 6, accountsDone: 6, resourcesFound: 96 });
+  });
+
+  it("writes nothing on a re-sync where nothing changed", async () => {
+    const before = await db.resource.findMany({ where: { integrationId }, select: { id: true, lastSeenAt: true } });
+    const summary = await sync();
+    expect(summary.status).toBe("SUCCEEDED");
+    expect(summary.counts).toMatchObject({ resourcesCreated: 0, resourcesUpdated: 0, resourcesRemoved: 0, resourcesUnchanged: 96 });
+    const after = await db.resource.findMany({ where: { integrationId }, select: { id: true, lastSeenAt: true } });
+    expect(after).toEqual(expect.arrayContaining(before));
+  });
+
+  it("soft-deletes a vanished bucket, keeps the request that points at it, and undeletes it when it returns", async () => {
+    const bucket = await db.resource.findFirstOrThrow({ where: { integrationId, type: "S3_BUCKET", account: { accountId: S.accounts.devWorkloads } } });
+    const user = await db.user.create({ data: { email: "history@example.com" } });
+    const request = await db.accessRequest.create({
+      data: { integrationId, requesterId: user.id, targetType: "RESOURCE", resourceId: bucket.id, accessLevel: "read", durationMinutes: 60, targetSnapshot: { name: bucket.name, arn: bucket.arn } },
+    });
+    await control("DELETE", "resources", { accountId: S.accounts.devWorkloads, type: "bucket", name: bucket.name });
+    const summary = await sync();
+    expect(summary.counts.resourcesRemoved).toBe(1);
+    const gone = await db.resource.findUniqueOrThrow({ where: { id: bucket.id } });
+    expect(gone.deletedAt).not.toBeNull();
+    expect(await db.resource.count({ where: { integrationId, deletedAt: null } })).toBe(95);
+    const history = await db.accessRequest.findUniqueOrThrow({ where: { id: request.id }, include: { resource: true } });
+    expect(history.resource?.name).toBe(bucket.name);
+
+    await control("POST", "resources", { accountId: S.accounts.devWorkloads, type: "bucket", name: bucket.name, region: bucket.region, tags: bucket.tags });
+    await sync();
+    expect((await db.resource.findUniqueOrThrow({ where: { id: bucket.id } })).deletedAt).toBeNull();
+  });
+
+  it("records an account whose role cannot be assumed and still syncs the others", async () => {
+    // A new member account without the portal role (not populated).
+    await control("POST", "accounts", { id: "888888888888", name: "no-role", parentId: "ou-jt01-sandbox1" });
+    const summary = await sync();
+    expect(summary.status).toBe("PARTIAL");
+    const failed = summary.errors.filter((e) => e.accountId === "888888888888");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.message).toMatch(/^AccessDenied/);
+    expect(failed[0]?.fix).toContain("trust policy does not allow this external id");
+    const account = await db.account.findFirstOrThrow({ where: { integrationId, accountId: "888888888888" } });
+    expect(account.lastSyncError).toContain("AccessDenied");
+    expect(account.orgUnitId).not.toBeNull();
+    const others = await db.account.findMany({ where: { integrationId, accountId: { in: MEMBERS } } });
+    expect(others.every((a) => a.lastSyncError === null && a.lastSyncedAt !== null)).toBe(true);
+    expect(await db.resource.count({ where: { integrationId, deletedAt: null } })).toBe(96);
+    const run = await db.syncRun.findUniqueOrThrow({ where: { id: summary.runId } });
+    expect(run.errors).toEqual(expect.arrayContaining([expect.objectContaining({ accountId: "888888888888" })]));
+  });
+
+  it("applies type and tag filters globally and per sub-account", async () => {
+    await saveIntegration(db, {
+      id: integrationId,
+      config: config({
+        sub_accounts: [
+          { account_id: "*", access_role_arn: `arn:aws:iam::*:role/${S.portalRoleName}`, external_id: S.externalId },
+          // An explicit entry overrides the wildcard: this account also needs team=data.
+          { account_id: S.accounts.dataProd, access_role_arn: `arn:aws:iam::*:role/${S.portalRoleName}`, external_id: S.externalId, tags: [{ key: "team", value: "nobody" }] },
+          { account_id: "888888888888", access_role_arn: `arn:aws:iam::*:role/${S.portalRoleName}`, external_id: S.externalId, enabled: false },
+        ],
+        options: { sso_instance_arn: S.instanceArn, resource_types: ["s3_bucket", "EC2_INSTANCE"], tags: [{ key: "environment", value: "prod" }] },
+      }),
+      actor: "system",
+    });
+    const summary = await sync();
+    expect(summary.errors).toEqual([]);
+    const live = await db.resource.findMany({ where: { integrationId, deletedAt: null }, include: { account: true } });
+    expect(live.length).toBeGreaterThan(0);
+    expect(new Set(live.map((r) => r.type))).toEqual(new Set(["S3_BUCKET", "EC2_INSTANCE"]));
+    expect(live.every((r) => (r.tags as Record<string, string>).environment === "prod")).toBe(true);
+    expect(live.every((r) => r.account.accountId === S.accounts.prodWorkloads)).toBe(true);
+    // Everything filtered out is soft-deleted, not lost.
+    expect(await db.resource.count({ where: { integrationId } })).toBe(96);
+
+    // An account no entry covers any more leaves the catalog too.
+    await saveIntegration(db, { id: integrationId, config: config({ sub_accounts: [{ account_id: S.accounts.devWorkloads, access_role_arn: `arn:aws:iam::*:role/${S.portalRoleName}`, external_id: S.externalId }] }), actor: "system" });
+    expect((await sync()).errors).toEqual([]);
+    const left = await db.resource.findMany({ where: { integrationId, deletedAt: null }, include: { account: true } });
+    expect(left).toHaveLength(16);
+    expect(new Set(left.map((r) => r.account.accountId))).toEqual(new Set([S.accounts.devWorkloads]));
+  });
+
+  it("runs one discovery at a time and only when due", async () => {
+    const first = await startDiscovery(db, integrationId, { trigger: "MANUAL", actor: "system" });
+    const second = await startDiscovery(db, integrationId, { trigger: "MANUAL", actor: "system" });
+    expect(second).toMatchObject({ alreadyRunning: true, runId: first.runId });
+    await first.done;
+    const notDue = await runDueDiscoveries(db, new Date(Date.now() + 30 * 60_000));
+    expect(notDue).toEqual([]);
+    const due = await runDueDiscoveries(db, new Date(Date.now() + 61 * 60_000));
+    expect(due.map((d) => d.integrationId)).toEqual([integrationId]);
+    await Promise.all(due.map((d) => d.done));
+
+    // A RUNNING run without a heartbeat for minutes is superseded.
+    const stale = await db.syncRun.create({ data: { integrationId, status: "RUNNING", heartbeatAt: new Date(Date.now() - 10 * 60_000) } });
+    const next = await startDiscovery(db, integrationId, { trigger: "MANUAL", actor: "system" });
+    expect(next.alreadyRunning).toBe(false);
+    await next.done;
+    expect((await db.syncRun.findUniqueOrThrow({ where: { id: stale.id } })).status).toBe("FAILED");
+  });
+});

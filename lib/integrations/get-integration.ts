@@ -1,0 +1,41 @@
+import "server-only";
+import type { TDb } from "../db/client.ts";
+import { AppError } from "../errors/app-error.ts";
+import { integrationConfigView } from "./integration-config-view.ts";
+import { storedOptions, storedSubAccounts } from "./integration-config-view.ts";
+import { buildSetupDocuments } from "./setup-documents.ts";
+
+/**
+ * One integration as the admin pages show it: its config with the secret replaced by "set", and the
+ * setup documents filled in from it. Throws NOT_FOUND. Assumes the caller is an admin.
+ */
+export async function getIntegration(db: TDb, id: string) {
+  const row = await db.integration.findUnique({ where: { id } });
+  if (!row) throw new AppError("NOT_FOUND", { userMessage: "That integration does not exist." });
+  const entries = storedSubAccounts(row.subAccounts);
+  const entry = entries.find((e) => e.account_id === "*") ?? entries[0];
+  const options = storedOptions(row.options);
+  const setup = buildSetupDocuments({
+    managementAccountId: row.rootAccountId ?? (await db.account.findFirst({ where: { integrationId: id, isManagement: true }, select: { accountId: true } }))?.accountId ?? null,
+    authMethod: row.authMethod,
+    rootRoleArn: row.roleArn,
+    rootExternalId: row.externalId,
+    subAccountRoleArn: entry?.access_role_arn ?? "arn:aws:iam::*:role/jit-portal-access",
+    subAccountExternalId: entry?.external_id ?? null,
+    resourceTypes: [...new Set([...options.resource_types, ...entries.flatMap((e) => e.resource_types ?? [])])].filter((t) => options.resource_types.length === 0 || options.resource_types.includes(t)),
+    instanceArn: row.instanceArn,
+    tempPermissionSetPrefix: row.tempPermissionSetPrefix,
+  });
+  return {
+    id: row.id,
+    name: row.name,
+    enabled: row.enabled,
+    authMethod: row.authMethod,
+    instanceArn: row.instanceArn,
+    identityStoreId: row.identityStoreId,
+    lastSyncAt: row.lastSyncAt,
+    syncIntervalMinutes: row.syncIntervalMinutes,
+    config: integrationConfigView(row),
+    setup,
+  };
+}

@@ -1,0 +1,32 @@
+import type { TAwsCredentials } from "../aws/aws-clients.ts";
+import { rootCredentials } from "../aws/aws-credentials.ts";
+import { decryptSecret } from "../crypto/secret-box.ts";
+import { AppError } from "../errors/app-error.ts";
+
+export type TIntegrationAuthRow = {
+  authMethod: "ACCESS_KEY" | "ASSUME_ROLE";
+  accessKeyId: string | null;
+  secretAccessKeyEnc: string | null;
+  roleArn: string | null;
+  externalId: string | null;
+  region: string;
+  ssoRegion: string | null;
+};
+
+/**
+ * The management-account credentials of an integration (the stored secret decrypted in memory only).
+ * With a role, it is assumed from the server's own credentials (default provider chain) with the
+ * external id. Assumes the caller is an admin action, discovery or the worker.
+ */
+export function integrationCredentials(row: TIntegrationAuthRow): { credentials: TAwsCredentials; region: string; ssoRegion: string } {
+  const region = row.region;
+  const ssoRegion = row.ssoRegion ?? row.region;
+  if (row.authMethod === "ACCESS_KEY") {
+    if (!row.accessKeyId || !row.secretAccessKeyEnc) {
+      throw new AppError("INVALID_INPUT", { message: "integration without access key", userMessage: "The integration has no secret access key stored: enter it and save." });
+    }
+    return { credentials: rootCredentials({ method: "ACCESS_KEY", accessKeyId: row.accessKeyId, secretAccessKey: decryptSecret(row.secretAccessKeyEnc) }, region), region, ssoRegion };
+  }
+  if (!row.roleArn) throw new AppError("INVALID_INPUT", { message: "integration without role", userMessage: "The integration has no access_role_arn." });
+  return { credentials: rootCredentials({ method: "ASSUME_ROLE", roleArn: row.roleArn, externalId: row.externalId }, region), region, ssoRegion };
+}

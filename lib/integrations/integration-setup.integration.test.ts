@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SAMPLE_ORG, startAwsSimulator, type AwsSimulator } from "../aws-sim/index.ts";
+import { decryptSecret } from "../crypto/secret-box.ts";
+import type { TDb } from "../db/client.ts";
+import type { TDatabase } from "../db/open-database.ts";
+import { createTestDatabase } from "../db/test-database.ts";
+import { integrationConfigView } from "./integration-config-view.ts";
+import { saveIntegration } from "./save-integration.ts";
+import { testIntegrationConnection, type TConnectionCheck, type TConnectionEvent } from "./test-integration-connection.ts";
+
+let sim: AwsSimulator;
+let database: TDatabase;
+let db: TDb;
+const S = SAMPLE_ORG;
+const admin = { id: "admin-1", email: "adrian@example.com" };
+let n = 0;
+
+const config = (o: { externalId?: string; instanceArn?: string; secret?: string } = {}) => ({
+  name: `org-${++n}`,
+  root_account: { access_key_id: S.accessKeyId, secret_access_key: o.secret ?? S.secretAccessKey, region: S.region },
+  sub_accounts: [{ account_id: "*", access_role_arn: `arn:aws:iam::*:role/${S.portalRoleName}`, external_id: o.externalId ?? S.externalId }],
+  options: { sso_instance_arn: o.instanceArn ?? S.instanceArn },
+});
+
+async function runTest(id: string) {
+  const events: TConnectionEvent[] = [];
+  const result = await testIntegrationConnection(db, id, (e) => events.push(e));
+  const checks = new Map(events.flatMap((e) => (e.type === "check" ? [[e.check.id, e.check] as [string, TConnectionCheck]] : [])));
+  return { result, checks, events };
+}
+
+beforeAll(async () => {
+  sim = await startAwsSimulator({ seed: "sample" });
+  process.env.AWS_ENDPOINT_URL = sim.url;
+  database = await createTestDatabase();
+  db = database.prisma;
+});
+beforeEach(() => sim.setFaults({ replace: true }));
+afterAll(async () => {
+  delete process.env.AWS_ENDPOINT_URL;
+  await database?.close();
+  await sim?.close();
+});
+
+describe("saving an integration", () => {
+  it("encrypts the secret, keeps it when the admin saves without retyping it, and audits every change", async () => {
+    const { id } = await saveIntegration(db, { config: config(), actor: admin });
+    const row = await db.integration.findUniqueOrThrow({ where: { id } });
+    expect(row.secretAccessKeyEnc).not.toContain(S.secretAccessKey);
+    expect(decryptSecret(row.secretAccessKeyEnc!)).toBe(S.secretAccessKey);
+
+    const view = integrationConfigView(row);
+    expect(JSON.stringify(view)).not.toContain(S.secretAccessKey);
+    const edited = { ...view, options: { ...view.options, sync_interval_minutes: 30 } };
+    const saved = await saveIntegration(db, { id, config: edited, actor: admin });
+    expect(saved.changed).toEqual(["syncIntervalMinutes"]);
+    const after = await db.integration.findUniqueOrThrow({ where: { id } });
+    expect(after.secretAccessKeyEnc).toBe(row.secretAccessKeyEnc);
+    expect(after.syncIntervalMinutes).toBe(30);
+
+    const events = await db.auditEvent.findMany({ where: { integrationId: id }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => e.action)).toEqual(["integration.created", "integration.updated"]);
+    expect(JSON.stringify(events.map((e) => e.details))).not.toContain(S.secretAccessKey);
+    expect(events[1]?.actorEmail).toBe(admin.email);
+  });
+
+  it("refuses a new integration without a secret, a duplicate name, and a new key id without its secret", async () => {
+    await expect(saveIntegration(db, { config: config({ secret: "set" }), actor: admin })).rejects.toMatchObject({ code: "INVALID_INPUT", userMessage: "root_account.secret_access_key: is required for a new integration" });
+    const first = config();
+    const { id } = await saveIntegration(db, { config: first, actor: admin });
+    await expect(saveIntegration(db, { config: { ...config(), name: first.name }, actor: admin })).rejects.toMatchObject({ userMessage: expect.stringContaining("already exists") });
+    const view = integrationConfigView(await db.integration.findUniqueOrThrow({ where: { id } }));
+    await expect(saveIntegration(db, { id, config: { ...view, root_account: { ...view.root_account, access_key_id: "AKIAJITDEMO000000009" } }, actor: admin })).rejects.toMatchObject({ userMessage: expect.stringContaining("secret_access_key") });
+  });
+});
+
+describe("connection test", () => {
+  it("passes every check against the sample organization", async () => {
+    const { id } = await saveIntegration(db, { config: config(), actor: admin });
+    const { result, checks, events } = await runTest(id);
+    expect([...checks.values()].filter((c) => c.status !== "ok")).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(checks.get("root")?.detail).toContain("111111111111");
+    expect([...checks.keys()].filter((k) => k.startsWith("account-"))).toHaveLength(6);
+    expect(events.at(-2)).toEqual({ type: "progress", done: 6, total: 6 });
+  });
+
+  it("reports a wrong external id per account in plain words", async () => {
+    const { id } = await saveIntegration(db, { config: config({ externalId: "not-the-right-one" }), actor: admin });
+    const { result, checks } = await runTest(id);
+    expect(result.ok).toBe(false);
+    const prod = checks.get(`account-${S.accounts.prodWorkloads}`);
+    expect(prod).toMatchObject({ status: "failed", error: expect.stringMatching(/^AccessDenied: /) });
+    expect(prod?.fix).toContain(`the role's trust policy does not allow this external id (the portal sends "not-the-right-one")`);
+    expect(checks.get("organizations")?.status).toBe("ok");
+  });
+
+  it("reports a wrong Identity Center instance ARN", async () => {
+    const { id } = await saveIntegration(db, { config: config({ instanceArn: "arn:aws:sso:::instance/ssoins-0000000000000000" }), actor: admin });
+    const { checks } = await runTest(id);
+    expect(checks.get("identity-center")).toMatchObject({ status: "failed" });
+    expect(checks.get("identity-center")?.fix).toMatch(/^No Identity Center instance with that ARN/);
+    expect(checks.get("identity-center")?.fix).toContain(S.instanceArn);
+  });
+
+  it("reports a missing Organizations permission by name", async () => {
+    const { id } = await saveIntegration(db, { config: config(), actor: admin });
+    sim.setFaults({ faults: { "organizations.ListRoots": { errorRate: 1, errorKind: "access_denied" } } });
+    const { checks } = await runTest(id);
+    expect(checks.get("organizations")).toMatchObject({ status: "failed", error: expect.stringMatching(/^AccessDeniedException: /) });
+    expect(checks.get("organizations")?.fix).toBe("The management credentials lack organizations:ListRoots — add it to the policy (the Setup helper below has the exact document).");
+  });
+
+  it("reports unknown access keys at the first step", async () => {
+    const { id } = await saveIntegration(db, { config: { ...config(), root_account: { access_key_id: "AKIAUNKNOWN000000000", secret_access_key: "x".repeat(40), region: "us-east-1" } }, actor: admin });
+    const { result, checks } = await runTest(id);
+    expect(result.ok).toBe(false);
+    expect(checks.get("root")?.fix).toMatch(/does not recognise the access key/);
+    expect(checks.has("organizations")).toBe(false);
+  }, 60_000);
+});

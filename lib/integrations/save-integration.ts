@@ -1,0 +1,73 @@
+import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import { encryptSecret } from "../crypto/secret-box.ts";
+import type { TDb } from "../db/client.ts";
+import { AppError } from "../errors/app-error.ts";
+import { formatConfigIssues, ZIntegrationConfig } from "./integration-config-schema.ts";
+import { mapIntegrationConfig, type TIntegrationColumns } from "./map-integration-config.ts";
+import { stableJson } from "../discovery/stable-json.ts";
+
+export type TSaveIntegrationResult = { id: string; created: boolean; changed: string[] };
+
+function invalid(lines: string[]): AppError {
+  return new AppError("INVALID_INPUT", { message: lines.join("; "), userMessage: lines.join("\n"), details: { issues: lines } });
+}
+
+/**
+ * Creates or updates an integration from its config (form or JSON). The secret access key is
+ * encrypted before it is stored and kept when the config says "set" or omits it. Every change is
+ * audited in the same transaction, naming the changed fields but never a secret.
+ * Assumes the caller is an admin (adminAction or an authenticated admin script).
+ */
+export async function saveIntegration(db: TDb, input: { id?: string | null; config: unknown; actor: { id: string | null; email: string | null } | "system" }): Promise<TSaveIntegrationResult> {
+  const parsed = ZIntegrationConfig.safeParse(input.config);
+  if (!parsed.success) throw invalid(formatConfigIssues(parsed.error.issues));
+  const { columns, newSecret } = mapIntegrationConfig(parsed.data);
+
+  try {
+    return await db.$transaction(async (tx) => {
+      if (!input.id) {
+        if (columns.authMethod === "ACCESS_KEY" && !newSecret) throw invalid(["root_account.secret_access_key: is required for a new integration"]);
+        const row = await tx.integration.create({
+          data: { ...columns, subAccounts: columns.subAccounts, options: columns.options, secretAccessKeyEnc: newSecret ? encryptSecret(newSecret) : null },
+        });
+        await appendAuditEvent(tx, {
+          actor: input.actor,
+          action: "integration.created",
+          subjectType: "Integration",
+          subjectId: row.id,
+          integrationId: row.id,
+          details: { name: row.name, authMethod: row.authMethod, accessKeyId: row.accessKeyId, roleArn: row.roleArn, instanceArn: row.instanceArn, subAccounts: columns.subAccounts.length },
+        });
+        return { id: row.id, created: true, changed: Object.keys(columns) };
+      }
+      const existing = await tx.integration.findUnique({ where: { id: input.id } });
+      if (!existing) throw new AppError("NOT_FOUND", { userMessage: "That integration no longer exists." });
+      if (columns.authMethod === "ACCESS_KEY" && !newSecret) {
+        if (!existing.secretAccessKeyEnc) throw invalid(["root_account.secret_access_key: is required (none is stored yet)"]);
+        if (existing.accessKeyId !== columns.accessKeyId) throw invalid(["root_account.secret_access_key: enter the secret that belongs to the new access key id"]);
+      }
+      const data: TIntegrationColumns & { secretAccessKeyEnc?: string | null } = { ...columns };
+      // A different instance has a different identity store: rediscover it unless given.
+      if (columns.instanceArn !== existing.instanceArn && !parsed.data.options.identity_store_id) data.identityStoreId = null;
+      if (!parsed.data.options.identity_store_id && columns.instanceArn === existing.instanceArn) data.identityStoreId = existing.identityStoreId;
+      if (newSecret) data.secretAccessKeyEnc = encryptSecret(newSecret);
+      if (columns.authMethod === "ASSUME_ROLE") data.secretAccessKeyEnc = null;
+      const changed = (Object.keys(data) as (keyof typeof data)[]).filter((k) => k === "secretAccessKeyEnc" ? (newSecret !== null || (existing.secretAccessKeyEnc !== null && data.secretAccessKeyEnc === null)) : stableJson(existing[k]) !== stableJson(data[k]));
+      if (changed.length === 0) return { id: existing.id, created: false, changed };
+      const out = await tx.integration.updateMany({ where: { id: existing.id, updatedAt: existing.updatedAt }, data: { ...data, subAccounts: data.subAccounts, options: data.options } });
+      if (out.count === 0) throw new AppError("CONFLICT");
+      await appendAuditEvent(tx, {
+        actor: input.actor,
+        action: "integration.updated",
+        subjectType: "Integration",
+        subjectId: existing.id,
+        integrationId: existing.id,
+        details: { changed: changed.map((k) => (k === "secretAccessKeyEnc" ? "secretAccessKey" : k)) },
+      });
+      return { id: existing.id, created: false, changed };
+    });
+  } catch (e) {
+    if (e && typeof e === "object" && "code" in e && (e as { code?: string }).code === "P2002") throw invalid([`name: an integration named "${columns.name}" already exists`]);
+    throw e;
+  }
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { buildManagementPolicy, buildSetupDocuments, buildSubAccountCloudFormation, buildSubAccountPolicy, buildSubAccountTrustPolicy, type TSetupInput } from "./setup-documents.ts";
+
+const input: TSetupInput = {
+  managementAccountId: "111111111111",
+  authMethod: "ACCESS_KEY",
+  rootRoleArn: null,
+  rootExternalId: null,
+  subAccountRoleArn: "arn:aws:iam::*:role/jit-portal-access",
+  subAccountExternalId: "jit-demo-external-id",
+  resourceTypes: ["S3_BUCKET", "EC2_INSTANCE"],
+  instanceArn: "arn:aws:sso:::instance/ssoins-7223aa11bb22cc33",
+  tempPermissionSetPrefix: "jit-",
+};
+
+describe("setup documents", () => {
+  it("trust policy: the management account, only with the external id", () => {
+    expect(buildSubAccountTrustPolicy(input)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "JitPortalDiscovery",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::111111111111:root" },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "sts:ExternalId": "jit-demo-external-id" } },
+        },
+      ],
+    });
+    const viaRole = buildSubAccountTrustPolicy({ ...input, authMethod: "ASSUME_ROLE", rootRoleArn: "arn:aws:iam::111111111111:role/jit-mgmt" });
+    expect(viaRole.Statement[0]?.Principal).toEqual({ AWS: "arn:aws:iam::111111111111:role/jit-mgmt" });
+  });
+
+  it("sub-account permissions: only what the chosen resource types need", () => {
+    expect(buildSubAccountPolicy(input)).toEqual({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "JitPortalDiscoveryRead", Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeRegions", "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:ListAllMyBuckets"], Resource: "*" }],
+    });
+    const all = buildSubAccountPolicy({ ...input, resourceTypes: [] }).Statement[0]?.Action;
+    expect(all).toEqual(expect.arrayContaining(["iam:ListRoles", "iam:ListRoleTags", "iam:ListPolicies", "secretsmanager:ListSecrets", "s3:GetBucketTagging"]));
+  });
+
+  it("management policy: discovery reads, the worker's grant operations and the sub-account role", () => {
+    const doc = buildManagementPolicy(input);
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(["OrganizationsRead", "IdentityCenterRead", "IdentityCenterGrants", "IdentityStore", "AssumeSubAccountRole"]);
+    const actions = doc.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    for (const a of ["organizations:ListAccountsForParent", "organizations:ListRoots", "sso:ListAccountsForProvisionedPermissionSet", "sso:CreatePermissionSet", "sso:DeletePermissionSet", "sso:PutInlinePolicyToPermissionSet", "sso:AttachCustomerManagedPolicyReferenceToPermissionSet", "sso:ProvisionPermissionSet", "sso:CreateAccountAssignment", "sso:DeleteAccountAssignment", "sso:DescribeAccountAssignmentCreationStatus", "identitystore:CreateGroupMembership", "identitystore:DeleteGroupMembership", "identitystore:ListUsers"]) {
+      expect(actions).toContain(a);
+    }
+    expect(doc.Statement[2]?.Resource).toEqual(["arn:aws:sso:::instance/ssoins-7223aa11bb22cc33", "arn:aws:sso:::permissionSet/ssoins-7223aa11bb22cc33/*", "arn:aws:sso:::account/*"]);
+    expect(doc.Statement[4]).toEqual({ Sid: "AssumeSubAccountRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/jit-portal-access" });
+  });
+
+  it("CloudFormation template creates the role with the same trust and permissions", () => {
+    expect(buildSubAccountCloudFormation(input)).toBe(`AWSTemplateFormatVersion: '2010-09-09'
+Description: Read-only role the JIT access portal assumes to discover resources in this account.
+Parameters:
+  RoleName:
+    Type: String
+    Default: 'jit-portal-access'
+  TrustedPrincipalArn:
+    Type: String
+    Default: 'arn:aws:iam::111111111111:root'
+  ExternalId:
+    Type: String
+    NoEcho: true
+    Default: 'jit-demo-external-id'
+Conditions:
+  HasExternalId: !Not [!Equals [!Ref ExternalId, '']]
+Resources:
+  JitPortalAccessRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Ref RoleName
+      MaxSessionDuration: 3600
+      Tags:
+        - Key: managed-by
+          Value: jit-access-portal
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Sid: JitPortalDiscovery
+            Effect: Allow
+            Principal:
+              AWS: !Ref TrustedPrincipalArn
+            Action: 'sts:AssumeRole'
+            Condition: !If
+              - HasExternalId
+              - StringEquals:
+                  'sts:ExternalId': !Ref ExternalId
+              - !Ref AWS::NoValue
+      Policies:
+        - PolicyName: jit-portal-discovery-read
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Sid: JitPortalDiscoveryRead
+                Effect: Allow
+                Action:
+                  - 'ec2:DescribeInstances'
+                  - 'ec2:DescribeRegions'
+                  - 's3:GetBucketLocation'
+                  - 's3:GetBucketTagging'
+                  - 's3:ListAllMyBuckets'
+                Resource: '*'
+Outputs:
+  RoleArn:
+    Value: !GetAtt JitPortalAccessRole.Arn
+`);
+  });
+
+  it("lists the documents with file names, adding the management trust policy only for a role", () => {
+    expect(buildSetupDocuments(input).map((d) => d.filename)).toEqual(["jit-portal-management-policy.json", "jit-portal-access-trust-policy.json", "jit-portal-access-policy.json", "jit-portal-access-role.yaml"]);
+    expect(buildSetupDocuments({ ...input, authMethod: "ASSUME_ROLE", rootRoleArn: "arn:aws:iam::111111111111:role/m", rootExternalId: "e1" }).map((d) => d.id)).toContain("management-trust");
+  });
+});
