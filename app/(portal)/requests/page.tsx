@@ -1,19 +1,32 @@
 import Link from "next/link";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { buttonClasses } from "@/components/ui/button";
+import { MyRequests } from "@/components/requests/my-requests";
 import { requireUser } from "@/lib/auth/current-user";
+import { listMyRequests } from "@/lib/access/list-my-requests";
+import { getDb } from "@/lib/db/client";
 
 export const metadata = { title: "My requests" };
 
-export default async function RequestsPage() {
-  await requireUser();
+type TSearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function RequestsPage({ searchParams }: { searchParams: TSearchParams }) {
+  const user = await requireUser();
+  const submitted = (await searchParams).submitted;
+  const initial = await listMyRequests(await getDb(), user.id);
   return (
     <>
-      <PageHeader title="My requests" description="Your access requests, their approvals and the access they granted." />
-      <EmptyState title="You have not requested anything yet" action={<Link className={buttonClasses()} href="/catalog">Browse the catalog</Link>}>
-        Find what you need in the catalog, pick an access level and a duration, and say why. You will see each decision here as it happens.
-      </EmptyState>
+      <PageHeader
+        title="My requests"
+        description="Your access requests, their approvals and the access they granted. This page updates by itself."
+        actions={<Link className={buttonClasses("secondary")} href="/catalog">Request something</Link>}
+      />
+      {typeof submitted === "string" ? (
+        <div role="status" className="mb-4 rounded-lg border border-sky-200 bg-sky-50 px-4 py-3 text-sm text-sky-900">
+          Request submitted. You will see each decision below as it happens.
+        </div>
+      ) : null}
+      <MyRequests initial={initial} highlightId={typeof submitted === "string" ? submitted : null} />
     </>
   );
 }

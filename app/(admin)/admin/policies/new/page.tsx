@@ -1,0 +1,18 @@
+import { PageHeader } from "@/components/ui/page-header";
+import { requireAdminPage } from "@/lib/auth/current-user";
+import { getDb } from "@/lib/db/client";
+import { PolicyForm } from "../_components/policy-form";
+import { EMPTY_POLICY } from "../_components/policy-form-values";
+
+export const metadata = { title: "New policy" };
+
+export default async function NewPolicyPage() {
+  await requireAdminPage();
+  const integrations = await (await getDb()).integration.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } });
+  return (
+    <>
+      <PageHeader title="New policy" description="Say what may be requested, by whom, for how long, and who approves." />
+      <PolicyForm initial={{ ...EMPTY_POLICY, integrationId: integrations.length === 1 ? (integrations[0]?.id ?? null) : null }} integrations={integrations} />
+    </>
+  );
+}

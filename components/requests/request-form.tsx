@@ -1,0 +1,244 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useAction } from "next-safe-action/hooks";
+import { useState, type FormEvent } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { formatDuration } from "@/components/catalog/target-labels";
+import { compileTicketPattern, POLICY_MIN_DURATION_MINUTES } from "@/lib/access/policy-schemas";
+import type { TLevelOption } from "@/lib/catalog/get-request-form";
+import type { TTargetRef } from "@/lib/catalog/load-request-target";
+import { submitAccessRequestAction } from "@/app/(portal)/catalog/actions";
+
+const PRESETS = [15, 30, 60, 120, 240, 480, 1440];
+const input = "w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500";
+
+type TErrors = Partial<Record<"accessLevel" | "duration" | "startsAt" | "justification" | "ticket" | "form", string>>;
+
+/** Client-side checks mirror the server's (which run again on submit: this copy only saves a round trip). */
+export function validateRequestForm(
+  level: Pick<TLevelOption, "maxDurationMinutes" | "requireJustification" | "requireTicket" | "ticketPatterns"> | undefined,
+  values: { durationMinutes: number; startMode: "now" | "at"; startsAt: string; justification: string; ticket: string },
+  now = Date.now(),
+): TErrors {
+  const errors: TErrors = {};
+  if (!level) return { accessLevel: "Choose an access level" };
+  const d = values.durationMinutes;
+  if (!Number.isInteger(d) || d < POLICY_MIN_DURATION_MINUTES) errors.duration = `Duration must be whole minutes, at least ${POLICY_MIN_DURATION_MINUTES}`;
+  else if (d > level.maxDurationMinutes) errors.duration = `At most ${formatDuration(level.maxDurationMinutes)} for this access`;
+  if (values.startMode === "at") {
+    const at = Date.parse(values.startsAt);
+    if (Number.isNaN(at)) errors.startsAt = "Choose a start date and time";
+    else if (at < now - 60_000) errors.startsAt = "The start time is in the past";
+    else if (at > now + 30 * 86_400_000) errors.startsAt = "At most 30 days ahead";
+  }
+  if (level.requireJustification && values.justification.trim() === "") errors.justification = "A justification is required";
+  if (values.justification.length > 2000) errors.justification = "At most 2000 characters";
+  const ticket = values.ticket.trim();
+  if (ticket === "" && level.requireTicket) errors.ticket = "A ticket reference is required";
+  if (ticket !== "" && level.ticketPatterns.some((p) => !compileTicketPattern(p)?.test(ticket))) errors.ticket = "The ticket does not have the required format";
+  return errors;
+}
+
+export function RequestForm({ target, levels }: { target: TTargetRef; levels: TLevelOption[] }) {
+  const router = useRouter();
+  const [levelId, setLevelId] = useState(levels[0]?.id ?? "");
+  const level = levels.find((l) => l.id === levelId);
+  const max = level?.maxDurationMinutes ?? 60;
+  const [durationMinutes, setDuration] = useState(Math.min(60, max));
+  const [custom, setCustom] = useState(false);
+  const [startMode, setStartMode] = useState<"now" | "at">("now");
+  const [startsAt, setStartsAt] = useState("");
+  const [justification, setJustification] = useState("");
+  const [ticket, setTicket] = useState("");
+  const [errors, setErrors] = useState<TErrors>({});
+  const { executeAsync, isPending } = useAction(submitAccessRequestAction);
+  const presets = PRESETS.filter((p) => p <= max);
+  const showTicket = Boolean(level && (level.requireTicket || level.ticketPatterns.length > 0));
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const found = validateRequestForm(level, { durationMinutes, startMode, startsAt, justification, ticket });
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    const result = await executeAsync({
+      target,
+      accessLevel: levelId,
+      durationMinutes,
+      startsAt: startMode === "at" ? new Date(startsAt) : null,
+      justification,
+      ticket: ticket.trim() || null,
+    });
+    if (result?.data) {
+      router.push(`/requests?submitted=${encodeURIComponent(result.data.id)}`);
+      router.refresh();
+      return;
+    }
+    const validation = result?.validationErrors ? "Some of the input is not valid; check the fields." : null;
+    setErrors({ form: result?.serverError ?? validation ?? "The request could not be sent. Try again." });
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]" data-testid="request-form">
+      <div className="min-w-0 space-y-5 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <fieldset>
+          <legend className="mb-2 text-sm font-medium text-slate-900">Access level</legend>
+          <div className="space-y-2">
+            {levels.map((l) => (
+              <label key={l.id} className={`flex cursor-pointer gap-3 rounded-md border p-3 text-sm ${l.id === levelId ? "border-sky-500 bg-sky-50" : "border-slate-200"}`}>
+                <input
+                  type="radio"
+                  name="accessLevel"
+                  value={l.id}
+                  checked={l.id === levelId}
+                  onChange={() => {
+                    setLevelId(l.id);
+                    setDuration((d) => Math.min(d, l.maxDurationMinutes));
+                  }}
+                  className="mt-1"
+                />
+                <span>
+                  <span className="font-medium text-slate-900">{l.label}</span>
+                  <span className="block text-slate-600">{l.description}</span>
+                  <span className="mt-1 block text-xs text-slate-500">
+                    {l.autoApprove ? "Approved automatically" : `${l.approvalSteps.length} approval step${l.approvalSteps.length === 1 ? "" : "s"}`} · up to{" "}
+                    {formatDuration(l.maxDurationMinutes)}
+                  </span>
+                </span>
+              </label>
+            ))}
+          </div>
+          {errors.accessLevel ? <p className="mt-1 text-sm text-rose-700">{errors.accessLevel}</p> : null}
+        </fieldset>
+
+        <fieldset>
+          <legend className="mb-2 text-sm font-medium text-slate-900">Duration</legend>
+          <div className="flex flex-wrap gap-2">
+            {presets.map((p) => (
+              <button
+                key={p}
+                type="button"
+                onClick={() => {
+                  setCustom(false);
+                  setDuration(p);
+                }}
+                aria-pressed={!custom && durationMinutes === p}
+                className={`rounded-md border px-3 py-1.5 text-sm ${!custom && durationMinutes === p ? "border-sky-500 bg-sky-50 text-sky-800" : "border-slate-300 text-slate-700 hover:bg-slate-50"}`}
+              >
+                {formatDuration(p)}
+              </button>
+            ))}
+            <button
+              type="button"
+              onClick={() => setCustom(true)}
+              aria-pressed={custom}
+              className={`rounded-md border px-3 py-1.5 text-sm ${custom ? "border-sky-500 bg-sky-50 text-sky-800" : "border-slate-300 text-slate-700 hover:bg-slate-50"}`}
+            >
+              Custom
+            </button>
+          </div>
+          {custom ? (
+            <label className="mt-2 block text-sm">
+              <span className="text-slate-600">Minutes ({POLICY_MIN_DURATION_MINUTES}–{max})</span>
+              <input
+                type="number"
+                name="durationMinutes"
+                min={POLICY_MIN_DURATION_MINUTES}
+                max={max}
+                step={1}
+                value={Number.isNaN(durationMinutes) ? "" : durationMinutes}
+                onChange={(e) => setDuration(e.target.valueAsNumber)}
+                className={`${input} mt-1 sm:w-40`}
+              />
+            </label>
+          ) : null}
+          <p className="mt-1 text-xs text-slate-500">
+            {Number.isFinite(durationMinutes) ? formatDuration(durationMinutes) : "—"} of at most {formatDuration(max)} allowed by policy.
+          </p>
+          {errors.duration ? <p className="mt-1 text-sm text-rose-700">{errors.duration}</p> : null}
+        </fieldset>
+
+        <fieldset>
+          <legend className="mb-2 text-sm font-medium text-slate-900">Start</legend>
+          <div className="flex flex-wrap gap-4 text-sm">
+            <label className="flex items-center gap-2">
+              <input type="radio" name="startMode" checked={startMode === "now"} onChange={() => setStartMode("now")} /> As soon as approved
+            </label>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="startMode" checked={startMode === "at"} onChange={() => setStartMode("at")} /> At a time
+            </label>
+          </div>
+          {startMode === "at" ? (
+            <input type="datetime-local" aria-label="Start time" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} className={`${input} mt-2 sm:w-64`} />
+          ) : null}
+          {errors.startsAt ? <p className="mt-1 text-sm text-rose-700">{errors.startsAt}</p> : null}
+        </fieldset>
+
+        <label className="block">
+          <span className="text-sm font-medium text-slate-900">
+            Justification {level?.requireJustification ? <span className="text-rose-700">*</span> : <span className="font-normal text-slate-500">(optional)</span>}
+          </span>
+          <textarea name="justification" rows={3} maxLength={2000} value={justification} onChange={(e) => setJustification(e.target.value)} placeholder="What you need it for, e.g. the incident or change you are working on" className={`${input} mt-1`} />
+          {errors.justification ? <span className="mt-1 block text-sm text-rose-700">{errors.justification}</span> : null}
+        </label>
+
+        {showTicket ? (
+          <label className="block">
+            <span className="text-sm font-medium text-slate-900">
+              Ticket {level?.requireTicket ? <span className="text-rose-700">*</span> : <span className="font-normal text-slate-500">(optional)</span>}
+            </span>
+            <input name="ticket" value={ticket} maxLength={200} onChange={(e) => setTicket(e.target.value)} placeholder="e.g. OPS-1234" className={`${input} mt-1 sm:w-64`} />
+            {level && level.ticketPatterns.length > 0 ? (
+              <span className="mt-1 block text-xs text-slate-500">
+                Must match {level.ticketPatterns.map((p) => <code key={p} className="rounded bg-slate-100 px-1">{p}</code>)}
+              </span>
+            ) : null}
+            {errors.ticket ? <span className="mt-1 block text-sm text-rose-700">{errors.ticket}</span> : null}
+          </label>
+        ) : null}
+
+        {errors.form ? (
+          <p role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
+            {errors.form}
+          </p>
+        ) : null}
+        <div className="flex items-center gap-3">
+          <Button type="submit" disabled={isPending}>
+            {isPending ? "Submitting…" : level?.autoApprove ? "Request (approved automatically)" : "Submit request"}
+          </Button>
+        </div>
+      </div>
+
+      <div className="min-w-0 space-y-4">
+        {level ? (
+          <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+            <h3 className="text-sm font-semibold text-slate-900">Approval</h3>
+            {level.autoApprove ? (
+              <p className="mt-1 text-sm text-slate-600">
+                <Badge tone="green">Automatic</Badge> Policy approves this at once; access is provisioned within seconds of the start time.
+              </p>
+            ) : (
+              <ol className="mt-2 space-y-1 text-sm text-slate-700">
+                {level.approvalSteps.map((step, i) => (
+                  <li key={`${step.name}-${i}`}>
+                    <span className="font-medium">{i + 1}. {step.name}</span>: {step.quorum} of {step.approvers.join(", ")}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+        ) : null}
+        {level ? (
+          <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="policy-preview">
+            <h3 className="text-sm font-semibold text-slate-900">What you will receive</h3>
+            <p className="mt-1 text-sm text-slate-600">{level.grant.summary}</p>
+            {level.grant.policyDocument ? (
+              <pre className="mt-3 max-h-96 overflow-auto rounded-md bg-slate-900 p-3 text-xs leading-5 text-slate-100">{level.grant.policyDocument}</pre>
+            ) : null}
+          </section>
+        ) : null}
+      </div>
+    </form>
+  );
+}

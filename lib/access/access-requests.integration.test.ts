@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTestDatabase } from "../db/test-database.ts";
+import type { TDatabase } from "../db/open-database.ts";
+import { seedDemoPolicies } from "../demo/seed-demo-policies.ts";
+import { seedCatalogFixture, type TCatalogFixture } from "../catalog/test-fixtures.ts";
+import { workerSignal } from "../provisioning/kick-worker.ts";
+import { submitAccessRequest } from "./submit-access-request.ts";
+import { cancelAccessRequest } from "./cancel-access-request.ts";
+import { requestExtension } from "./request-extension.ts";
+import { revokeGrantEarly } from "./revoke-grant-early.ts";
+import { getRequestTimeline } from "./get-request-timeline.ts";
+import { listMyRequests } from "./list-my-requests.ts";
+import { finalizeApproval } from "./finalize-approval.ts";
+
+let database: TDatabase;
+let f: TCatalogFixture;
+let kicks = 0;
+const onKick = () => {
+  kicks += 1;
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  f = await seedCatalogFixture(database.prisma);
+  await seedDemoPolicies(database.prisma, f.integrationId);
+  workerSignal.on("kick", onKick);
+});
+afterAll(async () => {
+  workerSignal.off("kick", onKick);
+  await database?.close();
+});
+beforeEach(() => {
+  kicks = 0;
+});
+
+const db = () => database.prisma;
+const riley = () => ({ id: f.users.riley.id, email: f.users.riley.email });
+const sam = () => ({ id: f.users.sam.id, email: f.users.sam.email });
+const prodBucketRead = (extra: Record<string, unknown> = {}) => ({
+  target: { kind: "RESOURCE" as const, resourceId: f.resources.prodBucket.id },
+  accessLevel: "read",
+  durationMinutes: 60,
+  justification: "Investigating INC-42",
+  ...extra,
+});
+const auditFor = (subjectId: string) => db().auditEvent.findMany({ where: { subjectId }, orderBy: { seq: "asc" } });
+
+describe("submitAccessRequest", () => {
+  it("records a PENDING request with frozen rules, the IC user id, the policy document and its audit event", async () => {
+    const result = await submitAccessRequest(db(), riley(), prodBucketRead());
+    expect(result.status).toBe("PENDING");
+    const request = await db().accessRequest.findUniqueOrThrow({ where: { id: result.id } });
+    expect(request).toMatchObject({ status: "PENDING", requesterId: f.users.riley.id, requesterPrincipalId: "u-riley", targetType: "RESOURCE", accessLevel: "read" });
+    const snapshot = request.policySnapshot as { autoApprove: boolean; approvalSteps: unknown[]; maxDurationMinutes: number };
+    expect(snapshot.autoApprove).toBe(false);
+    expect(snapshot.approvalSteps).toEqual([{ name: "Platform Leads", userIds: [], groupIds: [f.principals.leads.id], quorum: 1 }]);
+    expect(request.targetSnapshot).toMatchObject({ name: "platform-prod-app-0-222222222222", accountId: "222222222222", ouPath: "Root/Workloads/Prod" });
+    expect(request.policyDocument).toContain("arn:aws:s3:::platform-prod-app-0-222222222222/*");
+    expect(request.pendingExpiresAt!.getTime() - request.createdAt.getTime()).toBeGreaterThan(1439 * 60_000);
+    expect((await auditFor(request.id)).map((e) => e.action)).toEqual(["request.submitted"]);
+    expect(kicks).toBe(0);
+    await expect(submitAccessRequest(db(), riley(), prodBucketRead())).rejects.toMatchObject({ code: "CONFLICT" });
+    await cancelAccessRequest(db(), riley(), result.id);
+  });
+
+  it("re-checks eligibility on the server and writes nothing when refused", async () => {
+    const before = await db().accessRequest.count();
+    const auditBefore = await db().auditEvent.count();
+    await expect(submitAccessRequest(db(), sam(), prodBucketRead())).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(submitAccessRequest(db(), riley(), prodBucketRead({ accessLevel: "read-write" }))).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(submitAccessRequest(db(), riley(), prodBucketRead({ durationMinutes: 180 }))).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      userMessage: expect.stringContaining("exceeds the maximum of 2h"),
+    });
+    await expect(submitAccessRequest(db(), riley(), prodBucketRead({ justification: "  " }))).rejects.toMatchObject({
+      userMessage: expect.stringContaining("A justification is required"),
+    });
+    await expect(
+      submitAccessRequest(db(), { id: f.users.outsider.id, email: f.users.outsider.email }, prodBucketRead()),
+    ).rejects.toMatchObject({ code: "FORBIDDEN", userMessage: expect.stringContaining("not linked") });
+    await expect(
+      submitAccessRequest(db(), riley(), prodBucketRead({ target: { kind: "RESOURCE", resourceId: f.resources.deletedBucket.id } })),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await db().accessRequest.count()).toBe(before);
+    expect(await db().auditEvent.count()).toBe(auditBefore);
+  });
+
+  it("validates input shape and the ticket pattern", async () => {
+    await expect(submitAccessRequest(db(), riley(), prodBucketRead({ durationMinutes: 5 }))).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(submitAccessRequest(db(), riley(), prodBucketRead({ durationMinutes: "abc" }))).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(submitAccessRequest(db(), riley(), prodBucketRead({ startsAt: new Date(Date.now() - 3_600_000).toISOString() }))).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+    });
+    const secret = { target: { kind: "RESOURCE" as const, resourceId: f.resources.prodSecret.id }, accessLevel: "read-value", durationMinutes: 30, justification: "rotate" };
+    await expect(submitAccessRequest(db(), riley(), secret)).rejects.toMatchObject({ userMessage: expect.stringContaining("A ticket reference is required") });
+    await expect(submitAccessRequest(db(), riley(), { ...secret, ticket: "ops 12" })).rejects.toMatchObject({ userMessage: expect.stringContaining("does not have the required format") });
+    const ok = await submitAccessRequest(db(), riley(), { ...secret, ticket: "OPS-12" });
+    const request = await db().accessRequest.findUniqueOrThrow({ where: { id: ok.id } });
+    expect((request.policySnapshot as { approvalSteps: unknown[] }).approvalSteps).toHaveLength(2);
+    expect(request.ticket).toBe("OPS-12");
+  });
+
+  it("auto-approves per policy: request APPROVED and grant created in the same transaction, worker nudged", async () => {
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const result = await submitAccessRequest(db(), riley(), {
+      target: { kind: "RESOURCE", resourceId: f.resources.devBucket.id },
+      accessLevel: "read",
+      durationMinutes: 240,
+      justification: "debugging",
+      startsAt: startsAt.toISOString(),
+    });
+    expect(result.status).toBe("APPROVED");
+    const request = await db().accessRequest.findUniqueOrThrow({ where: { id: result.id }, include: { grant: true } });
+    expect(request.status).toBe("APPROVED");
+    expect(request.grant).toMatchObject({ state: "APPROVED", kind: "TEMP_PERMISSION_SET", awsAccountId: "333333333333" });
+    expect(request.grant!.startsAt.getTime()).toBe(startsAt.getTime());
+    expect(request.grant!.expiresAt.getTime() - startsAt.getTime()).toBe(240 * 60_000);
+    const actions = (await db().auditEvent.findMany({ where: { OR: [{ subjectId: request.id }, { subjectId: request.grant!.id }] }, orderBy: { seq: "asc" } })).map((e) => e.action);
+    expect(actions).toEqual(["request.submitted", "request.approved", "grant.created"]);
+    expect(kicks).toBe(1);
+  });
+});
+
+describe("cancel, extend, revoke", () => {
+  it("cancels only the requester's own pending requests", async () => {
+    const { id } = await submitAccessRequest(db(), riley(), prodBucketRead({ durationMinutes: 30 }));
+    await expect(cancelAccessRequest(db(), sam(), id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await cancelAccessRequest(db(), riley(), id)).status).toBe("CANCELLED");
+    expect((await auditFor(id)).map((e) => e.action)).toEqual(["request.submitted", "request.cancelled"]);
+    await expect(cancelAccessRequest(db(), riley(), id)).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(cancelAccessRequest(db(), riley(), "nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  async function activeGrant() {
+    const { id } = await submitAccessRequest(db(), riley(), prodBucketRead({ durationMinutes: 60, justification: `grant ${Math.random()}` }));
+    const grant = await db().$transaction((tx) => finalizeApproval(tx, id, { id: f.users.avery.id, email: f.users.avery.email }));
+    return db().grant.update({ where: { id: grant.id }, data: { state: "ACTIVE", activatedAt: new Date() } });
+  }
+
+  it("extends an active grant with a new request evaluated like any other", async () => {
+    const grant = await activeGrant();
+    await expect(requestExtension(db(), sam(), { grantId: grant.id, durationMinutes: 30, justification: "more" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(requestExtension(db(), riley(), { grantId: grant.id, durationMinutes: 600, justification: "more" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const ext = await requestExtension(db(), riley(), { grantId: grant.id, durationMinutes: 30, justification: "need more time" });
+    expect(ext.status).toBe("PENDING");
+    const request = await db().accessRequest.findUniqueOrThrow({ where: { id: ext.id } });
+    expect(request).toMatchObject({ extendsGrantId: grant.id, accessLevel: "read", resourceId: f.resources.prodBucket.id, durationMinutes: 30 });
+    await db().$transaction((tx) => finalizeApproval(tx, ext.id, { id: f.users.avery.id, email: f.users.avery.email }));
+    const after = await db().grant.findUniqueOrThrow({ where: { id: grant.id } });
+    expect(after.expiresAt.getTime() - grant.expiresAt.getTime()).toBe(30 * 60_000);
+    await db().grant.update({ where: { id: grant.id }, data: { state: "EXPIRED" } });
+    await expect(requestExtension(db(), riley(), { grantId: grant.id, durationMinutes: 30, justification: "x" })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("revokes early only the requester's own live grant, with a conditional update and audit", async () => {
+    const grant = await activeGrant();
+    await expect(revokeGrantEarly(db(), sam(), { grantId: grant.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const now = new Date();
+    kicks = 0;
+    await revokeGrantEarly(db(), riley(), { grantId: grant.id, reason: "done early" }, now);
+    const after = await db().grant.findUniqueOrThrow({ where: { id: grant.id } });
+    expect(after).toMatchObject({ state: "ACTIVE", revokedById: f.users.riley.id, revokeReason: "done early" });
+    expect(after.expiresAt.getTime()).toBe(now.getTime());
+    expect(after.nextRunAt.getTime()).toBe(now.getTime());
+    expect(kicks).toBe(1);
+    expect((await auditFor(grant.id)).map((e) => e.action)).toContain("grant.revoke_requested");
+    await expect(revokeGrantEarly(db(), riley(), { grantId: grant.id })).rejects.toMatchObject({ code: "CONFLICT" });
+    const ended = await activeGrant();
+    await db().grant.update({ where: { id: ended.id }, data: { state: "EXPIRED" } });
+    await expect(revokeGrantEarly(db(), riley(), { grantId: ended.id })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+});
+
+describe("my requests", () => {
+  it("lists only the user's own requests with a timeline; another user's id is NOT_FOUND", async () => {
+    const mine = await listMyRequests(db(), f.users.riley.id);
+    expect(mine.items.length).toBeGreaterThan(0);
+    const theirs = await listMyRequests(db(), f.users.sam.id);
+    expect(theirs.items).toEqual([]);
+    const first = mine.items[0]!;
+    await expect(getRequestTimeline(db(), f.users.sam.id, first.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const view = await getRequestTimeline(db(), f.users.riley.id, first.id);
+    expect(view.timeline[0]!.kind).toBe("submitted");
+    const revoked = mine.items.find((r) => r.grant?.state === "ACTIVE" && r.grant.revokeRequested);
+    expect(revoked?.accessPortalUrl).toBe("https://d-9067aa11bb.awsapps.com/start");
+    expect(revoked?.canRevoke).toBe(false);
+    expect(revoked?.canCancel).toBe(false);
+    const page1 = await listMyRequests(db(), f.users.riley.id, { limit: 2 });
+    const page2 = await listMyRequests(db(), f.users.riley.id, { limit: 2, cursor: page1.nextCursor });
+    expect(page2.items[0]?.id).toBe(mine.items[2]?.id);
+  });
+});

@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase } from "../db/test-database.ts";
+import type { TDatabase } from "../db/open-database.ts";
+import { seedDemoPolicies } from "../demo/seed-demo-policies.ts";
+import { listCatalog, type TCatalogPage } from "./list-catalog.ts";
+import { ZCatalogQuery, type TCatalogQuery } from "./catalog-query";
+import { seedCatalogFixture, type TCatalogFixture } from "./test-fixtures.ts";
+import { getRequestForm } from "./get-request-form.ts";
+
+let database: TDatabase;
+let f: TCatalogFixture;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  f = await seedCatalogFixture(database.prisma);
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+const query = (q: Partial<Record<keyof TCatalogQuery, unknown>> = {}) => ZCatalogQuery.parse(q);
+const list = (q: Partial<Record<keyof TCatalogQuery, unknown>> = {}, email = "riley@example.com") =>
+  listCatalog(database.prisma, { userEmail: email, query: query(q) });
+const names = (page: TCatalogPage) => page.accounts.flatMap((a) => a.items.map((i) => i.name));
+
+describe("catalog listing", () => {
+  it("says there is no integration when none is configured", async () => {
+    const empty = await createTestDatabase();
+    try {
+      const page = await listCatalog(empty.prisma, { userEmail: "riley@example.com", query: query() });
+      expect(page.status).toBe("NO_INTEGRATION");
+      expect(page.accounts).toEqual([]);
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it("groups items by account (name order) with OU path, permission sets first, hides portal-managed and deleted rows", async () => {
+    const page = await list();
+    expect(page.status).toBe("READY");
+    expect(page.accounts.map((a) => [a.name, a.accountId, a.ouPath])).toEqual([
+      ["dev-workloads", "333333333333", "Root/Workloads/Dev"],
+      ["prod-workloads", "222222222222", "Root/Workloads/Prod"],
+    ]);
+    const dev = page.accounts[0]!;
+    expect(dev.items.map((i) => i.type)).toEqual(["PERMISSION_SET", "IAM_POLICY", "S3_BUCKET", "EC2_INSTANCE"]);
+    expect(dev.items[0]!.name).toBe("ReadOnlyAccess");
+    const all = names(page);
+    expect(all).not.toContain("jit-temp0001");
+    expect(all).not.toContain("RetiredAccess");
+    expect(all).not.toContain("platform-dev-deleted-9-333333333333");
+    expect(all).not.toContain("closed-bucket-999999999999");
+    expect(page.groups?.items.map((g) => g.name)).toEqual(["Data Engineers", "Developers", "Platform Leads", "Security"]);
+    expect(page.nextCursor).toBeNull();
+  });
+
+  it("searches name, ARN and tags case-insensitively, and treats LIKE wildcards literally", async () => {
+    expect(names(await list({ q: "PLATFORM-PROD-APP" }))).toEqual(["platform-prod-app-0-222222222222"]);
+    expect(names(await list({ q: "arn:aws:iam::333333333333:policy" }))).toEqual(["platform-data-access-1"]);
+    expect(names(await list({ q: "name=platform-web" }))).toEqual(["i-0123456789abcdef0"]);
+    expect(names(await list({ q: "%" }))).toEqual([]);
+    const nothing = await list({ q: "no-such-thing" });
+    expect(nothing.accounts).toEqual([]);
+    expect(nothing.groups?.items).toEqual([]);
+    expect(nothing.discovered).toBe(true);
+    expect((await list({ q: "leads" })).groups?.items.map((g) => g.name)).toEqual(["Platform Leads"]);
+  });
+
+  it("filters by type, account, OU (with descendants) and tag", async () => {
+    expect(names(await list({ type: "S3_BUCKET" })).sort()).toEqual(
+      ["platform-dev-app-0-333333333333", "platform-prod-app-0-222222222222", "platform-prod-logs-2-222222222222"].sort(),
+    );
+    const byAccount = await list({ account: "222222222222" });
+    expect(byAccount.accounts.map((a) => a.accountId)).toEqual(["222222222222"]);
+    expect(byAccount.groups).toBeNull();
+    expect((await list({ ou: "ou-jt01-workload" })).accounts).toHaveLength(2);
+    expect((await list({ ou: "ou-jt01-prod0001" })).accounts.map((a) => a.name)).toEqual(["prod-workloads"]);
+    expect(names(await list({ tag: "environment=prod" })).sort()).toEqual(
+      ["i-0123456789abcdef0", "platform-app-role-0", "platform-prod-app-0-222222222222", "prod/platform/app-0"].sort(),
+    );
+    expect(names(await list({ tag: "Name" }))).toEqual(["i-0123456789abcdef0"]);
+    const groupsOnly = await list({ type: "GROUP" });
+    expect(groupsOnly.accounts).toEqual([]);
+    expect(groupsOnly.groups?.items).toHaveLength(4);
+    expect(names(await list({ type: "PERMISSION_SET" }))).toEqual(["ReadOnlyAccess", "ReadOnlyAccess"]);
+  });
+
+  it("pages with a keyset cursor: every item exactly once, in order", async () => {
+    const everything = names(await list());
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await list({ limit: 3, cursor });
+      expect(page.itemCount).toBeLessThanOrEqual(3);
+      seen.push(...names(page));
+      cursor = page.nextCursor ?? undefined;
+      pages += 1;
+      if (pages > 1) expect(page.groups).toBeNull();
+    } while (cursor);
+    expect(seen).toEqual(everything);
+    expect(pages).toBe(Math.ceil(everything.length / 3));
+    await expect(list({ cursor: "garbage" })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+  });
+
+  it("pages correctly across many accounts (batched account walk), with filters", async () => {
+    const other = await database.prisma.integration.create({ data: { name: "many", authMethod: "ACCESS_KEY" } });
+    const expected: string[] = [];
+    for (let a = 0; a < 70; a++) {
+      const account = await database.prisma.account.create({ data: { integrationId: other.id, accountId: String(500000000000 + a), name: `acct-${String(a).padStart(2, "0")}` } });
+      for (const n of ["b", "a"]) {
+        const name = `bucket-${n}-${a}`;
+        await database.prisma.resource.create({
+          data: { integrationId: other.id, accountId: account.id, type: "S3_BUCKET", arn: `arn:aws:s3:::${name}`, name, searchText: name, tags: a % 2 ? { keep: "yes" } : {} },
+        });
+      }
+      expected.push(`bucket-a-${a}`, `bucket-b-${a}`);
+    }
+    const walk = async (extra: Partial<Record<keyof TCatalogQuery, unknown>>) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await list({ integration: other.id, limit: 7, cursor, ...extra });
+        seen.push(...names(page));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    expect(await walk({})).toEqual(expected);
+    expect(await walk({ tag: "keep=yes" })).toEqual(expected.filter((n) => Number(n.split("-")[2]) % 2 === 1));
+    expect(await walk({ q: "bucket-a-6" })).toEqual(["bucket-a-6", "bucket-a-60", "bucket-a-61", "bucket-a-62", "bucket-a-63", "bucket-a-64", "bucket-a-65", "bucket-a-66", "bucket-a-67", "bucket-a-68", "bucket-a-69"]);
+  });
+
+  it("marks what the requester may request, and says why not otherwise", async () => {
+    await seedDemoPolicies(database.prisma, f.integrationId);
+    const page = await list();
+    const item = (name: string) => page.accounts.flatMap((a) => a.items).find((i) => i.name === name)!;
+    const prodBucket = item("platform-prod-app-0-222222222222");
+    expect(prodBucket.eligibility).toMatchObject({ eligible: true, autoApprove: false, maxDurationMinutes: 120 });
+    expect(item("platform-dev-app-0-333333333333").eligibility).toMatchObject({ eligible: true, autoApprove: true, maxDurationMinutes: 240 });
+    const policy = item("platform-data-access-1").eligibility;
+    expect(policy.eligible).toBe(false);
+    if (!policy.eligible) expect(policy.reasons.join(" ")).toMatch(/No policy covers IAM policies/);
+    const devReadOnly = page.accounts[0]!.items[0]!;
+    expect(devReadOnly.eligibility.eligible).toBe(false);
+
+    const samPage = await list({}, "sam@example.com");
+    const samBucket = samPage.accounts.flatMap((a) => a.items).find((i) => i.name === "platform-prod-app-0-222222222222")!;
+    expect(samBucket.eligibility).toMatchObject({ eligible: false, reasons: ["You are not a requester in any policy that covers this resource"] });
+
+    const outsider = await list({}, "outsider@example.com");
+    expect(outsider.identity.linked).toBe(false);
+    const any = outsider.accounts[0]!.items[0]!.eligibility;
+    expect(any.eligible).toBe(false);
+    if (!any.eligible) expect(any.reasons[0]).toMatch(/not linked to an IAM Identity Center user/);
+  });
+
+  it("the request form shows the exact IAM policy for each allowed level", async () => {
+    const form = await getRequestForm(database.prisma, { userEmail: "riley@example.com", target: { kind: "RESOURCE", resourceId: f.resources.prodBucket.id } });
+    expect(form.eligible).toBe(true);
+    if (!form.eligible) return;
+    expect(form.levels.map((l) => l.id)).toEqual(["read"]);
+    const read = form.levels[0]!;
+    expect(read.approvalSteps).toEqual([{ name: "Platform Leads", quorum: 1, approvers: ["Platform Leads (group)"] }]);
+    const document = JSON.parse(read.grant.policyDocument!) as { Statement: { Resource: string }[] };
+    expect(document.Statement.map((s) => s.Resource)).toEqual([
+      "arn:aws:s3:::platform-prod-app-0-222222222222",
+      "arn:aws:s3:::platform-prod-app-0-222222222222/*",
+    ]);
+    await expect(
+      getRequestForm(database.prisma, { userEmail: "riley@example.com", target: { kind: "RESOURCE", resourceId: f.resources.deletedBucket.id } }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const ps = await getRequestForm(database.prisma, {
+      userEmail: "riley@example.com",
+      target: { kind: "PERMISSION_SET", permissionSetId: f.permissionSets.readOnly.id, accountId: "222222222222" },
+    });
+    expect(ps.eligible).toBe(true);
+    await expect(
+      getRequestForm(database.prisma, {
+        userEmail: "riley@example.com",
+        target: { kind: "PERMISSION_SET", permissionSetId: f.permissionSets.temp.id, accountId: "222222222222" },
+      }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

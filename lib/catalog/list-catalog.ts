@@ -1,0 +1,330 @@
+import "server-only";
+import { Prisma } from "../db/generated/client.ts";
+import type { TDb } from "../db/client.ts";
+import { evaluatePolicies, type TEvaluationTarget } from "../access/evaluate-policies";
+import { listAccessLevels } from "../access/access-levels";
+import { RESOURCE_TYPES, type TTargetType } from "../access/target-types";
+import { AppError } from "../errors/app-error.ts";
+import { loadEligibilityContext, tagsOf, type TEligibilityContext } from "./load-eligibility-context.ts";
+import { parseTagFilter } from "./catalog-query";
+import { escapeLikePattern } from "./search-text";
+import type { TCatalogQuery } from "./catalog-query";
+
+/**
+ * The catalog: what discovery found in one integration, grouped by AWS account, with each item's
+ * eligibility for the signed-in requester. Assumes the caller authenticated the user whose email it
+ * passes; everything shown is read-only discovery data, and eligibility is advisory here (the submit
+ * action evaluates again on the server).
+ *
+ * Paging is keyset over (account name, account id, kind, lower(name), id), LIMIT n+1; the whole filtered
+ * set is never loaded. Search is a substring match on the lower-cased search column (Resource.searchText,
+ * maintained by discovery through buildResourceSearchText). Measured by scripts/bench-catalog.ts.
+ */
+
+export type TCatalogEligibility =
+  | { eligible: true; allowedAccessLevels: { id: string; label: string }[]; maxDurationMinutes: number; autoApprove: boolean }
+  | { eligible: false; reasons: string[] };
+
+export type TCatalogItem = {
+  /** Resource.id or PermissionSet.id (or Principal.id for groups). */
+  id: string;
+  type: TTargetType;
+  name: string;
+  arn: string | null;
+  region: string | null;
+  tags: Record<string, string>;
+  /** A few type-specific facts worth showing (EC2 state, permission set description). */
+  detail: string | null;
+  eligibility: TCatalogEligibility;
+};
+
+export type TCatalogAccountGroup = {
+  accountRowId: string;
+  accountId: string;
+  name: string;
+  ouPath: string | null;
+  items: TCatalogItem[];
+};
+
+export type TCatalogGroupsSection = { items: TCatalogItem[]; total: number; truncated: boolean };
+
+export type TCatalogPage = {
+  status: "NO_INTEGRATION" | "READY";
+  integrations: { id: string; name: string }[];
+  integration: { id: string; name: string; identityStoreId: string | null; lastSyncAt: string | null } | null;
+  /** Whether anything was discovered at all (for the empty state). */
+  discovered: boolean;
+  identity: { linked: boolean; displayName: string | null; groupCount: number };
+  accounts: TCatalogAccountGroup[];
+  groups: TCatalogGroupsSection | null;
+  itemCount: number;
+  nextCursor: string | null;
+};
+
+type TCursor = [accountName: string, accountId: string, rank: number, sortName: string, id: string];
+
+
+/** Groups are few (an identity store rarely has more than a few thousand): one bounded list per page. */
+const GROUPS_LIMIT = 50;
+
+function encodeCursor(cursor: TCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+function decodeCursor(value: string): TCursor {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 5 &&
+      typeof parsed[0] === "string" &&
+      typeof parsed[1] === "string" &&
+      typeof parsed[2] === "number" &&
+      typeof parsed[3] === "string" &&
+      typeof parsed[4] === "string"
+    ) {
+      return parsed as TCursor;
+    }
+  } catch {
+    // fall through
+  }
+  throw new AppError("INVALID_INPUT", { message: "bad catalog cursor", userMessage: "That page link is not valid; start from the first page." });
+}
+
+type TRow = {
+  id: string;
+  type: string;
+  rank: number;
+  name: string;
+  sort_name: string;
+  arn: string;
+  region: string | null;
+  tags: unknown;
+  detail: string | null;
+  account_row_id: string;
+  account_id: string;
+  account_name: string;
+  ou_path: string | null;
+  ou_id_path: string | null;
+};
+
+/** The integrations a requester can browse, and the one this page shows. */
+export async function resolveCatalogIntegration(db: TDb, requested?: string) {
+  const integrations = await db.integration.findMany({
+    where: { enabled: true },
+    orderBy: { name: "asc" },
+    select: { id: true, name: true, identityStoreId: true, lastSyncAt: true },
+  });
+  const integration = (requested ? integrations.find((i) => i.id === requested) : undefined) ?? integrations[0] ?? null;
+  return { integrations, integration };
+}
+
+export function evaluateCatalogTarget(context: TEligibilityContext, target: TEvaluationTarget): TCatalogEligibility {
+  const evaluation = evaluatePolicies(context.policies, target, context.requester);
+  if (!evaluation.eligible) return { eligible: false, reasons: evaluation.reasons };
+  const labels = new Map(listAccessLevels(target.targetType).map((level) => [level.id, level.label]));
+  return {
+    eligible: true,
+    allowedAccessLevels: evaluation.effective.allowedAccessLevels.map((id) => ({ id, label: labels.get(id) ?? id })),
+    maxDurationMinutes: evaluation.effective.maxDurationMinutes,
+    autoApprove: evaluation.effective.autoApprove,
+  };
+}
+
+/** Which accounts one item query covers: a short list, or every account after a given one in catalog order. */
+type TAccountScope = { ids: string[] } | { after: { name: string; accountId: string } | null };
+
+function itemQuery(integrationId: string, query: TCatalogQuery, limit: number, scope: TAccountScope): Prisma.Sql {
+  const type = query.type;
+  const includeResources = !type || (RESOURCE_TYPES as readonly string[]).includes(type);
+  const includePermissionSets = !type || type === "PERMISSION_SET";
+  const parts: Prisma.Sql[] = [];
+  if (includeResources) {
+    parts.push(Prisma.sql`
+      SELECT r.id, r.type::text AS type,
+             CASE r.type WHEN 'IAM_ROLE' THEN 1 WHEN 'IAM_POLICY' THEN 2 WHEN 'S3_BUCKET' THEN 3 WHEN 'EC2_INSTANCE' THEN 4 ELSE 5 END AS rank,
+             r.name, lower(r.name) AS sort_name, r.arn, r.region, r.tags,
+             CASE WHEN r.type = 'EC2_INSTANCE' THEN r.attributes->>'state' ELSE NULL END AS detail,
+             r."accountId" AS account_row_id, r."searchText" AS search_text
+      FROM "Resource" r
+      WHERE r."integrationId" = ${integrationId} AND r."deletedAt" IS NULL ${"ids" in scope ? Prisma.sql`AND r."accountId" IN (${Prisma.join(scope.ids)})` : Prisma.empty}
+        ${type ? Prisma.sql`AND r.type = ${type}::"ResourceType"` : Prisma.empty}`);
+  }
+  if (includePermissionSets) {
+    parts.push(Prisma.sql`
+      SELECT ps.id, 'PERMISSION_SET' AS type, 0 AS rank, ps.name, lower(ps.name) AS sort_name, ps.arn, NULL AS region, ps.tags,
+             ps.description AS detail, psa."accountId" AS account_row_id,
+             lower(ps.name || ' ' || ps.arn || ' ' || coalesce(ps.description, '') || ' ' || ps.tags::text) AS search_text
+      FROM "PermissionSetAccount" psa JOIN "PermissionSet" ps ON ps.id = psa."permissionSetId"
+      WHERE ps."integrationId" = ${integrationId} AND ps."deletedAt" IS NULL AND psa."deletedAt" IS NULL AND ps."portalManaged" = false
+        ${"ids" in scope ? Prisma.sql`AND psa."accountId" IN (${Prisma.join(scope.ids)})` : Prisma.empty}`);
+  }
+  const conditions: Prisma.Sql[] = [Prisma.sql`a."deletedAt" IS NULL`];
+  if (query.q) conditions.push(Prisma.sql`i.search_text LIKE ${`%${escapeLikePattern(query.q.toLowerCase())}%`}`);
+  if (query.account) conditions.push(Prisma.sql`a."accountId" = ${query.account}`);
+  if (query.ou) conditions.push(Prisma.sql`('/' || o."idPath" || '/') LIKE ${`%/${escapeLikePattern(query.ou)}/%`}`);
+  if (query.tag) {
+    const tag = parseTagFilter(query.tag);
+    conditions.push(
+      tag.value === undefined
+        ? Prisma.sql`jsonb_exists(i.tags, ${tag.key})`
+        : Prisma.sql`i.tags @> jsonb_build_object(${tag.key}::text, ${tag.value}::text)`,
+    );
+  }
+  if ("after" in scope && scope.after) conditions.push(Prisma.sql`(a.name, a."accountId") > (${scope.after.name}, ${scope.after.accountId})`);
+  if (query.cursor) {
+    const [accountName, accountId, rank, sortName, id] = decodeCursor(query.cursor);
+    conditions.push(Prisma.sql`(a.name, a."accountId", i.rank, i.sort_name, i.id) > (${accountName}, ${accountId}, ${rank}::int, ${sortName}, ${id})`);
+  }
+  return Prisma.sql`
+    SELECT i.id, i.type, i.rank::int AS rank, i.name, i.sort_name, i.arn, i.region, i.tags, i.detail,
+           a.id AS account_row_id, a."accountId" AS account_id, a.name AS account_name, o.path AS ou_path, o."idPath" AS ou_id_path
+    FROM (${Prisma.join(parts, " UNION ALL ")}) i
+    JOIN "Account" a ON a.id = i.account_row_id
+    LEFT JOIN "OrgUnit" o ON o.id = a."orgUnitId"
+    WHERE ${Prisma.join(conditions, " AND ")}
+    ORDER BY a.name, a."accountId", i.rank, i.sort_name, i.id
+    LIMIT ${limit + 1}`;
+}
+
+function showsGroups(query: TCatalogQuery): boolean {
+  return (!query.type || query.type === "GROUP") && !query.account && !query.ou && !query.tag && !query.cursor;
+}
+
+async function listGroups(db: TDb, integrationId: string, query: TCatalogQuery, context: TEligibilityContext): Promise<TCatalogGroupsSection> {
+  const where = {
+    integrationId,
+    type: "GROUP" as const,
+    deletedAt: null,
+    ...(query.q
+      ? { OR: [{ displayName: { contains: query.q, mode: "insensitive" as const } }, { description: { contains: query.q, mode: "insensitive" as const } }] }
+      : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db.principal.findMany({ where, orderBy: [{ displayName: "asc" }, { id: "asc" }], take: GROUPS_LIMIT, select: { id: true, displayName: true, awsId: true, description: true } }),
+    db.principal.count({ where }),
+  ]);
+  return {
+    total,
+    truncated: total > rows.length,
+    items: rows.map((group) => ({
+      id: group.id,
+      type: "GROUP",
+      name: group.displayName,
+      arn: null,
+      region: null,
+      tags: {},
+      detail: group.description,
+      eligibility: evaluateCatalogTarget(context, { integrationId, targetType: "GROUP", groupId: group.id, tags: {} }),
+    })),
+  };
+}
+
+/** Accounts fetched by explicit id before the rest in one query: the first page usually fills from the first few. */
+const ACCOUNT_BATCHES = [8, 48];
+
+/**
+ * Walks accounts in catalog order (name, id) from the cursor's account: items for the first few
+ * accounts by id (an unfiltered page then sorts a few hundred rows, not the whole table), then one query
+ * over every later account (a selective search is one scan). Batches follow account order, so
+ * concatenating their results keeps the global order.
+ */
+async function queryItems(db: TDb, integrationId: string, query: TCatalogQuery, limit: number): Promise<TRow[]> {
+  const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+  const accountConditions: Prisma.Sql[] = [Prisma.sql`a."integrationId" = ${integrationId}`, Prisma.sql`a."deletedAt" IS NULL`];
+  if (query.account) accountConditions.push(Prisma.sql`a."accountId" = ${query.account}`);
+  if (query.ou) accountConditions.push(Prisma.sql`('/' || o."idPath" || '/') LIKE ${`%/${escapeLikePattern(query.ou)}/%`}`);
+  if (cursor) accountConditions.push(Prisma.sql`(a.name, a."accountId") >= (${cursor[0]}, ${cursor[1]})`);
+  const head = ACCOUNT_BATCHES.reduce((sum, size) => sum + size, 0);
+  const accounts = await db.$queryRaw<{ id: string; name: string; accountId: string }[]>(Prisma.sql`
+    SELECT a.id, a.name, a."accountId" FROM "Account" a LEFT JOIN "OrgUnit" o ON o.id = a."orgUnitId"
+    WHERE ${Prisma.join(accountConditions, " AND ")}
+    ORDER BY a.name, a."accountId" LIMIT ${head + 1}`);
+  const rows: TRow[] = [];
+  let offset = 0;
+  for (const size of ACCOUNT_BATCHES) {
+    const ids = accounts.slice(offset, Math.min(offset + size, head)).map((a) => a.id);
+    if (ids.length === 0 || rows.length > limit) return rows;
+    offset += ids.length;
+    rows.push(...(await db.$queryRaw<TRow[]>(itemQuery(integrationId, query, limit - rows.length, { ids }))));
+  }
+  const last = accounts[offset - 1];
+  if (rows.length > limit || accounts.length <= head || !last) return rows;
+  rows.push(...(await db.$queryRaw<TRow[]>(itemQuery(integrationId, query, limit - rows.length, { after: { name: last.name, accountId: last.accountId } }))));
+  return rows;
+}
+
+export async function listCatalog(db: TDb, options: { userEmail: string; query: TCatalogQuery }): Promise<TCatalogPage> {
+  const { query } = options;
+  const { integrations, integration } = await resolveCatalogIntegration(db, query.integration);
+  if (!integration) {
+    return {
+      status: "NO_INTEGRATION",
+      integrations: [],
+      integration: null,
+      discovered: false,
+      identity: { linked: false, displayName: null, groupCount: 0 },
+      accounts: [],
+      groups: null,
+      itemCount: 0,
+      nextCursor: null,
+    };
+  }
+  const context = await loadEligibilityContext(db, options.userEmail, integration.id);
+  const limit = query.type === "GROUP" ? 0 : query.limit;
+  const rows = limit > 0 ? await queryItems(db, integration.id, query, limit) : [];
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > limit && last ? encodeCursor([last.account_name, last.account_id, last.rank, last.sort_name, last.id]) : null;
+
+  const accounts: TCatalogAccountGroup[] = [];
+  for (const row of page) {
+    let group = accounts.at(-1);
+    if (!group || group.accountRowId !== row.account_row_id) {
+      group = { accountRowId: row.account_row_id, accountId: row.account_id, name: row.account_name, ouPath: row.ou_path, items: [] };
+      accounts.push(group);
+    }
+    const type = row.type as TTargetType;
+    const tags = tagsOf(row.tags);
+    const target: TEvaluationTarget =
+      type === "PERMISSION_SET"
+        ? { integrationId: integration.id, targetType: type, permissionSetId: row.id, awsAccountId: row.account_id, orgUnitIdPath: row.ou_id_path ?? undefined, tags }
+        : { integrationId: integration.id, targetType: type, resourceId: row.id, awsAccountId: row.account_id, orgUnitIdPath: row.ou_id_path ?? undefined, tags };
+    group.items.push({
+      id: row.id,
+      type,
+      name: row.name,
+      arn: row.arn,
+      region: row.region,
+      tags,
+      detail: row.detail,
+      eligibility: evaluateCatalogTarget(context, target),
+    });
+  }
+
+  const groups = showsGroups(query) ? await listGroups(db, integration.id, query, context) : null;
+  const discovered =
+    page.length > 0 || (groups?.total ?? 0) > 0 || (await db.account.count({ where: { integrationId: integration.id, deletedAt: null }, take: 1 })) > 0;
+
+  return {
+    status: "READY",
+    integrations: integrations.map((i) => ({ id: i.id, name: i.name })),
+    integration: {
+      id: integration.id,
+      name: integration.name,
+      identityStoreId: integration.identityStoreId,
+      lastSyncAt: integration.lastSyncAt?.toISOString() ?? null,
+    },
+    discovered,
+    identity: {
+      linked: context.identity.principal !== null,
+      displayName: context.identity.principal?.displayName ?? null,
+      groupCount: context.identity.groupIds.length,
+    },
+    accounts,
+    groups,
+    itemCount: page.length,
+    nextCursor,
+  };
+}

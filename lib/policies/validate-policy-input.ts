@@ -1,0 +1,64 @@
+import "server-only";
+import type { TTx } from "../audit/append-audit-event.ts";
+import { Prisma } from "../db/generated/client.ts";
+import { AppError } from "../errors/app-error.ts";
+import { ZPolicyInput, type TPolicyInput } from "../access/policy-schemas";
+
+/** What every policy mutation shares: the actor type, ZPolicyInput validation with per-field messages, reference checks. */
+export type TPolicyActor = { id: string | null; email: string | null } | "system";
+
+export type TPolicyFieldErrors = Record<string, string[]>;
+
+/** Validates with ZPolicyInput; INVALID_INPUT carries per-field messages in `details` for the form. */
+export function validatePolicyInput(input: unknown): TPolicyInput {
+  const parsed = ZPolicyInput.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const fieldErrors: TPolicyFieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.length ? String(issue.path[0]) : "form";
+    (fieldErrors[key] ??= []).push(issue.path.length > 1 ? `${issue.path.slice(1).join(".")}: ${issue.message}` : issue.message);
+  }
+  throw new AppError("INVALID_INPUT", {
+    message: parsed.error.message,
+    userMessage: `The policy is not valid: ${parsed.error.issues.map((i) => i.message).join("; ")}`,
+    details: fieldErrors,
+  });
+}
+
+/** Referenced rows must exist (in the chosen integration, when there is one): a typo must not save a policy that silently matches nothing. */
+export async function checkPolicyReferences(tx: TTx, policy: TPolicyInput) {
+  const problems: string[] = [];
+  const inIntegration = policy.integrationId ? { integrationId: policy.integrationId } : {};
+  if (policy.integrationId && !(await tx.integration.findUnique({ where: { id: policy.integrationId }, select: { id: true } }))) {
+    problems.push("The chosen integration does not exist");
+  }
+  const count = async (ids: string[], find: (ids: string[]) => Promise<number>, what: string) => {
+    if (ids.length === 0) return;
+    const found = await find(ids);
+    if (found !== ids.length) problems.push(`${ids.length - found} of the selected ${what} no longer exist`);
+  };
+  await count(policy.resourceIds, (ids) => tx.resource.count({ where: { id: { in: ids }, ...inIntegration } }), "resources");
+  await count(policy.permissionSetIds, (ids) => tx.permissionSet.count({ where: { id: { in: ids }, ...inIntegration } }), "permission sets");
+  await count(policy.groupIds, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "GROUP", ...inIntegration } }), "groups");
+  await count(policy.requesterUserIds, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "USER", ...inIntegration } }), "requester users");
+  await count(policy.requesterGroupIds, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "GROUP", ...inIntegration } }), "requester groups");
+  const approverUsers = [...new Set(policy.approvalSteps.flatMap((s) => s.userIds))];
+  const approverGroups = [...new Set(policy.approvalSteps.flatMap((s) => s.groupIds))];
+  await count(approverUsers, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "USER", ...inIntegration } }), "approver users");
+  await count(approverGroups, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "GROUP", ...inIntegration } }), "approver groups");
+  if (problems.length > 0) {
+    throw new AppError("INVALID_INPUT", { message: problems.join("; "), userMessage: `${problems.join("; ")}. Pick them again.`, details: { form: problems } });
+  }
+}
+
+export function toPolicyData(policy: TPolicyInput) {
+  return { ...policy, tagConditions: policy.tagConditions as Prisma.InputJsonValue, approvalSteps: policy.approvalSteps as Prisma.InputJsonValue };
+}
+
+export function uniquePolicyNameError(error: unknown): unknown {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    return new AppError("CONFLICT", { message: "policy name taken", userMessage: "A policy with this name already exists.", details: { name: ["A policy with this name already exists"] } });
+  }
+  return error;
+}
+
