@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { TPortalUser } from "@/lib/auth/current-user";
 import { Badge } from "@/components/ui/badge";
+import { NotificationBell } from "@/components/notifications/notification-bell";
 import { NavLinks, type TNavItem } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 
@@ -38,6 +39,7 @@ export function AppShell({ user, demo, children }: { user: TPortalUser; demo: bo
                 <Badge tone={user.isAdmin ? "violet" : "neutral"}>{user.isAdmin ? "admin" : "member"}</Badge>
               </div>
             </div>
+            <NotificationBell />
             <SignOutButton />
           </div>
         </div>

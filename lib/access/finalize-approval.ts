@@ -44,7 +44,10 @@ export async function finalizeApproval(tx: TTx, requestId: string, actor: TAudit
       throw new AppError("CONFLICT", { message: `grant ${grant.id} is ${grant.state}`, userMessage: "The access this extends has already ended." });
     }
     const expiresAt = new Date(grant.expiresAt.getTime() + request.durationMinutes * 60_000);
-    const extended = await tx.grant.update({ where: { id: grant.id }, data: { expiresAt } });
+    // Conditional: a grant that started revoking after the read above must not be extended.
+    const moved = await tx.grant.updateMany({ where: { id: grant.id, state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] }, expiresAt: grant.expiresAt }, data: { expiresAt } });
+    if (moved.count !== 1) throw new AppError("CONFLICT", { message: `grant ${grant.id} changed while extending`, userMessage: "The access this extends has already ended." });
+    const extended = await tx.grant.findUniqueOrThrow({ where: { id: grant.id } });
     await appendAuditEvent(tx, {
       actor,
       action: "grant.extended",

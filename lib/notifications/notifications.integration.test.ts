@@ -1,0 +1,161 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTestDatabase } from "../db/test-database.ts";
+import type { TDatabase } from "../db/open-database.ts";
+import { decideAccessRequest } from "../access/decide-access-request.ts";
+import { expirePendingRequests } from "../access/expire-pending-requests.ts";
+import { finalizeApproval } from "../access/finalize-approval.ts";
+import { seedApprovalFixture, type TFixture } from "../access/approval-fixtures.test-helper.ts";
+import { listNotifications } from "./list-notifications.ts";
+import { markNotificationsRead } from "./mark-notifications-read.ts";
+import type { TNotificationChannels } from "./notification-channels.ts";
+import { notifyGrantEvent } from "./notify-grant-event.ts";
+import { notifyRequestSubmitted } from "./notify-request-submitted.ts";
+
+type TMail = { from: string; to: string[]; raw: string };
+
+let database: TDatabase;
+let f: TFixture;
+let smtp: SMTPServer;
+let slack: Server;
+let channels: TNotificationChannels;
+let slackStatus = 200;
+const mails: TMail[] = [];
+const slackPosts: { text: string }[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  f = await seedApprovalFixture(database.prisma);
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString("utf8"),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  slack = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      if (req.headers["content-type"] === "application/json") slackPosts.push(JSON.parse(body) as { text: string });
+      res.statusCode = slackStatus;
+      res.end(slackStatus === 200 ? "ok" : "no");
+    });
+  });
+  await new Promise<void>((resolve) => slack.listen(0, "127.0.0.1", resolve));
+  const smtpPort = (smtp.server.address() as AddressInfo).port;
+  const slackPort = (slack.address() as AddressInfo).port;
+  channels = {
+    smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+    smtpFrom: "JIT Access Portal <jit@example.com>",
+    slackWebhookUrl: `http://127.0.0.1:${slackPort}/hook`,
+    baseUrl: "https://access.example.com",
+  };
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await new Promise<void>((resolve) => slack?.close(() => resolve()));
+  await database?.close();
+});
+beforeEach(() => {
+  mails.length = 0;
+  slackPosts.length = 0;
+  slackStatus = 200;
+});
+
+const unreadKinds = async (userId: string) => (await listNotifications(database.prisma, userId)).items.filter((n) => !n.readAt).map((n) => n.kind);
+
+describe("notifications", () => {
+  it("a new request reaches the current step's approvers (in-app, email, Slack) and not the requester", async () => {
+    const request = await f.createRequest({ steps: [f.leadsStep] });
+    const report = await notifyRequestSubmitted(database.prisma, request.id, { channels });
+    expect(report).toEqual({ emailsSent: 1, emailsFailed: 0, slackPosted: 1, slackFailed: 0 });
+    expect(await unreadKinds(f.avery.user.id)).toContain("request.awaiting_decision");
+    expect(await unreadKinds(f.riley.user.id)).not.toContain("request.awaiting_decision");
+    expect(await unreadKinds(f.sam.user.id)).toEqual([]);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to).toEqual(["avery@example.com"]);
+    expect(mails[0]!.from).toBe("jit@example.com");
+    expect(mails[0]!.raw).toContain("Riley Park requests read access to prod-platform-logs");
+    expect(mails[0]!.raw).toContain("https://access.example.com/approvals");
+    expect(slackPosts[0]!.text).toContain("prod-platform-logs");
+    expect(slackPosts[0]!.text).toContain("<https://access.example.com/approvals|Open in the portal>");
+  });
+
+  it("each decision reaches the requester; reaching a step reaches that step's approvers", async () => {
+    const request = await f.createRequest({ steps: [f.leadsStep, f.securityStep] });
+    await decideAccessRequest(database.prisma, f.avery.actor, { requestId: request.id, step: 0, decision: "APPROVE", comment: "fine" }, { channels });
+    const recipients = mails.map((m) => m.to.join(","));
+    expect(recipients[0]).toBe("riley@example.com");
+    expect(recipients.slice(1).sort()).toEqual(["adrian@example.com", "sam@example.com"]);
+    expect(await unreadKinds(f.sam.user.id)).toContain("request.awaiting_decision");
+    mails.length = 0;
+    await decideAccessRequest(database.prisma, f.sam.actor, { requestId: request.id, step: 1, decision: "DENY", comment: "Not during the freeze" }, { channels });
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to).toEqual(["riley@example.com"]);
+    expect(mails[0]!.raw).toContain("Not during the freeze");
+    expect(slackPosts.some((p) => p.text.includes("Denied: prod-platform-logs"))).toBe(true);
+  });
+
+  it("grant events reach the holder", async () => {
+    const request = await f.createRequest({ steps: [f.leadsStep] });
+    const grant = await database.prisma.$transaction((tx) => finalizeApproval(tx, request.id, "system"));
+    for (const event of ["ACTIVE", "FAILED", "REVOKED", "EXPIRED"] as const) {
+      const report = await notifyGrantEvent(database.prisma, grant.id, event, { channels });
+      expect(report?.emailsSent, event).toBe(1);
+    }
+    expect(mails.map((m) => m.to.join())).toEqual(Array(4).fill("riley@example.com"));
+    expect(mails[0]!.raw).toMatch(/Active: prod-platform-logs/);
+    expect(slackPosts.map((p) => p.text.split("\n")[0])).toEqual(["*Could not set up: prod-platform-logs*", "*Revoked: prod-platform-logs*"]);
+    const kinds = await unreadKinds(f.riley.user.id);
+    expect(kinds).toEqual(expect.arrayContaining(["grant.active", "grant.failed", "grant.revoked", "grant.expired"]));
+    expect(await notifyGrantEvent(database.prisma, "no-such-grant", "ACTIVE", { channels })).toEqual({ emailsSent: 0, emailsFailed: 0, slackPosted: 0, slackFailed: 0 });
+  });
+
+  it("a dead mail server or webhook never undoes or hides the state change", async () => {
+    const dead: TNotificationChannels = { ...channels, smtpUrl: "smtp://127.0.0.1:1", slackWebhookUrl: channels.slackWebhookUrl };
+    slackStatus = 500;
+    const request = await f.createRequest({ steps: [f.leadsStep] });
+    const result = await decideAccessRequest(database.prisma, f.avery.actor, { requestId: request.id, step: 0, decision: "APPROVE" }, { channels: dead });
+    expect(result.outcome).toBe("APPROVED");
+    expect((await database.prisma.accessRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("APPROVED");
+    expect(await unreadKinds(f.riley.user.id)).toContain("request.approved");
+    const report = await notifyRequestSubmitted(database.prisma, (await f.createRequest({ steps: [f.leadsStep] })).id, { channels: dead });
+    expect(report).toEqual({ emailsSent: 0, emailsFailed: 1, slackPosted: 0, slackFailed: 1 });
+  });
+
+  it("a timed-out request tells its requester", async () => {
+    const request = await f.createRequest({ steps: [f.leadsStep], pendingExpiresAt: new Date(Date.now() - 60_000) });
+    const { timedOut } = await expirePendingRequests(database.prisma, new Date(), { channels });
+    expect(timedOut).toBeGreaterThanOrEqual(1);
+    expect((await database.prisma.accessRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("TIMED_OUT");
+    expect(mails.some((m) => m.to.includes("riley@example.com") && m.raw.includes("Timed out: prod-platform-logs"))).toBe(true);
+  });
+
+  it("a user lists and marks only their own notifications", async () => {
+    const mine = await listNotifications(database.prisma, f.riley.user.id);
+    const averys = await listNotifications(database.prisma, f.avery.user.id);
+    expect(mine.items.length).toBeGreaterThan(0);
+    expect(averys.items.every((n) => !mine.items.some((m) => m.id === n.id))).toBe(true);
+    // Avery cannot mark Riley's notifications read, by id or with "all".
+    const target = mine.items.find((n) => !n.readAt)!;
+    expect(await markNotificationsRead(database.prisma, f.avery.user.id, { ids: [target.id] })).toEqual({ marked: 0 });
+    await markNotificationsRead(database.prisma, f.avery.user.id, { all: true });
+    expect((await database.prisma.notification.findUniqueOrThrow({ where: { id: target.id } })).readAt).toBeNull();
+    expect(await markNotificationsRead(database.prisma, f.riley.user.id, { ids: [target.id] })).toEqual({ marked: 1 });
+    expect((await listNotifications(database.prisma, f.riley.user.id)).unread).toBe(mine.unread - 1);
+  });
+});

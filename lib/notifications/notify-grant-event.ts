@@ -1,0 +1,69 @@
+import "server-only";
+import type { TDb } from "../db/client.ts";
+import { readTargetSnapshot } from "../access/read-target-snapshot.ts";
+import { deliverNotifications, type TDeliveryReport, type TOutboundMessage } from "./deliver-notifications.ts";
+import type { TNotificationChannels } from "./notification-channels.ts";
+
+export type TGrantEvent = "ACTIVE" | "EXPIRED" | "REVOKED" | "FAILED";
+
+/**
+ * Tells the grant's holder that their access became active, expired, was revoked or failed to be set up
+ * (in-app row, email, and Slack for failures and revocations). The worker calls it after the transaction
+ * that moved the grant commits. Never throws (failures are logged); the worker must not retry a grant
+ * because a mail server is down. Assumes the caller is the system (worker) acting on its own state change.
+ */
+export async function notifyGrantEvent(
+  db: TDb,
+  grantId: string,
+  event: TGrantEvent,
+  options: { channels?: TNotificationChannels } = {},
+): Promise<TDeliveryReport | null> {
+  try {
+    const messages = await db.$transaction(async (tx): Promise<TOutboundMessage[]> => {
+      const grant = await tx.grant.findUnique({
+        where: { id: grantId },
+        include: {
+          request: {
+            select: {
+              id: true,
+              accessLevel: true,
+              targetSnapshot: true,
+              requester: { select: { id: true, email: true } },
+              resource: { select: { name: true } },
+              permissionSet: { select: { name: true } },
+              group: { select: { displayName: true } },
+              account: { select: { name: true } },
+            },
+          },
+        },
+      });
+      if (!grant) return [];
+      const target = readTargetSnapshot(grant.request.targetSnapshot);
+      const targetName = target.name ?? grant.request.resource?.name ?? grant.request.permissionSet?.name ?? grant.request.group?.displayName ?? "your target";
+      const accountName = target.accountName ?? grant.request.account?.name ?? grant.awsAccountId;
+      const what = `${grant.request.accessLevel} access to ${targetName}${accountName ? ` in ${accountName}` : ""}`;
+      const until = grant.expiresAt.toISOString().replace("T", " ").slice(0, 16);
+      const content: Record<TGrantEvent, { title: string; body: string; slack: boolean }> = {
+        ACTIVE: { title: `Active: ${targetName}`, body: `Your ${what} is active until ${until} UTC. Sign in through the AWS access portal to use it.`, slack: false },
+        EXPIRED: { title: `Expired: ${targetName}`, body: `Your ${what} has expired and was removed.`, slack: false },
+        REVOKED: {
+          title: `Revoked: ${targetName}`,
+          body: `Your ${what} was revoked before its expiry.${grant.revokeReason ? `\nReason: ${grant.revokeReason}` : ""}`,
+          slack: true,
+        },
+        FAILED: {
+          title: `Could not set up: ${targetName}`,
+          body: `Your ${what} could not be set up in AWS. An administrator has been alerted and can retry it.`,
+          slack: true,
+        },
+      };
+      const { title, body, slack } = content[event];
+      await tx.notification.create({ data: { userId: grant.request.requester.id, kind: `grant.${event.toLowerCase()}`, title, body, link: "/requests" } });
+      return [{ to: [grant.request.requester.email], subject: title, text: body, link: "/requests", slack }];
+    });
+    return await deliverNotifications(messages, options.channels);
+  } catch (error) {
+    console.error("notifications: notifyGrantEvent failed", { grantId, event, error: error instanceof Error ? error.message : String(error) });
+    return null;
+  }
+}
