@@ -1,0 +1,25 @@
+import { NextResponse } from "next/server";
+import { getDb } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { authorizeWorkerRequest } from "@/lib/provisioning/authorize-worker-request";
+import { runScheduledTick } from "@/lib/provisioning/run-scheduled-tick";
+
+export const dynamic = "force-dynamic";
+// A tick may wait on AWS's asynchronous assignment statuses for a few seconds.
+export const maxDuration = 60;
+
+/** One worker tick for an external scheduler (Kubernetes CronJob, EventBridge, Vercel cron). */
+export async function POST(req: Request) {
+  const auth = authorizeWorkerRequest(req.headers.get("authorization"), env.WORKER_SECRET);
+  if (!auth.ok) return NextResponse.json({ error: auth.message }, { status: auth.status, headers: { "Cache-Control": "no-store" } });
+  try {
+    const r = await runScheduledTick(await getDb());
+    return NextResponse.json(
+      { claimed: r.claimed, events: r.events.length, failed: r.failed, timedOut: r.timedOut, discoveriesStarted: r.discoveriesStarted, reconciles: r.reconciles, housekeepingErrors: r.housekeepingErrors.length, ms: r.ms },
+      { headers: { "Cache-Control": "no-store" } },
+    );
+  } catch (e) {
+    console.error("worker route: tick failed", e);
+    return NextResponse.json({ error: "The tick failed; see the server log." }, { status: 500, headers: { "Cache-Control": "no-store" } });
+  }
+}

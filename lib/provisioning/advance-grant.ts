@@ -1,0 +1,645 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import { buildGrantPermissions } from "../access/build-grant-permissions.ts";
+import { awsErrorInfo } from "../aws/aws-errors.ts";
+import {
+  attachCustomerManagedPolicyReference,
+  createAccountAssignment,
+  createPermissionSet,
+  deleteAccountAssignment,
+  deletePermissionSet,
+  describeAssignmentCreation,
+  describeAssignmentDeletion,
+  describePermissionSet,
+  findPermissionSetByName,
+  hasUserAssignment,
+  isAssignmentNotFound,
+  isQuotaFailure,
+  listPermissionSetTags,
+  putInlinePolicy,
+  type TAsyncStatus,
+} from "../aws/identity-center-ops.ts";
+import { deleteGroupMembership, ensureGroupMembership, findGroupMembershipId, findUserIdByEmail } from "../aws/identity-store-ops.ts";
+import type { TDb } from "../db/client.ts";
+import type { Prisma } from "../db/generated/client.ts";
+import type { TGrantEvent } from "./grant-events.ts";
+import { IntegrationNotReadyError, type TIntegrationAws } from "./integration-aws.ts";
+import { acquireAccount, acquireAssignmentSlot } from "./provisioning-limits.ts";
+import { isoDurationMs, tempPermissionSetName, tempPermissionSetTags, tempSessionDuration } from "./temp-permission-set.ts";
+import type { TWorkerOptions } from "./worker-options.ts";
+
+/**
+ * The grant state machine (DESIGN §3). Each step reads what AWS holds, acts, then records the
+ * result with a conditional update on (id, lockedBy = this worker, state) — so a worker whose
+ * lease was taken over records nothing — and writes the audit event of every state change in the
+ * same transaction.
+ *
+ *   APPROVED → PROVISIONING: RESOLVE_PRINCIPAL → [CREATE_PERMISSION_SET → PUT_POLICY] | [CHECK_EXISTING]
+ *                            → ASSIGN → POLL_ASSIGNMENT → ACTIVE          (groups: CHECK_MEMBERSHIP → ADD_MEMBERSHIP)
+ *   ACTIVE at expiresAt → REVOKING: UNASSIGN → POLL_UNASSIGN → [DELETE_PERMISSION_SET] → EXPIRED | REVOKED
+ *                                   (groups: REMOVE_MEMBERSHIP)
+ *   provisioning gives up → FAILED, and while `step` is set the same removal steps clean up what was
+ *   created (then step = null). Revocation never gives up: it retries with capped backoff.
+ */
+
+type TStepName =
+  | "RESOLVE_PRINCIPAL"
+  | "CREATE_PERMISSION_SET"
+  | "PUT_POLICY"
+  | "CHECK_EXISTING"
+  | "ASSIGN"
+  | "POLL_ASSIGNMENT"
+  | "CHECK_MEMBERSHIP"
+  | "ADD_MEMBERSHIP"
+  | "UNASSIGN"
+  | "POLL_UNASSIGN"
+  | "DELETE_PERMISSION_SET"
+  | "REMOVE_MEMBERSHIP"
+  | "END";
+
+const grantInclude = {
+  integration: true,
+  request: {
+    select: {
+      id: true,
+      accessLevel: true,
+      policyDocument: true,
+      targetType: true,
+      resource: { select: { type: true, arn: true, name: true, account: { select: { accountId: true } } } },
+      permissionSet: { select: { sessionDuration: true, name: true } },
+    },
+  },
+} as const;
+
+type TGrant = Prisma.GrantGetPayload<{ include: typeof grantInclude }>;
+
+type TClaim = {
+  db: TDb;
+  options: TWorkerOptions;
+  /** Account mutex and in-flight slot held from an assignment call until its status settles. */
+  held: { release?: () => void };
+  notifications: { grantId: string; event: TGrantEvent }[];
+};
+
+type TStepResult = "continue" | "stop";
+
+/** Thrown when the conditional update matched nothing: another worker owns the grant now, or its state moved. */
+class LostGrant extends Error {}
+
+/** A test hook simulated a crash right after an AWS change: nothing more may be recorded. */
+export class SimulatedCrash extends Error {
+  override name = "SimulatedCrash";
+}
+
+const SAFE_WAITING_QUOTA = "Waiting for AWS capacity (an AWS quota was reached). The portal retries automatically.";
+
+function now() {
+  return new Date();
+}
+
+function jitter(ms: number) {
+  return Math.round(ms * (0.5 + Math.random() * 0.5));
+}
+
+function backoff(options: TWorkerOptions, attempts: number, maxMs: number) {
+  return jitter(Math.min(maxMs, options.backoffBaseMs * 2 ** Math.min(attempts, 16)));
+}
+
+function releaseHeld(claim: TClaim) {
+  claim.held.release?.();
+  claim.held.release = undefined;
+}
+
+async function holdAccount(claim: TClaim, accountId: string) {
+  if (claim.held.release) return;
+  const account = await acquireAccount(accountId);
+  const slot = await acquireAssignmentSlot();
+  claim.held.release = () => {
+    slot();
+    account();
+  };
+}
+
+/** Records a step or a state change; audit in the same transaction when the state changes. */
+async function record(
+  claim: TClaim,
+  g: TGrant,
+  data: Prisma.GrantUpdateManyMutationInput,
+  audit?: { action: string; details?: Record<string, unknown> },
+  extraWhere: Prisma.GrantWhereInput = {},
+): Promise<void> {
+  const { db, options } = claim;
+  const lease = new Date(Date.now() + options.leaseMs);
+  const where: Prisma.GrantWhereInput = { id: g.id, lockedBy: options.workerId, state: g.state, ...extraWhere };
+  if (!audit) {
+    const r = await db.grant.updateMany({ where, data: { ...data, lockedUntil: lease } });
+    if (r.count !== 1) throw new LostGrant(`grant ${g.id}: lease lost or state moved`);
+    return;
+  }
+  await db.$transaction(async (tx) => {
+    const r = await tx.grant.updateMany({ where, data: { ...data, lockedUntil: lease } });
+    if (r.count !== 1) throw new LostGrant(`grant ${g.id}: lease lost or state moved`);
+    await appendAuditEvent(tx, {
+      actor: "system",
+      action: audit.action,
+      subjectType: "Grant",
+      subjectId: g.id,
+      integrationId: g.integrationId,
+      awsAccountId: g.awsAccountId,
+      details: { requestId: g.requestId, kind: g.kind, from: g.state, step: g.step, ...(audit.details ?? {}) },
+    });
+  });
+}
+
+function changed(claim: TClaim, g: TGrant, operation: string) {
+  try {
+    claim.options.afterAwsChange?.(g.id, operation);
+  } catch (e) {
+    throw e instanceof SimulatedCrash ? e : new SimulatedCrash(String(e));
+  }
+}
+
+function aws(claim: TClaim, g: TGrant): TIntegrationAws {
+  return claim.options.resolveAws(g.integration);
+}
+
+// ───────────────────────────── entry ─────────────────────────────
+
+/**
+ * Advances one claimed grant as far as it can go now (bounded by maxStepsPerClaim and
+ * maxInlineWaitMs). The caller must hold the lease (Grant.lockedBy = options.workerId) and
+ * releases it afterwards. System actor: assumes the grant was approved through the portal.
+ * Returns the notifications to send after commit.
+ */
+export async function advanceGrant(db: TDb, grantId: string, options: TWorkerOptions): Promise<{ grantId: string; event: TGrantEvent }[]> {
+  const claim: TClaim = { db, options, held: {}, notifications: [] };
+  const started = Date.now();
+  let steps = 0;
+  try {
+    while (steps < options.maxStepsPerClaim) {
+      const g = await db.grant.findFirst({ where: { id: grantId, lockedBy: options.workerId }, include: grantInclude });
+      if (!g) break;
+      if (["EXPIRED", "REVOKED"].includes(g.state) || (g.state === "FAILED" && !g.step)) break;
+      const wait = g.nextRunAt.getTime() - Date.now();
+      if (wait > 0) {
+        if (Date.now() + wait - started > options.maxInlineWaitMs) break;
+        await sleep(wait);
+        continue;
+      }
+      steps += 1;
+      options.onStep?.({ grantId, workerId: options.workerId, phase: "start", state: g.state, step: g.step });
+      let result: TStepResult;
+      try {
+        result = await runStep(claim, g);
+      } catch (e) {
+        if (e instanceof LostGrant) break;
+        if (e instanceof SimulatedCrash) throw e;
+        result = await handleError(claim, g, e);
+      } finally {
+        options.onStep?.({ grantId, workerId: options.workerId, phase: "end", state: g.state, step: g.step });
+      }
+      if (result === "stop") break;
+    }
+  } finally {
+    releaseHeld(claim);
+  }
+  return claim.notifications;
+}
+
+function isExpired(g: TGrant) {
+  return g.expiresAt.getTime() <= Date.now();
+}
+
+async function runStep(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  if (g.state === "APPROVED") {
+    if (isExpired(g)) return finish(claim, g, "never provisioned");
+    await record(claim, g, { state: "PROVISIONING", step: "RESOLVE_PRINCIPAL", attempts: 0, lastError: null, statusMessage: null, nextRunAt: now() }, { action: "grant.provisioning" });
+    return "continue";
+  }
+  if ((g.state === "PROVISIONING" || g.state === "ACTIVE") && isExpired(g)) return beginRevoke(claim, g);
+  if (g.state === "ACTIVE") {
+    // Claimed early, or its expiry moved (an extension): sleep until the current expiry.
+    await record(claim, g, { nextRunAt: g.expiresAt, step: null });
+    return "stop";
+  }
+  const step = (g.step ?? (g.state === "PROVISIONING" ? "RESOLVE_PRINCIPAL" : firstRemovalStep(g))) as TStepName;
+  switch (step) {
+    case "RESOLVE_PRINCIPAL":
+      return resolvePrincipal(claim, g);
+    case "CREATE_PERMISSION_SET":
+      return createTempPermissionSet(claim, g);
+    case "PUT_POLICY":
+      return putPolicy(claim, g);
+    case "CHECK_EXISTING":
+      return checkExistingAssignment(claim, g);
+    case "ASSIGN":
+      return assign(claim, g);
+    case "POLL_ASSIGNMENT":
+      return pollAssignment(claim, g);
+    case "CHECK_MEMBERSHIP":
+      return checkMembership(claim, g);
+    case "ADD_MEMBERSHIP":
+      return addMembership(claim, g);
+    case "UNASSIGN":
+      return unassign(claim, g);
+    case "POLL_UNASSIGN":
+      return pollUnassign(claim, g);
+    case "DELETE_PERMISSION_SET":
+      return removeTempPermissionSet(claim, g);
+    case "REMOVE_MEMBERSHIP":
+      return removeMembership(claim, g);
+    case "END":
+      return finish(claim, g);
+    default:
+      throw new Error(`unknown step ${String(step)}`);
+  }
+}
+
+// ───────────────────────────── provisioning ─────────────────────────────
+
+async function resolvePrincipal(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  const user = await claim.db.user.findUnique({ where: { id: g.userId }, select: { email: true } });
+  if (!user) return fail(claim, g, `portal user ${g.userId} no longer exists`, "Your portal account no longer exists.");
+  const { store } = aws(claim, g);
+  const principalId = await findUserIdByEmail(store, user.email);
+  if (!principalId) {
+    const message = `No IAM Identity Center user has the email or user name ${user.email}.`;
+    return fail(claim, g, message, `${message} Ask an administrator to add you to IAM Identity Center, then ask them to retry this grant.`);
+  }
+  const next: TStepName = g.kind === "TEMP_PERMISSION_SET" ? "CREATE_PERMISSION_SET" : g.kind === "GROUP_MEMBERSHIP" ? "CHECK_MEMBERSHIP" : "CHECK_EXISTING";
+  if (g.kind !== "TEMP_PERMISSION_SET" && g.kind !== "PERMISSION_SET_ASSIGNMENT" && g.kind !== "GROUP_MEMBERSHIP") {
+    return fail(claim, g, `grant kind ${g.kind} is not provisioned by the Identity Center worker`, "This kind of access cannot be set up automatically.");
+  }
+  await record(claim, g, { principalId, step: next, nextRunAt: now() });
+  return "continue";
+}
+
+async function createTempPermissionSet(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  const { ic } = aws(claim, g);
+  // A recorded set that still exists is done; one that vanished (reconciler, admin) is re-created.
+  if (g.permissionSetArn && (await describePermissionSet(ic, g.permissionSetArn))) {
+    await record(claim, g, { step: "PUT_POLICY", nextRunAt: now() });
+    return "continue";
+  }
+  const name = tempPermissionSetName(g.integration.tempPermissionSetPrefix, g.id);
+  const description = `JIT ${g.request.accessLevel} access, grant ${g.id}`.slice(0, 700);
+  let arn: string;
+  try {
+    const ps = await createPermissionSet(ic, {
+      name,
+      description,
+      sessionDuration: tempSessionDuration(g.startsAt, g.expiresAt),
+      tags: tempPermissionSetTags(g),
+    });
+    arn = ps.arn;
+    changed(claim, g, "CreatePermissionSet");
+  } catch (e) {
+    const info = awsErrorInfo(e);
+    if (!(info.conflict && /already exists/i.test(info.message))) throw e;
+    // A previous attempt created it but crashed before recording: adopt it only if it is ours.
+    const existing = await findPermissionSetByName(ic, name);
+    if (!existing) throw e;
+    const tags = await listPermissionSetTags(ic, existing.arn);
+    if (tags["grant-id"] !== g.id) {
+      return fail(claim, g, `permission set name ${name} is taken by a set not created for this grant`, "The temporary permission set could not be created.");
+    }
+    arn = existing.arn;
+  }
+  await record(claim, g, { permissionSetArn: arn, permissionSetName: name, step: "PUT_POLICY", nextRunAt: now() });
+  return "continue";
+}
+
+async function putPolicy(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  const { ic } = aws(claim, g);
+  const arn = g.permissionSetArn;
+  if (!arn) {
+    await record(claim, g, { step: "CREATE_PERMISSION_SET", nextRunAt: now() });
+    return "continue";
+  }
+  const resource = g.request.resource;
+  if (resource?.type === "IAM_POLICY") {
+    const permissions = buildGrantPermissions({ type: "IAM_POLICY", arn: resource.arn, awsAccountId: resource.account.accountId }, g.request.accessLevel);
+    const refs = permissions.grantKind === "TEMP_PERMISSION_SET" ? permissions.customerManagedPolicies : [];
+    for (const ref of refs) await attachCustomerManagedPolicyReference(ic, arn, { name: ref.name, path: ref.path });
+  } else {
+    const policy = g.request.policyDocument;
+    if (!policy) return fail(claim, g, `request ${g.requestId} has no policy document`, "The access request has no policy to grant.");
+    await putInlinePolicy(ic, arn, policy);
+  }
+  changed(claim, g, "PutPolicy");
+  await record(claim, g, { step: "ASSIGN", preExisting: false, nextRunAt: now() });
+  return "continue";
+}
+
+/** Another grant the portal itself holds for the same (user, account, permission set) or group. */
+function portalOwnedElsewhere(claim: TClaim, g: TGrant) {
+  return claim.db.grant.findFirst({
+    where: {
+      id: { not: g.id },
+      userId: g.userId,
+      kind: g.kind,
+      preExisting: false,
+      ...(g.kind === "GROUP_MEMBERSHIP" ? { groupAwsId: g.groupAwsId, membershipId: { not: null } } : { awsAccountId: g.awsAccountId, permissionSetArn: g.permissionSetArn }),
+      OR: [
+        { state: { in: ["PROVISIONING", "ACTIVE", "REVOKING"] } },
+        { state: "FAILED", step: { not: null } },
+      ],
+      ...(g.kind === "GROUP_MEMBERSHIP" ? {} : { AND: [{ OR: [{ assignmentRequestId: { not: null } }, { activatedAt: { not: null } }] }] }),
+    },
+    select: { id: true },
+  });
+}
+
+async function checkExistingAssignment(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  const { ic } = aws(claim, g);
+  if (!g.awsAccountId || !g.permissionSetArn || !g.principalId) return fail(claim, g, "grant has no account or permission set", "The access target is incomplete.");
+  const exists = await hasUserAssignment(ic, { accountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalId: g.principalId });
+  // Present and not created by another live portal grant: standing access the portal must never remove.
+  const preExisting = exists && !(await portalOwnedElsewhere(claim, g));
+  if (preExisting) return activate(claim, g, { preExisting: true }, "the user already held this assignment");
+  await record(claim, g, { preExisting: false, step: "ASSIGN", nextRunAt: now() });
+  return "continue";
+}
+
+async function assign(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  const { ic } = aws(claim, g);
+  if (!g.awsAccountId || !g.permissionSetArn || !g.principalId) return fail(claim, g, "grant has no account, permission set or principal", "The access target is incomplete.");
+  await holdAccount(claim, g.awsAccountId);
+  const status = await createAccountAssignment(ic, { accountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalType: "USER", principalId: g.principalId });
+  changed(claim, g, "CreateAccountAssignment");
+  if (status.status !== "IN_PROGRESS") return settleAssignment(claim, g, status);
+  await record(claim, g, { step: "POLL_ASSIGNMENT", assignmentRequestId: status.requestId, nextRunAt: new Date(Date.now() + claim.options.firstPollMs) });
+  return "continue";
+}
+
+async function pollAssignment(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  if (!g.assignmentRequestId) {
+    await record(claim, g, { step: "ASSIGN", nextRunAt: now() });
+    return "continue";
+  }
+  const status = await describeAssignmentCreation(aws(claim, g).ic, g.assignmentRequestId);
+  return settleAssignment(claim, g, status);
+}
+
+async function settleAssignment(claim: TClaim, g: TGrant, status: TAsyncStatus): Promise<TStepResult> {
+  if (status.status === "IN_PROGRESS") {
+    await record(claim, g, { step: "POLL_ASSIGNMENT", assignmentRequestId: status.requestId || g.assignmentRequestId, nextRunAt: new Date(Date.now() + claim.options.pollIntervalMs) });
+    return "continue";
+  }
+  releaseHeld(claim);
+  if (status.status === "SUCCEEDED") return activate(claim, g, { assignmentRequestId: status.requestId || g.assignmentRequestId });
+  const reason = status.failureReason ?? "unknown reason";
+  if (isQuotaFailure(reason)) {
+    await record(claim, g, { step: "ASSIGN", lastError: `Assignment failed on a quota: ${reason}`, statusMessage: SAFE_WAITING_QUOTA, nextRunAt: new Date(Date.now() + claim.options.quotaRetryMs) });
+    return "continue";
+  }
+  return retryOrFail(claim, g, `Assignment ${status.requestId} FAILED: ${reason}`, "ASSIGN");
+}
+
+async function activate(claim: TClaim, g: TGrant, data: Prisma.GrantUpdateManyMutationInput, note?: string): Promise<TStepResult> {
+  await record(
+    claim,
+    g,
+    { ...data, state: "ACTIVE", step: null, activatedAt: g.activatedAt ?? now(), attempts: 0, lastError: null, statusMessage: null, nextRunAt: g.expiresAt },
+    { action: "grant.active", details: { principalId: g.principalId, permissionSetArn: g.permissionSetArn, groupAwsId: g.groupAwsId, expiresAt: g.expiresAt.toISOString(), ...(note ? { note } : {}) } },
+  );
+  claim.notifications.push({ grantId: g.id, event: "ACTIVE" });
+  return "stop";
+}
+
+async function checkMembership(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  if (!g.groupAwsId || !g.principalId) return fail(claim, g, "grant has no group or principal", "The access target is incomplete.");
+  const membershipId = await findGroupMembershipId(aws(claim, g).store, g.groupAwsId, g.principalId);
+  const preExisting = !!membershipId && !(await portalOwnedElsewhere(claim, g));
+  if (preExisting) return activate(claim, g, { preExisting: true, membershipId }, "the user was already a member");
+  await record(claim, g, { preExisting: false, step: "ADD_MEMBERSHIP", nextRunAt: now() });
+  return "continue";
+}
+
+async function addMembership(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  if (!g.groupAwsId || !g.principalId) return fail(claim, g, "grant has no group or principal", "The access target is incomplete.");
+  const membershipId = await ensureGroupMembership(aws(claim, g).store, g.groupAwsId, g.principalId);
+  changed(claim, g, "CreateGroupMembership");
+  return activate(claim, g, { membershipId });
+}
+
+// ───────────────────────────── removal ─────────────────────────────
+
+function firstRemovalStep(g: TGrant): TStepName {
+  return g.kind === "GROUP_MEMBERSHIP" ? "REMOVE_MEMBERSHIP" : "UNASSIGN";
+}
+
+async function beginRevoke(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  // The where clause re-checks the expiry: an extension committed since our read wins.
+  await record(
+    claim,
+    g,
+    { state: "REVOKING", step: firstRemovalStep(g), attempts: 0, nextRunAt: now() },
+    { action: "grant.revoking", details: { expiresAt: g.expiresAt.toISOString(), revokedById: g.revokedById, reason: g.revokeReason } },
+    { expiresAt: { lte: now() } },
+  );
+  return "continue";
+}
+
+/** Another live grant of the same user still needs this assignment or membership. */
+function neededElsewhere(claim: TClaim, g: TGrant) {
+  const t = now();
+  return claim.db.grant.findFirst({
+    where: {
+      id: { not: g.id },
+      userId: g.userId,
+      kind: g.kind,
+      expiresAt: { gt: t },
+      ...(g.kind === "GROUP_MEMBERSHIP" ? { groupAwsId: g.groupAwsId } : { awsAccountId: g.awsAccountId, permissionSetArn: g.permissionSetArn }),
+      OR: [{ state: { in: ["PROVISIONING", "ACTIVE"] } }, { state: "APPROVED", startsAt: { lte: t } }],
+    },
+    select: { id: true },
+  });
+}
+
+async function unassign(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  const next: TStepName = g.kind === "TEMP_PERMISSION_SET" ? "DELETE_PERMISSION_SET" : "END";
+  if (!g.awsAccountId || !g.permissionSetArn || !g.principalId) {
+    await record(claim, g, { step: next, nextRunAt: now() });
+    return "continue";
+  }
+  if (g.kind === "PERMISSION_SET_ASSIGNMENT") {
+    if (g.preExisting) return keep(claim, g, next, "standing access: the user held this assignment before the grant");
+    const other = await neededElsewhere(claim, g);
+    if (other) return keep(claim, g, next, `still needed by grant ${other.id}`);
+  }
+  const { ic } = aws(claim, g);
+  await holdAccount(claim, g.awsAccountId);
+  let status: TAsyncStatus;
+  try {
+    status = await deleteAccountAssignment(ic, { accountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalType: "USER", principalId: g.principalId });
+  } catch (e) {
+    // The permission set (or the user) is gone: so is the assignment.
+    if (!awsErrorInfo(e).notFound) throw e;
+    releaseHeld(claim);
+    await record(claim, g, { step: next, nextRunAt: now() });
+    return "continue";
+  }
+  changed(claim, g, "DeleteAccountAssignment");
+  if (status.status !== "IN_PROGRESS") return settleUnassign(claim, g, status);
+  await record(claim, g, { step: "POLL_UNASSIGN", deletionRequestId: status.requestId, nextRunAt: new Date(Date.now() + claim.options.firstPollMs) });
+  return "continue";
+}
+
+async function keep(claim: TClaim, g: TGrant, next: TStepName, why: string): Promise<TStepResult> {
+  await record(claim, g, { step: next, statusMessage: g.preExisting ? "Access you held before this grant was left in place." : null, nextRunAt: now() });
+  await claim.db.$transaction((tx) =>
+    appendAuditEvent(tx, { actor: "system", action: "grant.assignment_kept", subjectType: "Grant", subjectId: g.id, integrationId: g.integrationId, awsAccountId: g.awsAccountId, details: { why } }),
+  );
+  return "continue";
+}
+
+async function pollUnassign(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  if (!g.deletionRequestId) {
+    await record(claim, g, { step: "UNASSIGN", nextRunAt: now() });
+    return "continue";
+  }
+  const status = await describeAssignmentDeletion(aws(claim, g).ic, g.deletionRequestId);
+  return settleUnassign(claim, g, status);
+}
+
+async function settleUnassign(claim: TClaim, g: TGrant, status: TAsyncStatus): Promise<TStepResult> {
+  if (status.status === "IN_PROGRESS") {
+    await record(claim, g, { step: "POLL_UNASSIGN", deletionRequestId: status.requestId || g.deletionRequestId, nextRunAt: new Date(Date.now() + claim.options.pollIntervalMs) });
+    return "continue";
+  }
+  releaseHeld(claim);
+  if (status.status === "SUCCEEDED" || isAssignmentNotFound(status.failureReason)) {
+    await record(claim, g, { step: g.kind === "TEMP_PERMISSION_SET" ? "DELETE_PERMISSION_SET" : "END", nextRunAt: now() });
+    return "continue";
+  }
+  return retryRemoval(claim, g, `Assignment deletion ${status.requestId} FAILED: ${status.failureReason ?? "unknown reason"}`, "UNASSIGN");
+}
+
+async function removeTempPermissionSet(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  if (g.permissionSetArn) {
+    // Deleting the set deletes its IAM role in the account, which ends sessions started from it.
+    await deletePermissionSet(aws(claim, g).ic, g.permissionSetArn);
+    changed(claim, g, "DeletePermissionSet");
+  }
+  await record(claim, g, { step: "END", nextRunAt: now() });
+  return "continue";
+}
+
+async function removeMembership(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  if (!g.groupAwsId || !g.principalId) {
+    await record(claim, g, { step: "END", nextRunAt: now() });
+    return "continue";
+  }
+  if (g.preExisting) return keep(claim, g, "END", "standing access: the user was a member before the grant");
+  const other = await neededElsewhere(claim, g);
+  if (other) return keep(claim, g, "END", `still needed by grant ${other.id}`);
+  const { store } = aws(claim, g);
+  const membershipId = g.membershipId ?? (await findGroupMembershipId(store, g.groupAwsId, g.principalId));
+  if (membershipId) {
+    await deleteGroupMembership(store, membershipId);
+    changed(claim, g, "DeleteGroupMembership");
+  }
+  await record(claim, g, { step: "END", nextRunAt: now() });
+  return "continue";
+}
+
+/** Live sessions outlast a removed assignment or membership until their session duration ends. */
+function sessionsMayRemainUntil(g: TGrant, endedAt: Date): Date | null {
+  if (g.kind === "TEMP_PERMISSION_SET" || g.preExisting || !g.activatedAt) return null;
+  // Group access comes through permission sets assigned to the group: up to AWS's 12 h maximum.
+  const ms = g.kind === "PERMISSION_SET_ASSIGNMENT" ? (isoDurationMs(g.request.permissionSet?.sessionDuration) ?? 3_600_000) : 12 * 3_600_000;
+  return new Date(endedAt.getTime() + ms);
+}
+
+async function finish(claim: TClaim, g: TGrant, note?: string): Promise<TStepResult> {
+  const endedAt = now();
+  if (g.state === "FAILED") {
+    await record(claim, g, { step: null }, { action: "grant.cleaned_up", details: { note: "removed what the failed grant had created" } });
+    return "stop";
+  }
+  const final = g.revokedById ? "REVOKED" : "EXPIRED";
+  const remain = sessionsMayRemainUntil(g, endedAt);
+  const statusMessage = remain
+    ? `Removed. Sessions started before removal may remain until ${remain.toISOString().replace("T", " ").slice(0, 16)} UTC (AWS ends them when their session duration runs out).`
+    : g.preExisting
+      ? "Access you held before this grant was left in place."
+      : null;
+  await record(
+    claim,
+    g,
+    { state: final, step: null, endedAt, sessionsMayRemainUntil: remain, statusMessage, lastError: null },
+    { action: final === "REVOKED" ? "grant.revoked" : "grant.expired", details: { revokedById: g.revokedById, reason: g.revokeReason, sessionsMayRemainUntil: remain?.toISOString() ?? null, preExisting: g.preExisting, ...(note ? { note } : {}) } },
+  );
+  claim.notifications.push({ grantId: g.id, event: final });
+  return "stop";
+}
+
+// ───────────────────────────── failures ─────────────────────────────
+
+/** Whether provisioning may have left something in AWS (a crash can hide an unrecorded create, so a started step counts). */
+function created(g: TGrant): boolean {
+  if (g.kind === "TEMP_PERMISSION_SET" && (g.permissionSetArn || g.step !== "RESOLVE_PRINCIPAL")) return true;
+  return !!g.assignmentRequestId || (!!g.membershipId && !g.preExisting) || g.step === "ASSIGN" || g.step === "POLL_ASSIGNMENT" || g.step === "ADD_MEMBERSHIP";
+}
+
+/** Provisioning gives up: FAILED with a reason; anything already created is removed while step is set. */
+async function fail(claim: TClaim, g: TGrant, adminReason: string, userMessage: string): Promise<TStepResult> {
+  releaseHeld(claim);
+  const cleanup = created(g);
+  await record(
+    claim,
+    g,
+    { state: "FAILED", step: cleanup ? firstRemovalStep(g) : null, lastError: adminReason, statusMessage: userMessage, nextRunAt: now(), attempts: 0 },
+    { action: "grant.failed", details: { reason: adminReason, cleanup } },
+  );
+  claim.notifications.push({ grantId: g.id, event: "FAILED" });
+  return cleanup ? "continue" : "stop";
+}
+
+async function retryOrFail(claim: TClaim, g: TGrant, adminReason: string, step: TStepName): Promise<TStepResult> {
+  const attempts = g.attempts + 1;
+  if (attempts >= claim.options.maxProvisionAttempts) {
+    return fail(claim, g, `${adminReason} (gave up after ${attempts} attempts)`, "AWS could not set up this access. An administrator can retry it.");
+  }
+  await record(claim, g, { step, attempts, lastError: adminReason, nextRunAt: new Date(Date.now() + backoff(claim.options, attempts, claim.options.backoffMaxMs)) });
+  return "continue";
+}
+
+async function retryRemoval(claim: TClaim, g: TGrant, adminReason: string, step: TStepName): Promise<TStepResult> {
+  const attempts = g.attempts + 1;
+  await record(claim, g, { step, attempts, lastError: adminReason, nextRunAt: new Date(Date.now() + backoff(claim.options, attempts, claim.options.revokeBackoffMaxMs)) });
+  return "continue";
+}
+
+function describeError(e: unknown): string {
+  const info = awsErrorInfo(e);
+  return `${info.name}: ${info.message}`.slice(0, 1000);
+}
+
+async function handleError(claim: TClaim, g: TGrant, e: unknown): Promise<TStepResult> {
+  releaseHeld(claim);
+  const info = awsErrorInfo(e);
+  const message = describeError(e);
+  const removing = g.state === "REVOKING" || g.state === "FAILED";
+  const step = (g.step ?? undefined) as TStepName | undefined;
+  try {
+    if (info.throttling) {
+      // Throttling is AWS asking us to slow down, never a reason to fail a grant.
+      await record(claim, g, { lastError: message, nextRunAt: new Date(Date.now() + jitter(claim.options.throttleBackoffMs * 2)) });
+      return "continue";
+    }
+    if (removing) return await retryRemoval(claim, g, message, step ?? firstRemovalStep(g));
+    if (info.quota) {
+      await record(claim, g, { lastError: `Quota: ${message}`, statusMessage: SAFE_WAITING_QUOTA, nextRunAt: new Date(Date.now() + claim.options.quotaRetryMs) });
+      return "continue";
+    }
+    if (e instanceof IntegrationNotReadyError) return await fail(claim, g, `Integration not ready: ${e.message}`, "The AWS connection is not set up. An administrator has to fix it and retry.");
+    const fatal = info.accessDenied || info.notFound || info.name === "ValidationException" || info.name === "AccessError";
+    if (fatal) return await fail(claim, g, message, "AWS refused to set up this access. An administrator can see why and retry it.");
+    return await retryOrFail(claim, g, message, step ?? "RESOLVE_PRINCIPAL");
+  } catch (inner) {
+    if (inner instanceof LostGrant) return "stop";
+    throw inner;
+  }
+}

@@ -1,0 +1,228 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { appendAuditEvent, type TAuditActor } from "../audit/append-audit-event.ts";
+import { awsErrorInfo } from "../aws/aws-errors.ts";
+import {
+  deleteAccountAssignment,
+  deletePermissionSet,
+  describeAssignmentDeletion,
+  describePermissionSet,
+  hasUserAssignment,
+  isAssignmentNotFound,
+  listAccountAssignments,
+  listAccountsForPermissionSet,
+  listPermissionSetArns,
+  listPermissionSetTags,
+  type TAssignmentRef,
+  type TIdentityCenter,
+} from "../aws/identity-center-ops.ts";
+import { findGroupMembershipId } from "../aws/identity-store-ops.ts";
+import type { TDb } from "../db/client.ts";
+import type { ReconcileRun } from "../db/generated/client.ts";
+import { integrationAws, type TIntegrationAwsResolver } from "./integration-aws.ts";
+import { acquireAccount, acquireAssignmentSlot } from "./provisioning-limits.ts";
+import { MANAGED_BY_TAG } from "./temp-permission-set.ts";
+
+export type TReconcileFinding = {
+  kind: "ORPHAN_TEMP_PERMISSION_SET" | "MISSING_ASSIGNMENT" | "MISSING_MEMBERSHIP" | "LEFTOVER_ASSIGNMENT" | "LEFTOVER_MEMBERSHIP" | "ERROR";
+  awsAccountId: string | null;
+  permissionSetArn: string | null;
+  principalId: string | null;
+  grantId?: string | null;
+  action: "REMOVED" | "REPROVISIONED" | "REPORTED" | "FAILED";
+  detail: string;
+};
+
+const LIVE_FOR_RECONCILE = ["APPROVED", "PROVISIONING", "ACTIVE", "REVOKING"];
+const LEFTOVER_WINDOW_MS = 30 * 24 * 3_600_000;
+
+/** Our generated names: prefix + base32 hash filling 32 characters (see tempPermissionSetName). */
+function looksLikeOurName(name: string, prefix: string): boolean {
+  const safePrefix = prefix.replace(/[^\w+=,.@-]/g, "-").slice(0, 16);
+  return name.length === 32 && name.startsWith(safePrefix) && /^[a-z2-7]+$/.test(name.slice(safePrefix.length));
+}
+
+async function removeAssignmentAndWait(ic: TIdentityCenter, a: TAssignmentRef): Promise<void> {
+  const releaseAccount = await acquireAccount(a.accountId);
+  const releaseSlot = await acquireAssignmentSlot();
+  try {
+    let status = await deleteAccountAssignment(ic, a);
+    const deadline = Date.now() + 60_000;
+    while (status.status === "IN_PROGRESS" && Date.now() < deadline) {
+      await sleep(250);
+      status = await describeAssignmentDeletion(ic, status.requestId);
+    }
+    if (status.status === "FAILED" && !isAssignmentNotFound(status.failureReason)) throw new Error(`deletion ${status.requestId} FAILED: ${status.failureReason ?? "unknown"}`);
+    if (status.status === "IN_PROGRESS") throw new Error(`deletion ${status.requestId} still in progress after 60 s`);
+  } finally {
+    releaseSlot();
+    releaseAccount();
+  }
+}
+
+/**
+ * Compares one integration's Identity Center with the database and records a ReconcileRun:
+ * - temporary permission sets (managed-by tag, or our prefix + generated name) whose grant is not
+ *   live are removed (their assignments first, then the set, which deletes its roles);
+ * - an ACTIVE grant whose assignment or membership vanished goes back to PROVISIONING;
+ * - assignments/memberships the portal once created for a grant that has ended, and that still exist,
+ *   are reported, never removed: they may have become standing access since.
+ * Access the portal did not create is never touched. Assumes an admin (on-demand) or the worker
+ * (schedule) triggered it.
+ */
+export async function reconcileIntegration(
+  db: TDb,
+  integrationId: string,
+  options: { trigger?: string; actor?: TAuditActor; resolveAws?: TIntegrationAwsResolver; run?: ReconcileRun } = {},
+): Promise<ReconcileRun> {
+  const integration = await db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+  const run = options.run ?? (await db.reconcileRun.create({ data: { integrationId, trigger: options.trigger ?? "MANUAL" } }));
+  const findings: TReconcileFinding[] = [];
+  let errors = 0;
+  const note = (f: TReconcileFinding) => {
+    findings.push(f);
+    if (f.action === "FAILED") errors += 1;
+  };
+  try {
+    const { ic, store } = (options.resolveAws ?? integrationAws)(integration);
+
+    // 1. Orphaned temporary permission sets.
+    for (const arn of await listPermissionSetArns(ic)) {
+      const ps = await describePermissionSet(ic, arn);
+      if (!ps) continue;
+      const tags = await listPermissionSetTags(ic, arn);
+      const ours = tags[MANAGED_BY_TAG.key] === MANAGED_BY_TAG.value || looksLikeOurName(ps.name, integration.tempPermissionSetPrefix);
+      if (!ours) continue;
+      const grantId = tags["grant-id"] ?? null;
+      const grant = grantId
+        ? await db.grant.findUnique({ where: { id: grantId }, select: { id: true, state: true, step: true } })
+        : await db.grant.findFirst({ where: { permissionSetArn: arn }, select: { id: true, state: true, step: true } });
+      const live = !!grant && (LIVE_FOR_RECONCILE.includes(grant.state) || (grant.state === "FAILED" && grant.step !== null));
+      if (live) continue;
+      try {
+        for (const accountId of await listAccountsForPermissionSet(ic, arn)) {
+          for (const a of await listAccountAssignments(ic, accountId, arn)) await removeAssignmentAndWait(ic, a);
+        }
+        await deletePermissionSet(ic, arn);
+        note({ kind: "ORPHAN_TEMP_PERMISSION_SET", awsAccountId: null, permissionSetArn: arn, principalId: null, grantId: grant?.id ?? grantId, action: "REMOVED", detail: `${ps.name}: ${grant ? `grant is ${grant.state}` : "no grant"}` });
+      } catch (e) {
+        const info = awsErrorInfo(e);
+        note({ kind: "ORPHAN_TEMP_PERMISSION_SET", awsAccountId: null, permissionSetArn: arn, principalId: null, grantId: grant?.id ?? grantId, action: "FAILED", detail: `${ps.name}: ${info.name}: ${info.message}`.slice(0, 500) });
+      }
+    }
+
+    // 2. Live grants whose access vanished in AWS.
+    const now = new Date();
+    const active = await db.grant.findMany({ where: { integrationId, state: "ACTIVE", expiresAt: { gt: now } } });
+    for (const g of active) {
+      if (!g.principalId) continue;
+      try {
+        let present: boolean;
+        if (g.kind === "GROUP_MEMBERSHIP") present = !!g.groupAwsId && !!(await findGroupMembershipId(store, g.groupAwsId, g.principalId));
+        else if (g.awsAccountId && g.permissionSetArn) present = await hasUserAssignment(ic, { accountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalId: g.principalId });
+        else continue;
+        if (present) continue;
+        const step = g.kind === "GROUP_MEMBERSHIP" ? "ADD_MEMBERSHIP" : g.kind === "TEMP_PERMISSION_SET" ? "CREATE_PERMISSION_SET" : "ASSIGN";
+        const moved = await db.$transaction(async (tx) => {
+          const r = await tx.grant.updateMany({
+            where: { id: g.id, state: "ACTIVE", OR: [{ lockedUntil: null }, { lockedUntil: { lt: new Date() } }] },
+            // Standing access that vanished is now the portal's to give and to take back.
+            data: { state: "PROVISIONING", step, preExisting: false, membershipId: null, assignmentRequestId: null, attempts: 0, nextRunAt: new Date(), lastError: "Reconcile: the access vanished in AWS; re-provisioning." },
+          });
+          if (r.count !== 1) return false;
+          await appendAuditEvent(tx, { actor: options.actor ?? "system", action: "grant.reprovisioning", subjectType: "Grant", subjectId: g.id, integrationId, awsAccountId: g.awsAccountId, details: { reconcileRunId: run.id, wasPreExisting: g.preExisting } });
+          return true;
+        });
+        if (moved) {
+          note({
+            kind: g.kind === "GROUP_MEMBERSHIP" ? "MISSING_MEMBERSHIP" : "MISSING_ASSIGNMENT",
+            awsAccountId: g.awsAccountId,
+            permissionSetArn: g.permissionSetArn,
+            principalId: g.principalId,
+            grantId: g.id,
+            action: "REPROVISIONED",
+            detail: "The grant is live but its access was missing in AWS; it is being set up again.",
+          });
+        }
+      } catch (e) {
+        const info = awsErrorInfo(e);
+        note({ kind: "ERROR", awsAccountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalId: g.principalId, grantId: g.id, action: "FAILED", detail: `${info.name}: ${info.message}`.slice(0, 500) });
+      }
+    }
+
+    // 3. Access the portal created for grants that have ended, still present: report only.
+    const ended = await db.grant.findMany({
+      where: { integrationId, state: { in: ["EXPIRED", "REVOKED"] }, preExisting: false, activatedAt: { not: null }, kind: { in: ["PERMISSION_SET_ASSIGNMENT", "GROUP_MEMBERSHIP"] }, endedAt: { gt: new Date(now.getTime() - LEFTOVER_WINDOW_MS) } },
+      orderBy: { endedAt: "desc" },
+    });
+    const seen = new Set<string>();
+    for (const g of ended) {
+      if (!g.principalId) continue;
+      const key = `${g.userId}|${g.kind}|${g.awsAccountId}|${g.permissionSetArn}|${g.groupAwsId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const live = await db.grant.findFirst({
+        where: { userId: g.userId, kind: g.kind, state: { in: ["APPROVED", "PROVISIONING", "ACTIVE", "REVOKING"] }, ...(g.kind === "GROUP_MEMBERSHIP" ? { groupAwsId: g.groupAwsId } : { awsAccountId: g.awsAccountId, permissionSetArn: g.permissionSetArn }) },
+        select: { id: true },
+      });
+      if (live) continue;
+      try {
+        const present =
+          g.kind === "GROUP_MEMBERSHIP"
+            ? !!g.groupAwsId && !!(await findGroupMembershipId(store, g.groupAwsId, g.principalId))
+            : !!g.awsAccountId && !!g.permissionSetArn && (await hasUserAssignment(ic, { accountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalId: g.principalId }));
+        if (!present) continue;
+        note({
+          kind: g.kind === "GROUP_MEMBERSHIP" ? "LEFTOVER_MEMBERSHIP" : "LEFTOVER_ASSIGNMENT",
+          awsAccountId: g.awsAccountId,
+          permissionSetArn: g.permissionSetArn,
+          principalId: g.principalId,
+          grantId: g.id,
+          action: "REPORTED",
+          detail: `Still present after grant ${g.id} ended (${g.state}); not removed automatically because it may have become standing access since. Remove it in IAM Identity Center if it should not exist.`,
+        });
+      } catch (e) {
+        const info = awsErrorInfo(e);
+        note({ kind: "ERROR", awsAccountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalId: g.principalId, grantId: g.id, action: "FAILED", detail: `${info.name}: ${info.message}`.slice(0, 500) });
+      }
+    }
+  } catch (e) {
+    const info = awsErrorInfo(e);
+    note({ kind: "ERROR", awsAccountId: null, permissionSetArn: null, principalId: null, action: "FAILED", detail: `${info.name}: ${info.message}`.slice(0, 500) });
+  }
+  const status = errors === 0 ? "SUCCEEDED" : findings.length > errors ? "PARTIAL" : "FAILED";
+  return db.$transaction(async (tx) => {
+    const done = await tx.reconcileRun.update({ where: { id: run.id }, data: { status, finishedAt: new Date(), findings: findings as object[] } });
+    await appendAuditEvent(tx, {
+      actor: options.actor ?? "system",
+      action: "reconcile.finished",
+      subjectType: "ReconcileRun",
+      subjectId: run.id,
+      integrationId,
+      details: { status, findings: findings.length, removed: findings.filter((f) => f.action === "REMOVED").length, reprovisioned: findings.filter((f) => f.action === "REPROVISIONED").length, reported: findings.filter((f) => f.action === "REPORTED").length },
+    });
+    return done;
+  });
+}
+
+const RECONCILE_LOCK = 0x4a495452; // "JITR"
+
+/**
+ * Starts reconcile runs for integrations whose last run is older than `intervalMs` (one replica at
+ * a time decides, under an advisory lock). System actor.
+ */
+export async function runDueReconciles(db: TDb, now: Date, options: { intervalMs: number; resolveAws?: TIntegrationAwsResolver }): Promise<ReconcileRun[]> {
+  const runs = await db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RECONCILE_LOCK}::bigint)`;
+    const integrations = await tx.integration.findMany({ where: { enabled: true, kind: "IDENTITY_CENTER", instanceArn: { not: null } }, select: { id: true } });
+    const started: ReconcileRun[] = [];
+    for (const i of integrations) {
+      const last = await tx.reconcileRun.findFirst({ where: { integrationId: i.id }, orderBy: { startedAt: "desc" } });
+      const stale = !last || last.startedAt.getTime() <= now.getTime() - options.intervalMs;
+      if (stale) started.push(await tx.reconcileRun.create({ data: { integrationId: i.id, trigger: "SCHEDULE" } }));
+    }
+    return started;
+  });
+  const out: ReconcileRun[] = [];
+  for (const run of runs) out.push(await reconcileIntegration(db, run.integrationId, { trigger: "SCHEDULE", run, resolveAws: options.resolveAws }));
+  return out;
+}

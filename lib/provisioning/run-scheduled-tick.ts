@@ -1,0 +1,53 @@
+import "server-only";
+import { getDb, type TDb } from "../db/client.ts";
+import { env } from "../env.ts";
+import { expirePendingRequests } from "../access/expire-pending-requests.ts";
+import { runDueDiscoveries } from "../discovery/run-due-discoveries.ts";
+import { notifyGrantEvent } from "../notifications/notify-grant-event.ts";
+import { runDueReconciles } from "./reconcile-integration.ts";
+import { runWorkerTick, type TTickReport } from "./run-worker-tick.ts";
+import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
+
+export type TScheduledTickReport = TTickReport & { batchSize: number; timedOut: number; discoveriesStarted: number; reconciles: number; housekeepingErrors: string[] };
+
+const holder = globalThis as unknown as { __jitWorkerOptions?: TWorkerOptions };
+
+/** This process's worker settings (one worker id per process), with notifications wired in. */
+export function portalWorkerOptions(): TWorkerOptions {
+  holder.__jitWorkerOptions ??= workerOptions({ notify: async (grantId, event) => notifyGrantEvent(await getDb(), grantId, event) });
+  return holder.__jitWorkerOptions;
+}
+
+/**
+ * One full tick as the route and the in-process scheduler run it: grants first (what users wait
+ * for), then housekeeping — pending requests past their deadline, due discoveries, due reconciles.
+ * A housekeeping failure is reported, never allowed to stop grant work. System actor: the caller
+ * (route or scheduler) authenticated the trigger.
+ */
+export async function runScheduledTick(database: TDb, options: { housekeeping?: boolean } = {}): Promise<TScheduledTickReport> {
+  const opts = portalWorkerOptions();
+  const report = await runWorkerTick(database, opts);
+  const out: TScheduledTickReport = { ...report, batchSize: opts.batchSize, timedOut: 0, discoveriesStarted: 0, reconciles: 0, housekeepingErrors: [] };
+  if (options.housekeeping === false) return out;
+  const now = new Date();
+  const guard = async (name: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (e) {
+      out.housekeepingErrors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(`worker: ${name} failed`, e);
+    }
+  };
+  await guard("expirePendingRequests", async () => {
+    out.timedOut = (await expirePendingRequests(database, now)).timedOut;
+  });
+  await guard("runDueDiscoveries", async () => {
+    out.discoveriesStarted = (await runDueDiscoveries(database, now)).length;
+  });
+  if (env.WORKER_RECONCILE_INTERVAL_MS > 0) {
+    await guard("reconcile", async () => {
+      out.reconciles = (await runDueReconciles(database, now, { intervalMs: env.WORKER_RECONCILE_INTERVAL_MS })).length;
+    });
+  }
+  return out;
+}

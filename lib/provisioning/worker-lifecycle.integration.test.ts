@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startAwsSimulator, SAMPLE_ORG, type AwsSimulator } from "../aws-sim/index.ts";
+import { createTestDatabase } from "../db/test-database.ts";
+import type { TDatabase } from "../db/open-database.ts";
+import type { TDb } from "../db/client.ts";
+import { finalizeApproval } from "../access/finalize-approval.ts";
+import { configureAwsRateLimits } from "../aws/aws-rate-limit.ts";
+import { forceRevokeGrant } from "./force-revoke-grant.ts";
+import { reconcileIntegration } from "./reconcile-integration.ts";
+import { retryGrant } from "./retry-grant.ts";
+import { runWorkerTick } from "./run-worker-tick.ts";
+import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
+import {
+  activeWithoutAccess,
+  awsView,
+  createApprovedGrant,
+  isSettledState,
+  missingStanding,
+  portalLeftovers,
+  seedFixture,
+  standingAccess,
+  tickUntil,
+  type TFixture,
+} from "./provisioning-test-kit.ts";
+
+// Lifecycle, overlap, standing access, extension and reconcile against the simulator through the real SDK.
+let sim: AwsSimulator;
+let database: TDatabase;
+let db: TDb;
+let fx: TFixture;
+let standing: ReturnType<typeof standingAccess>;
+let opts: TWorkerOptions;
+
+const approve = (requestId: string) => db.$transaction((tx) => finalizeApproval(tx, requestId, "system"));
+
+beforeAll(async () => {
+  sim = await startAwsSimulator({ seed: "sample", asyncDelayMs: 30 });
+  process.env.AWS_ENDPOINT_URL = sim.url;
+  configureAwsRateLimits({ "sso-admin": 200, identitystore: 200 });
+  database = await createTestDatabase();
+  db = database.prisma;
+});
+
+afterAll(async () => {
+  await database?.close();
+  await sim?.close();
+});
+
+beforeEach(async () => {
+  sim.reset();
+  await fetch(`${sim.url}/_sim/log`, { method: "DELETE" });
+  await db.grant.deleteMany();
+  await db.accessRequest.deleteMany();
+  await db.reconcileRun.deleteMany();
+  fx = await seedFixture(db, sim);
+  standing = standingAccess(sim);
+  opts = workerOptions({ workerId: "w1", firstPollMs: 30, pollIntervalMs: 30, backoffBaseMs: 50, backoffMaxMs: 400, quotaRetryMs: 200, throttleBackoffMs: 100, maxInlineWaitMs: 3_000 });
+});
+
+async function allSettled() {
+  const grants = await db.grant.findMany({ select: { state: true, step: true } });
+  return grants.every((g) => isSettledState(g.state) && (g.state !== "FAILED" || g.step === null));
+}
+
+async function allEnded() {
+  const grants = await db.grant.findMany({ select: { state: true, step: true } });
+  return grants.every((g) => (g.state === "EXPIRED" || g.state === "REVOKED" || g.state === "FAILED") && g.step === null);
+}
+
+describe("provisioning worker lifecycle", () => {
+  it("grants a temporary permission set, an existing permission set and a group, then removes them at expiry", async () => {
+    const temp = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 4_000 });
+    const ps = await createApprovedGrant(db, fx, { kind: "permissionSet", user: "riley", accountId: SAMPLE_ORG.accounts.sandbox, permissionSet: "ReadOnlyAccess" }, approve, { expiresInMs: 4_000 });
+    const group = await createApprovedGrant(db, fx, { kind: "group", user: "sam", group: "Data Engineers" }, approve, { expiresInMs: 4_000 });
+    await tickUntil(db, opts, allSettled);
+    const after = await db.grant.findMany({ orderBy: { createdAt: "asc" } });
+    expect(after.map((g) => g.state)).toEqual(["ACTIVE", "ACTIVE", "ACTIVE"]);
+    expect(await activeWithoutAccess(db, sim)).toEqual([]);
+
+    const t = after.find((g) => g.id === temp.id)!;
+    expect(t.permissionSetName).toMatch(/^jit-[a-z2-7]{28}$/);
+    expect(t.assignmentRequestId).toBeTruthy();
+    const set = awsView(sim).permissionSets.find((p) => p.arn === t.permissionSetArn)!;
+    expect(Object.fromEntries(set.tags.map((x) => [x.Key, x.Value]))).toMatchObject({ "managed-by": "jit-access-portal", "grant-id": temp.id, "request-id": temp.requestId });
+    expect((set as unknown as { sessionDuration: string }).sessionDuration).toBe("PT1H");
+    expect((set as unknown as { inlinePolicy: string }).inlinePolicy).toContain("s3:ListBucket");
+    expect(after.find((g) => g.id === group.id)!.membershipId).toBeTruthy();
+
+    await tickUntil(db, opts, allEnded, 15_000);
+    const ended = await db.grant.findMany();
+    expect(ended.every((g) => g.state === "EXPIRED")).toBe(true);
+    expect(ended.find((g) => g.id === ps.id)!.sessionsMayRemainUntil).toBeTruthy();
+    expect(ended.find((g) => g.id === group.id)!.statusMessage).toMatch(/Sessions started before removal may remain until/);
+    expect(ended.find((g) => g.id === temp.id)!.sessionsMayRemainUntil).toBeNull();
+    expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
+    expect(missingStanding(sim, standing)).toEqual([]);
+    const actions = (await db.auditEvent.findMany({ where: { subjectId: temp.id }, orderBy: { seq: "asc" } })).map((e) => e.action);
+    expect(actions).toEqual(["grant.created", "grant.provisioning", "grant.active", "grant.revoking", "grant.expired"]);
+  });
+
+  it("keeps an assignment another live grant still needs, and removes it when the last one ends", async () => {
+    const spec = { kind: "permissionSet", user: "riley", accountId: SAMPLE_ORG.accounts.prodWorkloads, permissionSet: "PowerUserAccess" } as const;
+    const short = await createApprovedGrant(db, fx, spec, approve, { expiresInMs: 2_500 });
+    const long = await createApprovedGrant(db, fx, spec, approve, { expiresInMs: 6_000 });
+    await tickUntil(db, opts, allSettled);
+    const rileyId = (await db.grant.findUniqueOrThrow({ where: { id: short.id } })).principalId!;
+    expect((await db.grant.findUniqueOrThrow({ where: { id: long.id } })).preExisting).toBe(false);
+    await tickUntil(db, opts, async () => (await db.grant.findUniqueOrThrow({ where: { id: short.id } })).state === "EXPIRED");
+    expect((await db.grant.findUniqueOrThrow({ where: { id: long.id } })).state).toBe("ACTIVE");
+    expect(awsView(sim).hasAssignment(spec.accountId, fx.permissionSets.PowerUserAccess!.arn, rileyId)).toBe(true);
+    expect(await activeWithoutAccess(db, sim)).toEqual([]);
+    await tickUntil(db, opts, allEnded);
+    expect(awsView(sim).hasAssignment(spec.accountId, fx.permissionSets.PowerUserAccess!.arn, rileyId)).toBe(false);
+    expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
+  });
+
+  it("never removes access the user already held (assignment and group membership)", async () => {
+    const riley = (sim.snapshot().users as { userId: string; userName: string }[]).find((u) => u.userName === SAMPLE_ORG.users.riley)!;
+    const res = await fetch(`${sim.url}/_sim/assignments`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ accountId: SAMPLE_ORG.accounts.devWorkloads, permissionSetName: "ViewOnlyAccess", principalType: "USER", principalId: riley.userId }),
+    });
+    expect(res.ok).toBe(true);
+    standing = standingAccess(sim);
+    const ps = await createApprovedGrant(db, fx, { kind: "permissionSet", user: "riley", accountId: SAMPLE_ORG.accounts.devWorkloads, permissionSet: "ViewOnlyAccess" }, approve, { expiresInMs: 1_500 });
+    // riley is a Developers member in the sample organization.
+    const group = await createApprovedGrant(db, fx, { kind: "group", user: "riley", group: "Developers" }, approve, { expiresInMs: 1_500 });
+    await tickUntil(db, opts, allSettled);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: ps.id } })).preExisting).toBe(true);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: group.id } })).preExisting).toBe(true);
+    await tickUntil(db, opts, allEnded);
+    expect(missingStanding(sim, standing)).toEqual([]);
+    const run = await reconcileIntegration(db, fx.integration.id);
+    expect(run.status).toBe("SUCCEEDED");
+    expect(missingStanding(sim, standing)).toEqual([]);
+    expect(sim.log().counts["sso-admin.DeleteAccountAssignment"] ?? 0).toBe(0);
+    expect(sim.log().counts["identitystore.DeleteGroupMembership"] ?? 0).toBe(0);
+  });
+
+  it("does not revoke a grant whose expiry moved (extension) and fails visibly without an Identity Center user", async () => {
+    const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 60_000 });
+    const nobody = await createApprovedGrant(db, fx, { kind: "bucket", user: "nobody" }, approve, { expiresInMs: 60_000 });
+    await tickUntil(db, opts, allSettled);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: nobody.id } })).state).toBe("FAILED");
+    expect((await db.grant.findUniqueOrThrow({ where: { id: nobody.id } })).statusMessage).toMatch(/No IAM Identity Center user/);
+    // Due now (as if its old expiry passed) but extended before the worker got to it.
+    await db.grant.update({ where: { id: g.id }, data: { nextRunAt: new Date(Date.now() - 1000), expiresAt: new Date(Date.now() + 60_000) } });
+    await runWorkerTick(db, opts);
+    const after = await db.grant.findUniqueOrThrow({ where: { id: g.id } });
+    expect(after.state).toBe("ACTIVE");
+    expect(after.nextRunAt.getTime()).toBe(after.expiresAt.getTime());
+    expect(await activeWithoutAccess(db, sim)).toEqual([]);
+    // Early revoke (what the requester side does), then the worker ends it REVOKED.
+    await db.grant.update({ where: { id: g.id }, data: { expiresAt: new Date(), nextRunAt: new Date(), revokedById: fx.users.adrian!.id, revokeReason: "test" } });
+    await tickUntil(db, opts, allEnded);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("REVOKED");
+    expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
+  });
+
+  it("reconcile removes orphaned temporary sets, re-provisions vanished access and reports leftovers", async () => {
+    const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 60_000 });
+    await tickUntil(db, opts, allSettled);
+    const active = await db.grant.findUniqueOrThrow({ where: { id: g.id } });
+    // The assignment vanishes out of band.
+    const del = await fetch(`${sim.url}/_sim/assignments`, {
+      method: "DELETE",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ accountId: active.awsAccountId, permissionSetArn: active.permissionSetArn, principalType: "USER", principalId: active.principalId }),
+    });
+    expect(del.ok).toBe(true);
+    expect(await activeWithoutAccess(db, sim)).toEqual([g.id]);
+    // An orphan: a set the portal created for a grant that no longer exists.
+    const { sso } = (await import("../aws-sim/test-clients.ts")).simClients(sim);
+    const { CreatePermissionSetCommand } = await import("@aws-sdk/client-sso-admin");
+    await sso.send(new CreatePermissionSetCommand({ InstanceArn: SAMPLE_ORG.instanceArn, Name: "jit-orphanorphanorphanorphanorph", Tags: [{ Key: "managed-by", Value: "jit-access-portal" }, { Key: "grant-id", Value: "gone" }] }));
+    const run = await reconcileIntegration(db, fx.integration.id);
+    const findings = run.findings as { kind: string; action: string }[];
+    expect(findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "ORPHAN_TEMP_PERMISSION_SET", action: "REMOVED" }), expect.objectContaining({ kind: "MISSING_ASSIGNMENT", action: "REPROVISIONED" })]));
+    expect(awsView(sim).permissionSets.some((p) => p.name === "jit-orphanorphanorphanorphanorph")).toBe(false);
+    await tickUntil(db, opts, allSettled);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("ACTIVE");
+    expect(await activeWithoutAccess(db, sim)).toEqual([]);
+    expect(missingStanding(sim, standing)).toEqual([]);
+  });
+
+  it("an admin retries a failed grant once the cause is fixed, and force-revokes a live one", async () => {
+    const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "nobody" }, approve, { expiresInMs: 60_000 });
+    await tickUntil(db, opts, allSettled);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("FAILED");
+    const adrian = { id: fx.users.adrian!.id, email: fx.users.adrian!.email };
+    // The cause: no Identity Center user. Fixed out of band, then retried.
+    const res = await fetch(`${sim.url}/_sim/users`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userName: "nobody@example.com", email: "nobody@example.com" }) });
+    expect(res.ok).toBe(true);
+    await retryGrant(db, adrian, { grantId: g.id });
+    await expect(retryGrant(db, adrian, { grantId: g.id })).rejects.toThrow();
+    await tickUntil(db, opts, allSettled);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("ACTIVE");
+    expect(await activeWithoutAccess(db, sim)).toEqual([]);
+    await expect(forceRevokeGrant(db, adrian, { grantId: g.id, reason: "" })).rejects.toThrow();
+    await forceRevokeGrant(db, adrian, { grantId: g.id, reason: "incident closed" });
+    await expect(forceRevokeGrant(db, adrian, { grantId: g.id, reason: "again" })).rejects.toMatchObject({ code: "CONFLICT", userMessage: expect.stringMatching(/already in progress/) });
+    await tickUntil(db, opts, allEnded);
+    const ended = await db.grant.findUniqueOrThrow({ where: { id: g.id } });
+    expect(ended.state).toBe("REVOKED");
+    expect(ended.revokedById).toBe(adrian.id);
+    expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
+    const actions = (await db.auditEvent.findMany({ where: { subjectId: g.id }, orderBy: { seq: "asc" } })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["grant.failed", "grant.retried", "grant.active", "grant.force_revoked", "grant.revoking", "grant.revoked"]));
+  });
+
+  it("attaches a customer-managed policy reference for an IAM policy target (recomputed, not taken from the request)", async () => {
+    const policies = (sim.snapshot().resources as Record<string, { policies: { name: string; path: string }[] }>)[SAMPLE_ORG.accounts.prodWorkloads]!.policies;
+    const policy = policies.find((p) => p.path !== "/") ?? policies[0]!;
+    const arn = `arn:aws:iam::${SAMPLE_ORG.accounts.prodWorkloads}:policy${policy.path}${policy.name}`;
+    const account = fx.accounts[SAMPLE_ORG.accounts.prodWorkloads]!;
+    const resource = await db.resource.create({ data: { integrationId: fx.integration.id, accountId: account.id, type: "IAM_POLICY", arn, name: policy.name } });
+    const request = await db.accessRequest.create({
+      data: { integrationId: fx.integration.id, requesterId: fx.users.riley!.id, targetType: "RESOURCE", resourceId: resource.id, accountId: account.id, accessLevel: "attach", durationMinutes: 60, justification: "test" },
+    });
+    await approve(request.id);
+    await tickUntil(db, opts, allSettled);
+    const g = await db.grant.findUniqueOrThrow({ where: { requestId: request.id } });
+    expect(g.state).toBe("ACTIVE");
+    const set = awsView(sim).permissionSets.find((p) => p.arn === g.permissionSetArn) as unknown as { customerManagedPolicyReferences: { Name: string; Path: string }[]; inlinePolicy?: string };
+    expect(set.customerManagedPolicyReferences).toEqual([{ Name: policy.name, Path: policy.path }]);
+    expect(set.inlinePolicy ?? "").toBe("");
+    expect(await activeWithoutAccess(db, sim)).toEqual([]);
+  });
+});

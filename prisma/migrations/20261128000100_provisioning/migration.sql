@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Grant" ADD COLUMN     "sessionsMayRemainUntil" TIMESTAMP(3),
+ADD COLUMN     "statusMessage" TEXT;
