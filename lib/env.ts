@@ -52,6 +52,8 @@ export const envShape = {
   WORKER_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** In-process worker ticks (single-node installs). */
   WORKER_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
+  /** How often each tick's reconciler compares AWS with the grants (0 = only on demand). */
+  WORKER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
   AWS_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(4566),
   AWS_ENDPOINT_URL: z.url().optional(),
   SMTP_URL: z.string().optional(),

@@ -10,6 +10,21 @@ export default async function AdminPage() {
   const status = await getSetupStatus();
   const sections = [
     {
+      href: "/admin/integration",
+      title: "Integration",
+      body: "Connect an AWS organization with IAM Identity Center, test the connection, get the IAM documents, and watch discovery.",
+    },
+    {
+      href: "/admin/policies",
+      title: "Policies",
+      body: "Who may request what, for how long, and who approves. Nothing is requestable until a policy allows it.",
+    },
+    {
+      href: "/admin/grants",
+      title: "Grants",
+      body: "Who holds what access, where and until when; force revoke, retry failures, and reconcile AWS with the grants.",
+    },
+    {
       href: "/admin/audit",
       title: "Audit log",
       body: "Every sign-in, request, decision and grant change, hash-chained. Filter, export as CSV, verify the chain.",
