@@ -10,6 +10,8 @@ test("an admin creates a policy through the form", async ({ browser }) => {
   await page.getByRole("link", { name: "New policy" }).click();
   const form = page.getByTestId("policy-form");
   await form.getByLabel("Name *").fill(name);
+  // Other specs may add integrations over the same accounts: scope the pickers to the demo one.
+  await form.getByLabel("Integration").selectOption({ label: "Demo organization (simulated)" });
   await form.getByLabel("Secret", { exact: true }).check();
   await form.getByRole("searchbox", { name: "Search Accounts" }).fill("dev");
   await page.getByRole("option").filter({ hasText: "333333333333" }).click();

@@ -54,6 +54,8 @@ export async function searchPolicyOptions(db: TDb, input: z.input<typeof ZPolicy
       const rows = await db.account.findMany({
         where: { ...scope, deletedAt: null, ...(q ? { OR: [{ name: contains(q) }, { accountId: { startsWith: q } }] } : {}) },
         orderBy: { name: "asc" },
+        // Policies name accounts by their AWS id: two integrations over one organization list it once.
+        distinct: ["accountId"],
         take: LIMIT,
         select: { accountId: true, name: true, orgUnit: { select: { path: true } } },
       });
@@ -63,6 +65,7 @@ export async function searchPolicyOptions(db: TDb, input: z.input<typeof ZPolicy
       const rows = await db.orgUnit.findMany({
         where: { ...scope, deletedAt: null, ...(q ? { OR: [{ path: contains(q) }, { awsId: { startsWith: q } }] } : {}) },
         orderBy: { path: "asc" },
+        distinct: ["awsId"],
         take: LIMIT,
         select: { awsId: true, path: true },
       });
