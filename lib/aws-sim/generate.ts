@@ -1,5 +1,5 @@
 import { populateAccount } from "./populate";
-import { SAMPLE_ORG } from "./sample-org";
+import { emptySampleOrgState, SAMPLE_ORG } from "./sample-org";
 import {
   addAccount,
   addGroup,
@@ -9,7 +9,6 @@ import {
   addUser,
   applyProvisioning,
   assignmentKey,
-  createState,
   tagsFrom,
 } from "./state";
 import type { SimState } from "./types";
@@ -34,18 +33,7 @@ const TEAMS = ["platform", "data", "payments", "search", "identity", "mobile", "
  */
 export function generateOrgState(o: GenerateOptions, now = Date.now()): SimState {
   const S = SAMPLE_ORG;
-  const state = createState({
-    organizationId: S.organizationId,
-    managementAccountId: S.managementAccountId,
-    managementAccountName: S.managementAccountName,
-    managementEmail: S.managementEmail,
-    rootId: S.rootId,
-    instanceArn: S.instanceArn,
-    identityStoreId: S.identityStoreId,
-    homeRegion: S.homeRegion,
-    accessKeyId: S.accessKeyId,
-    secretAccessKey: S.secretAccessKey,
-  });
+  const state = emptySampleOrgState();
   const top = o.topLevelOus ?? 5;
   const children = o.childOusPerOu ?? 4;
   const leaves: { id: string; env: string }[] = [];

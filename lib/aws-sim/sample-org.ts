@@ -54,10 +54,10 @@ const OTHER_USERS: [string, string][] = [
   ["Dakota", "Reyes"],
 ];
 
-/** Builds the demo organization described in lib/aws-sim/README.md. */
-export function sampleOrgState(now = Date.now()): SimState {
+/** An organization with only SAMPLE_ORG's management identity (keys, instance, identity store). */
+export function emptySampleOrgState(): SimState {
   const S = SAMPLE_ORG;
-  const state = createState({
+  return createState({
     organizationId: S.organizationId,
     managementAccountId: S.managementAccountId,
     managementAccountName: S.managementAccountName,
@@ -69,6 +69,12 @@ export function sampleOrgState(now = Date.now()): SimState {
     accessKeyId: S.accessKeyId,
     secretAccessKey: S.secretAccessKey,
   });
+}
+
+/** Builds the demo organization described in lib/aws-sim/README.md. */
+export function sampleOrgState(now = Date.now()): SimState {
+  const S = SAMPLE_ORG;
+  const state = emptySampleOrgState();
   const ou = (id: string, name: string, parentId: string) => addOu(state, { id, name, parentId, tags: [] }).id;
   const workloads = ou("ou-jt01-workload", "Workloads", S.rootId);
   const prod = ou("ou-jt01-prod0001", "Prod", workloads);

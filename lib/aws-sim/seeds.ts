@@ -1,6 +1,5 @@
 import { generateOrgState, type GenerateOptions } from "./generate";
-import { SAMPLE_ORG, sampleOrgState } from "./sample-org";
-import { createState } from "./state";
+import { emptySampleOrgState, sampleOrgState } from "./sample-org";
 import type { SimState } from "./types";
 
 export type SeedSpec = "sample" | "none" | { generate: GenerateOptions };
@@ -11,21 +10,7 @@ export type SeedSpec = "sample" | "none" | { generate: GenerateOptions };
  */
 export function buildSeed(spec: SeedSpec): SimState {
   if (spec === "sample") return sampleOrgState();
-  if (spec === "none") {
-    const S = SAMPLE_ORG;
-    return createState({
-      organizationId: S.organizationId,
-      managementAccountId: S.managementAccountId,
-      managementAccountName: S.managementAccountName,
-      managementEmail: S.managementEmail,
-      rootId: S.rootId,
-      instanceArn: S.instanceArn,
-      identityStoreId: S.identityStoreId,
-      homeRegion: S.homeRegion,
-      accessKeyId: S.accessKeyId,
-      secretAccessKey: S.secretAccessKey,
-    });
-  }
+  if (spec === "none") return emptySampleOrgState();
   return generateOrgState(spec.generate);
 }
 

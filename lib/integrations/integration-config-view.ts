@@ -1,24 +1,25 @@
 import { ZIntegrationOptions, ZSubAccountEntry, SECRET_SET, type TIntegrationConfigInput, type TSubAccountEntry } from "./integration-config-schema.ts";
 import { z } from "zod";
+import type { Integration } from "../db/generated/client.ts";
 
-export type TIntegrationRowForView = {
-  name: string;
-  enabled: boolean;
-  authMethod: "ACCESS_KEY" | "ASSUME_ROLE";
-  rootAccountId: string | null;
-  accessKeyId: string | null;
-  secretAccessKeyEnc: string | null;
-  roleArn: string | null;
-  externalId: string | null;
-  region: string;
-  ssoRegion: string | null;
-  instanceArn: string | null;
-  identityStoreId: string | null;
-  subAccounts: unknown;
-  options: unknown;
-  tempPermissionSetPrefix: string;
-  syncIntervalMinutes: number;
-};
+/** The stored columns the editor shows (subAccounts/options stay JSON until validated). */
+export type TIntegrationRowForView = Pick<
+  Integration,
+  | "name"
+  | "enabled"
+  | "authMethod"
+  | "rootAccountId"
+  | "accessKeyId"
+  | "secretAccessKeyEnc"
+  | "roleArn"
+  | "externalId"
+  | "region"
+  | "ssoRegion"
+  | "instanceArn"
+  | "identityStoreId"
+  | "tempPermissionSetPrefix"
+  | "syncIntervalMinutes"
+> & { subAccounts: unknown; options: unknown };
 
 /** Reads the stored sub-account entries, dropping anything that no longer validates. Pure. */
 export function storedSubAccounts(json: unknown): TSubAccountEntry[] {

@@ -2,16 +2,9 @@ import type { TAwsCredentials } from "../aws/aws-clients.ts";
 import { rootCredentials } from "../aws/aws-credentials.ts";
 import { decryptSecret } from "../crypto/secret-box.ts";
 import { AppError } from "../errors/app-error.ts";
+import type { Integration } from "../db/generated/client.ts";
 
-export type TIntegrationAuthRow = {
-  authMethod: "ACCESS_KEY" | "ASSUME_ROLE";
-  accessKeyId: string | null;
-  secretAccessKeyEnc: string | null;
-  roleArn: string | null;
-  externalId: string | null;
-  region: string;
-  ssoRegion: string | null;
-};
+export type TIntegrationAuthRow = Pick<Integration, "authMethod" | "accessKeyId" | "secretAccessKeyEnc" | "roleArn" | "externalId" | "region" | "ssoRegion">;
 
 /**
  * The management-account credentials of an integration (the stored secret decrypted in memory only).
