@@ -189,4 +189,22 @@ describe("my requests", () => {
     const page2 = await listMyRequests(db(), f.users.riley.id, { limit: 2, cursor: page1.nextCursor });
     expect(page2.items[0]?.id).toBe(mine.items[2]?.id);
   });
+
+  it("shows the requester the worker's safe status, never the raw AWS error meant for admins", async () => {
+    const mine = await listMyRequests(db(), f.users.riley.id);
+    const withGrant = mine.items.find((r) => r.grant)!;
+    await db().grant.update({
+      where: { id: withGrant.grant!.id },
+      data: { state: "FAILED", lastError: "ConflictException: arn:aws:sso:::permissionSet/internal-detail", statusMessage: null, endedAt: new Date() },
+    });
+    const failed = await getRequestTimeline(db(), f.users.riley.id, withGrant.id);
+    const text = JSON.stringify(failed);
+    expect(text).not.toContain("ConflictException");
+    expect(text).not.toContain("internal-detail");
+    expect(failed.timeline.at(-1)).toMatchObject({ label: "Provisioning failed", detail: expect.stringContaining("An admin has the details") });
+    const until = new Date(Date.now() + 3_600_000);
+    await db().grant.update({ where: { id: withGrant.grant!.id }, data: { state: "EXPIRED", statusMessage: null, sessionsMayRemainUntil: until } });
+    const expired = await getRequestTimeline(db(), f.users.riley.id, withGrant.id);
+    expect(expired.timeline.at(-1)).toMatchObject({ label: "Expired", detail: expect.stringContaining("sessions opened before removal may last until") });
+  });
 });

@@ -40,7 +40,10 @@ export type TRequestView = {
     expiresAt: string;
     activatedAt: string | null;
     endedAt: string | null;
-    lastError: string | null;
+    /** Requester-safe status from the worker (never the raw AWS error, which only admins see). */
+    statusMessage: string | null;
+    /** Existing permission sets and groups: sessions opened before removal may last until then. */
+    sessionsMayRemainUntil: string | null;
     permissionSetName: string | null;
     awsAccountId: string | null;
     revokeRequested: boolean;
@@ -152,7 +155,7 @@ export function toRequestView(row: TRequestRow, now = new Date()): TRequestView 
         );
         break;
       case "PROVISIONING":
-        timeline.push({ at: null, kind: "grant", tone: "blue", label: "Provisioning in AWS", detail: grant.lastError ? `Retrying: ${grant.lastError}` : null, due: null });
+        timeline.push({ at: null, kind: "grant", tone: "blue", label: "Provisioning in AWS", detail: grant.statusMessage, due: null });
         break;
       case "ACTIVE":
         timeline.push({ at: iso(grant.activatedAt), kind: "grant", tone: "green", label: "Active", detail: grant.revokedById ? "Ending: revoke requested" : null, due: { label: "Until", at: until } });
@@ -163,14 +166,14 @@ export function toRequestView(row: TRequestRow, now = new Date()): TRequestView 
         break;
       case "EXPIRED":
         timeline.push({ at: iso(grant.activatedAt), kind: "grant", tone: "green", label: "Was active", detail: null, due: null });
-        timeline.push({ at: iso(grant.endedAt), kind: "grant", tone: "neutral", label: "Expired", detail: null, due: null });
+        timeline.push({ at: iso(grant.endedAt), kind: "grant", tone: "neutral", label: "Expired", detail: sessionsNote(grant.sessionsMayRemainUntil) ?? grant.statusMessage, due: null });
         break;
       case "REVOKED":
         if (grant.activatedAt) timeline.push({ at: iso(grant.activatedAt), kind: "grant", tone: "green", label: "Was active", detail: null, due: null });
-        timeline.push({ at: iso(grant.endedAt), kind: "grant", tone: "neutral", label: "Revoked", detail: grant.revokeReason, due: null });
+        timeline.push({ at: iso(grant.endedAt), kind: "grant", tone: "neutral", label: "Revoked", detail: [grant.revokeReason, sessionsNote(grant.sessionsMayRemainUntil)].filter(Boolean).join(" · ") || null, due: null });
         break;
       case "FAILED":
-        timeline.push({ at: iso(grant.endedAt) ?? iso(grant.updatedAt), kind: "grant", tone: "red", label: "Provisioning failed", detail: grant.lastError, due: null });
+        timeline.push({ at: iso(grant.endedAt) ?? iso(grant.updatedAt), kind: "grant", tone: "red", label: "Provisioning failed", detail: grant.statusMessage ?? "The portal could not set up this access in AWS. An admin has the details and can retry it.", due: null });
         break;
     }
   }
@@ -201,7 +204,8 @@ export function toRequestView(row: TRequestRow, now = new Date()): TRequestView 
           expiresAt: grant.expiresAt.toISOString(),
           activatedAt: iso(grant.activatedAt),
           endedAt: iso(grant.endedAt),
-          lastError: grant.lastError,
+          statusMessage: grant.statusMessage,
+          sessionsMayRemainUntil: iso(grant.sessionsMayRemainUntil),
           permissionSetName: grant.permissionSetName,
           awsAccountId: grant.awsAccountId,
           revokeRequested: grant.revokedById !== null,
@@ -224,4 +228,8 @@ export async function getRequestTimeline(db: TDb, userId: string, requestId: str
   const row = await db.accessRequest.findFirst({ where: { id: requestId, requesterId: userId }, include: REQUEST_VIEW_INCLUDE });
   if (!row) throw new AppError("NOT_FOUND", { message: `request ${requestId} not found for ${userId}`, userMessage: "Request not found." });
   return toRequestView(row, now);
+}
+
+function sessionsNote(until: Date | null): string | null {
+  return until ? `AWS sessions opened before removal may last until ${until.toISOString().replace("T", " ").slice(0, 16)} UTC` : null;
 }
