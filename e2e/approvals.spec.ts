@@ -63,11 +63,13 @@ test("riley requests a prod bucket, avery approves it from her inbox, riley sees
   expect(approvedNote?.body).toContain("Fine for an hour");
   const bell = riley.page.getByTestId("notification-bell");
   if ((await bell.count()) > 0) {
-    await expect(riley.page.getByTestId("notification-unread")).toHaveText(String(notes.unread));
+    // The worker may add "access active" at any moment, so the count is only known to be non-zero here.
+    expect(notes.unread).toBeGreaterThan(0);
+    await expect(riley.page.getByTestId("notification-unread")).toHaveText(/^[1-9]\d*$/);
     await bell.click();
     await expect(riley.page.getByTestId("notification-list")).toContainText(`Approved: ${rileysRequest.name}`);
     await shoot(riley.page, "notifications-panel");
-    await riley.page.getByTestId("notification-list").getByText(`Approved: ${rileysRequest.name}`).click();
+    await riley.page.getByTestId("notification-list").getByText(`Approved: ${rileysRequest.name}`).first().click();
     await expect(riley.page).toHaveURL(/\/requests/);
   }
 
