@@ -5,15 +5,13 @@
  *
  *   npm run bench:aws-sim -- [--seconds 5] [--concurrency 32] [--seed sample|generate:1000x50]
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { Agent } from "node:http";
-import { fileURLToPath } from "node:url";
 import { DescribeUserCommand, GetUserIdCommand, IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { S3Client, ListBucketsCommand } from "@aws-sdk/client-s3";
 import { DescribePermissionSetCommand, ListPermissionSetsCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { SAMPLE_ORG } from "../lib/aws-sim/sample-org";
+import { spawnAwsSimulator } from "./spawn-aws-simulator.ts";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -24,24 +22,9 @@ const SECONDS = Number(arg("seconds", "5"));
 const CONCURRENCY = Number(arg("concurrency", "32"));
 const SEED = arg("seed", "sample");
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-async function startChild(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "lib/aws-sim/cli.ts"), "--port", "0", "--throttling", "off", "--seed", SEED], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = "";
-    child.stdout.on("data", (d: Buffer) => {
-      buf += d.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(buf);
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
-  child.stdout.resume();
-  return { url, stop: () => child.kill("SIGTERM") };
+function startChild(): Promise<{ url: string; stop: () => void }> {
+  return spawnAwsSimulator(["--throttling", "off", "--seed", SEED]);
 }
 
 async function stats(url: string): Promise<{ requests: number; cpuUserMs: number; cpuSystemMs: number }> {

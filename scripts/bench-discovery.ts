@@ -10,10 +10,8 @@
  * account+region divide by the number of buckets they spread over); ratio_to_limit = wall_s / limit_s.
  * The LAST line printed is the JSON result.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { spawnAwsSimulator } from "./spawn-aws-simulator.ts";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -25,7 +23,6 @@ const RESOURCES = Number(arg("resources", "50"));
 const LATENCY = Number(arg("latency-ms", "20"));
 const SCOPE = arg("throttle-scope", "account");
 const CONCURRENCY = Number(arg("concurrency", "128"));
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
 process.env.TEST_DATABASE_URL ??= "";
@@ -33,23 +30,8 @@ process.env.TEST_DATABASE_URL ??= "";
 type TLog = { total: number; counts: Record<string, number>; errors: Record<string, number> };
 type TConfig = { throttling: { enabled: boolean; rates: Record<string, { rate: number; burst: number }>; perAccount?: boolean } };
 
-async function startSimulator(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(root, "lib/aws-sim/cli.ts"), "--port", "0", "--throttling", "on", "--latency-ms", String(LATENCY), "--seed", `generate:${ACCOUNTS}x${RESOURCES}`],
-    { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = "";
-    child.stdout.on("data", (d: Buffer) => {
-      buf += d.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(buf);
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
-  child.stdout.resume();
-  return { url, stop: () => child.kill("SIGTERM") };
+function startSimulator(): Promise<{ url: string; stop: () => void }> {
+  return spawnAwsSimulator(["--throttling", "on", "--latency-ms", String(LATENCY), "--seed", `generate:${ACCOUNTS}x${RESOURCES}`]);
 }
 
 const sim = await startSimulator();
