@@ -1,6 +1,8 @@
 // Test data for the approver-side integration tests: one integration, the demo people as Identity Center
 // users and groups (as discovery would record them), their portal accounts, and a prod S3 bucket.
 import type { TDb } from "../db/client.ts";
+import { createTestDatabase } from "../db/test-database.ts";
+import type { TDatabase } from "../db/open-database.ts";
 import type { TApprovalStep } from "./policy-schemas.ts";
 
 export type TFixture = Awaited<ReturnType<typeof seedApprovalFixture>>;
@@ -87,4 +89,13 @@ export async function seedApprovalFixture(db: TDb) {
   const leadsStep = { name: "Platform leads", userIds: [], groupIds: [leads.id], quorum: 1 };
   const securityStep = { name: "Security", userIds: [], groupIds: [security.id], quorum: 1 };
   return { integration, account, bucket, prodOu, riley, avery, sam, adrian, developers, leads, security, createRequest, leadsStep, securityStep };
+}
+
+/** Notification channels switched off: these tests check the records, not delivery. */
+export const NO_CHANNELS = { smtpUrl: null, smtpFrom: "x@localhost", slackWebhookUrl: null, baseUrl: null };
+
+/** A fresh migrated database seeded with the approval fixture, for one test file. */
+export async function openApprovalFixture(): Promise<{ database: TDatabase; f: TFixture }> {
+  const database = await createTestDatabase();
+  return { database, f: await seedApprovalFixture(database.prisma) };
 }

@@ -2,21 +2,19 @@
 // operation, with the expected allow or deny. Anonymous callers never reach these functions (the action
 // client and routes refuse them first); e2e/authorization-matrix.spec.ts drives that layer over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "../db/test-database.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import { listNotifications } from "../notifications/list-notifications.ts";
 import { markNotificationsRead } from "../notifications/mark-notifications-read.ts";
 import { decideAccessRequest } from "./decide-access-request.ts";
 import { listApproverInbox } from "./list-approver-inbox.ts";
-import { seedApprovalFixture, type TFixture } from "./approval-fixtures.test-helper.ts";
+import { NO_CHANNELS, openApprovalFixture, type TFixture } from "./approval-fixtures.test-helper.ts";
 
 let database: TDatabase;
 let f: TFixture;
-const none = { smtpUrl: null, smtpFrom: "x@localhost", slackWebhookUrl: null, baseUrl: null };
+const none = NO_CHANNELS;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  f = await seedApprovalFixture(database.prisma);
+  ({ database, f } = await openApprovalFixture());
 });
 afterAll(async () => database?.close());
 

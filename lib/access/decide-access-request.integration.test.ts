@@ -1,18 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase } from "../db/test-database.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import { verifyAuditChain } from "../audit/verify-audit-chain.ts";
 import { workerSignal } from "../provisioning/kick-worker.ts";
 import { decideAccessRequest } from "./decide-access-request.ts";
-import { seedApprovalFixture, type TFixture } from "./approval-fixtures.test-helper.ts";
+import { NO_CHANNELS, openApprovalFixture, type TFixture } from "./approval-fixtures.test-helper.ts";
 
 let database: TDatabase;
 let f: TFixture;
-const none = { smtpUrl: null, smtpFrom: "x@localhost", slackWebhookUrl: null, baseUrl: null };
+const none = NO_CHANNELS;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  f = await seedApprovalFixture(database.prisma);
+  ({ database, f } = await openApprovalFixture());
 });
 afterAll(async () => database?.close());
 

@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "../db/test-database.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import { decideAccessRequest } from "./decide-access-request.ts";
 import { listApproverInbox } from "./list-approver-inbox.ts";
-import { seedApprovalFixture, type TFixture } from "./approval-fixtures.test-helper.ts";
+import { NO_CHANNELS, openApprovalFixture, type TFixture } from "./approval-fixtures.test-helper.ts";
 
 let database: TDatabase;
 let f: TFixture;
-const none = { smtpUrl: null, smtpFrom: "x@localhost", slackWebhookUrl: null, baseUrl: null };
+const none = NO_CHANNELS;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  f = await seedApprovalFixture(database.prisma);
+  ({ database, f } = await openApprovalFixture());
 });
 afterAll(async () => database?.close());
 
