@@ -6,10 +6,14 @@ export type TPolicySummary = Awaited<ReturnType<typeof listPolicies>>[number];
 
 /**
  * Every policy with the names of the principals, permission sets, groups and resources it references,
- * for the admin list and form. Assumes the caller checked the user is an admin.
+ * for the admin list and form (`filter.id`: just one). Assumes the caller checked the user is an admin.
  */
-export async function listPolicies(db: TDb) {
-  const policies = await db.policy.findMany({ orderBy: { name: "asc" }, include: { integration: { select: { name: true } } } });
+export async function listPolicies(db: TDb, filter: { id?: string } = {}) {
+  const policies = await db.policy.findMany({
+    where: filter.id ? { id: filter.id } : {},
+    orderBy: { name: "asc" },
+    include: { integration: { select: { name: true } } },
+  });
   const principalIds = new Set<string>();
   const permissionSetIds = new Set<string>();
   const resourceIds = new Set<string>();

@@ -12,16 +12,15 @@ export default async function EditPolicyPage({ params }: { params: Promise<{ id:
   await requireAdminPage();
   const { id } = await params;
   const db = await getDb();
-  const [policies, integrations, orgUnits, accounts] = await Promise.all([
-    listPolicies(db),
+  const [[p], integrations] = await Promise.all([
+    listPolicies(db, { id }),
     db.integration.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
-    db.orgUnit.findMany({ select: { awsId: true, path: true } }),
-    db.account.findMany({ select: { accountId: true, name: true } }),
   ]);
-  const p = policies.find((x) => x.id === id);
   if (!p) notFound();
+  // Only the accounts this policy names: an organization can have thousands.
+  const accounts = await db.account.findMany({ where: { accountId: { in: p.accountIds } }, distinct: ["accountId"], select: { accountId: true, name: true } });
   const picked = (ids: string[]) => ids.map((i) => ({ id: i, label: p.nameOf[i] ?? i }));
-  const ouLabel = new Map(orgUnits.map((o) => [o.awsId, o.path]));
+  const ouLabel = new Map(Object.entries(p.orgUnitPaths));
   const accountLabel = new Map(accounts.map((a) => [a.accountId, `${a.name} (${a.accountId})`]));
   const initial: TPolicyFormValues = {
     id: p.id,
