@@ -3,7 +3,7 @@
  * AWS simulator (child process) with per-call latency and AWS's default throttles.
  *
  *   npm run bench:discovery -- [--accounts 1000] [--resources 50] [--latency-ms 20]
- *                              [--throttle-scope account|service] [--concurrency 128]
+ *                              [--throttle-scope account|service] [--concurrency 128] [--threads N]
  *
  * limit_s is the least time the throttles allow for the calls the run made (successful calls from
  * the simulator's request log ÷ the family's rate; families metered per account or per
@@ -23,6 +23,7 @@ const RESOURCES = Number(arg("resources", "50"));
 const LATENCY = Number(arg("latency-ms", "20"));
 const SCOPE = arg("throttle-scope", "account");
 const CONCURRENCY = Number(arg("concurrency", "128"));
+const THREADS = args.includes("--threads") ? Number(arg("threads", "0")) : undefined;
 
 process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
 process.env.TEST_DATABASE_URL ??= "";
@@ -69,7 +70,7 @@ try {
     const simCpu0 = await control<{ cpuUserMs: number; cpuSystemMs: number }>("GET", "stats");
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const run = await startDiscovery(db, id, { trigger: "MANUAL", actor: "system", run: { accountConcurrency: CONCURRENCY } });
+    const run = await startDiscovery(db, id, { trigger: "MANUAL", actor: "system", run: { accountConcurrency: CONCURRENCY, ...(THREADS === undefined ? {} : { scanPool: { threads: THREADS } }) } });
     const summary = await run.done;
     const wall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);

@@ -10,7 +10,7 @@ rmSync(dataDir, { recursive: true, force: true });
 const child = spawn("npx", ["tsx", "scripts/demo.ts"], {
   cwd: ROOT,
   stdio: "inherit",
-  env: { ...process.env, PORT: "3210", AWS_SIM_PORT: "4610", DATA_DIR: dataDir, WORKER_INTERVAL_MS: "1000" },
+  env: { ...process.env, PORT: "3210", AWS_SIM_PORT: "4610", DATA_DIR: dataDir, WORKER_INTERVAL_MS: "1000", DISCOVERY_INLINE_SCANS: "0" },
 });
 for (const s of ["SIGINT", "SIGTERM"] as const) process.on(s, () => child.kill(s));
 child.on("exit", (code) => process.exit(code ?? 0));

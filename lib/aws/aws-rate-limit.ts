@@ -23,8 +23,9 @@ type TThrottled = <T>(fn: () => Promise<T>) => Promise<T>;
 const holder = globalThis as unknown as { __jitAwsLimits?: { rates: Record<TApiFamily, number>; throttles: Map<string, TThrottled> } };
 const state = (holder.__jitAwsLimits ??= { rates: { ...DEFAULT_AWS_RATE_LIMITS }, throttles: new Map() });
 
-/** Changes the rates (tests, benchmarks, several replicas). Takes effect for new calls. */
+/** Changes the rates (tests, benchmarks, several replicas). Takes effect for new calls; the same rates again change nothing. */
 export function configureAwsRateLimits(rates: Partial<Record<TApiFamily, number>>) {
+  if (Object.entries(rates).every(([family, rate]) => state.rates[family as TApiFamily] === rate)) return;
   Object.assign(state.rates, rates);
   state.throttles.clear();
 }

@@ -5,6 +5,7 @@ import type { TDb } from "../db/client.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import { saveIntegration } from "../integrations/save-integration.ts";
 import { runDueDiscoveries } from "./run-due-discoveries.ts";
+import type { TRunDiscoveryOptions } from "./run-discovery.ts";
 import { startDiscovery } from "./start-discovery.ts";
 
 let sim: AwsSimulator;
@@ -28,8 +29,8 @@ const config = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-async function sync() {
-  const started = await startDiscovery(db, integrationId, { trigger: "MANUAL", actor: "system" });
+async function sync(run?: TRunDiscoveryOptions) {
+  const started = await startDiscovery(db, integrationId, { trigger: "MANUAL", actor: "system", ...(run ? { run } : {}) });
   const summary = await started.done;
   if (!summary) throw new Error("run did not finish");
   return summary;
@@ -108,6 +109,12 @@ describe("discovery against the sample organization", () => {
     const after = await db.resource.findMany({ where: { integrationId }, select: { id: true, lastSeenAt: true } });
     expect(after).toEqual(expect.arrayContaining(before));
   });
+
+  it("finds the same on worker threads: a threaded re-sync changes nothing", async () => {
+    const summary = await sync({ scanPool: { threads: 2, inlineUpTo: 0 } });
+    expect(summary.errors).toEqual([]);
+    expect(summary.counts).toMatchObject({ accountsScanned: 6, resourcesCreated: 0, resourcesUpdated: 0, resourcesRemoved: 0, resourcesUnchanged: 96 });
+  }, 60_000);
 
   it("soft-deletes a vanished bucket, keeps the request that points at it, and undeletes it when it returns", async () => {
     const bucket = await db.resource.findFirstOrThrow({ where: { integrationId, type: "S3_BUCKET", account: { accountId: S.accounts.devWorkloads } } });

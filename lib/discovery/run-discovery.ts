@@ -7,13 +7,14 @@ import { organizationsApi, type TOrgAccount, type TOrgUnitNode } from "../aws/or
 import { stsApi } from "../aws/sts-api.ts";
 import type { TDb } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
+import { env } from "../env.ts";
 import { isAppError } from "../errors/app-error.ts";
 import { RESOURCE_TYPES, type TResourceTypeName } from "../integrations/integration-config-schema.ts";
 import { storedOptions, storedSubAccounts } from "../integrations/integration-config-view.ts";
 import { explainAwsError, type TAwsCheckContext } from "../integrations/explain-aws-error.ts";
 import { integrationCredentials } from "../integrations/integration-credentials.ts";
 import { diffResources, type TResourceDiff, type TStoredResource } from "./diff-resources.ts";
-import { fetchAccountResources } from "./fetch-account-resources.ts";
+import { accountScanPool, type TScanPoolOptions } from "./account-scan-pool.ts";
 import { resolveScanTarget, type TScanTarget } from "./resolve-scan-targets.ts";
 import { stableJson } from "./stable-json.ts";
 import { syncIdentityCenter } from "./sync-identity-center.ts";
@@ -24,6 +25,8 @@ export type TRunError = { accountId: string | null; scope: string; message: stri
 export type TRunDiscoveryOptions = {
   /** Accounts scanned at once; per-account API budgets make wide fan-out cheap. */
   accountConcurrency?: number;
+  /** Worker threads for account scans (account-scan-pool.ts); default one per core, small runs stay in-process. */
+  scanPool?: TScanPoolOptions;
   heartbeatMs?: number;
 };
 
@@ -154,6 +157,8 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
       storedResources.set(r.accountId, list);
     }
 
+    const scanner = accountScanPool(opts.scanPool ?? { threads: env.DISCOVERY_SCAN_THREADS, inlineUpTo: env.DISCOVERY_INLINE_SCANS });
+    cleanups.push(() => void scanner.close());
     const writer = new ResourceWriter(db, integration.id);
     const accountLimit = pLimit(opts.accountConcurrency ?? 128);
     const seenOus = new Set<string>();
@@ -179,7 +184,7 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
         progress.accountsDone += 1;
         return;
       }
-      const scan = await fetchAccountResources(session, target, root.region, { portalRoleName: target.roleArn.split("/").pop() ?? null });
+      const scan = await scanner.scan(session, target, root.region, target.roleArn.split("/").pop() ?? null);
       const authoritative = new Set<string>(RESOURCE_TYPES.filter((t) => !scan.failedTypes.has(t)));
       const diff = diffResources(scan.resources, storedResources.get(accountDbId) ?? [], authoritative);
       await writer.write(accountDbId, diff, now);
