@@ -1,6 +1,7 @@
 // A grant's whole life through the browser: Riley requests read access to a prod bucket, Avery approves,
 // the worker makes it ACTIVE (and the assignment exists in the simulator), Adrian revokes it early from the
-// admin grants page, and it ends REVOKED with the assignment and the temporary permission set gone.
+// admin grants page, and it ends REVOKED with the assignment and the temporary permission set gone; the
+// extension Riley asked for meanwhile is closed by the worker instead of waiting for approvers.
 import { mkdirSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { requestProdBucket, requestStatus } from "./approval-helpers";
@@ -47,6 +48,21 @@ test("request → approve → ACTIVE with the assignment in AWS → revoked earl
   // The worker (in-process, kicked by the approval) makes it ACTIVE within seconds.
   await expect.poll(async () => (await requestStatus(riley.context.request, request.id)).grant?.state, { timeout: 30_000 }).toBe("ACTIVE");
 
+  // Riley asks for more time; the extension waits for an approver.
+  await riley.page.goto("/requests");
+  const rileyCard = riley.page.locator(`[data-testid="request-card"][data-request-id="${request.id}"]`);
+  await rileyCard.getByRole("button", { name: "Extend" }).click();
+  await rileyCard.getByLabel("Justification").fill("Lifecycle test: the export needs another hour");
+  await rileyCard.getByRole("button", { name: "Request extension" }).click();
+  let extensionId = "";
+  await expect
+    .poll(async () => {
+      const mine = (await (await riley.context.request.get("/api/requests?limit=100")).json()) as { items: { id: string; status: string; extendsGrantId: string | null }[] };
+      extensionId = mine.items.find((r) => r.extendsGrantId !== null && r.status === "PENDING")?.id ?? "";
+      return extensionId;
+    })
+    .not.toBe("");
+
   const adrian = await demoSession(browser, USERS.admin.email);
   const grants = (await (await adrian.context.request.get("/api/admin/grants")).json()) as { live: TAdminRow[] };
   const grant = grants.live.find((g) => g.user.email === USERS.requester.email && g.target.includes(request.name) && g.state === "ACTIVE");
@@ -84,9 +100,13 @@ test("request → approve → ACTIVE with the assignment in AWS → revoked earl
   await expect(adrian.page.getByTestId("last-reconcile")).toContainText(/manual/, { timeout: 30_000 });
   await shoot(adrian.page, "admin-grants-revoked");
 
-  // The requester sees the outcome too.
+  // The requester sees the outcome too, and the extension nobody can approve any more is closed, saying why.
+  await expect.poll(async () => (await requestStatus(riley.context.request, extensionId)).status, { timeout: 30_000 }).toBe("CANCELLED");
   await riley.page.goto("/requests");
   await expect(riley.page.locator(`[data-testid="request-card"][data-request-id="${request.id}"]`)).toContainText(/revoked/i);
+  const extension = riley.page.locator(`[data-testid="request-card"][data-request-id="${extensionId}"]`);
+  await expect(extension).toContainText("Closed: the access it extends has ended");
+  await shoot(riley.page, "my-requests-extension-closed");
 
   // Not an admin: the grants API and the page refuse.
   expect((await riley.context.request.get("/api/admin/grants")).status()).toBe(403);

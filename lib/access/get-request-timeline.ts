@@ -60,6 +60,7 @@ export type TRequestView = {
 export const REQUEST_VIEW_INCLUDE = {
   approvals: { orderBy: { createdAt: "asc" }, include: { approver: { select: { name: true, email: true } } } },
   grant: true,
+  extendsGrant: { select: { state: true } },
   integration: { select: { identityStoreId: true } },
 } satisfies Prisma.AccessRequestInclude;
 
@@ -128,7 +129,16 @@ export function toRequestView(row: TRequestRow, now = new Date()): TRequestView 
   } else if (row.status === "DENIED") {
     timeline.push({ at: decided, kind: "denied", tone: "red", label: "Denied", detail: null, due: null });
   } else if (row.status === "CANCELLED") {
-    timeline.push({ at: decided, kind: "cancelled", tone: "neutral", label: "Cancelled by you", detail: null, due: null });
+    // The worker closes an extension whose access has ended (expire-pending-requests.ts); otherwise the requester cancelled.
+    const closedBySystem = row.extendsGrant !== null && ["REVOKING", "EXPIRED", "REVOKED", "FAILED"].includes(row.extendsGrant.state);
+    timeline.push({
+      at: decided,
+      kind: "cancelled",
+      tone: "neutral",
+      label: closedBySystem ? "Closed: the access it extends has ended" : "Cancelled by you",
+      detail: closedBySystem ? "Request it again from the catalog if you still need it." : null,
+      due: null,
+    });
   } else if (row.status === "TIMED_OUT") {
     timeline.push({ at: decided ?? iso(row.pendingExpiresAt), kind: "timed_out", tone: "amber", label: "Timed out without a decision", detail: null, due: null });
   } else {

@@ -10,7 +10,9 @@ export type TRequestEvent =
   | { type: "SUBMITTED" }
   /** An approver's decision was recorded; `outcome` is where the request stands after it. */
   | { type: "DECIDED"; decision: "APPROVE" | "DENY"; approverName: string; comment: string | null; outcome: "RECORDED" | "ADVANCED" | "APPROVED" | "DENIED" }
-  | { type: "TIMED_OUT" };
+  | { type: "TIMED_OUT" }
+  /** An extension request closed by the system because the access it would extend has ended. */
+  | { type: "EXTENDED_ACCESS_ENDED" };
 
 function formatDuration(minutes: number): string {
   if (minutes % 1440 === 0) return `${minutes / 1440} day${minutes === 1440 ? "" : "s"}`;
@@ -84,6 +86,14 @@ export async function recordRequestNotifications(tx: TTx, requestId: string, eve
     }
     case "TIMED_OUT":
       toRequester("request.timed_out", `Timed out: ${targetName}`, `Your request for ${what} was not decided in time and has timed out. Request it again if you still need it.`, true);
+      break;
+    case "EXTENDED_ACCESS_ENDED":
+      toRequester(
+        "request.extension_closed",
+        `Extension closed: ${targetName}`,
+        `Your request to extend ${request.accessLevel} access to ${targetName}${where} was closed without a decision: that access has already ended. Request it again from the catalog if you still need it.`,
+        false,
+      );
       break;
   }
 

@@ -8,7 +8,7 @@ import { runDueReconciles } from "./reconcile-integration.ts";
 import { runWorkerTick, type TTickReport } from "./run-worker-tick.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
 
-export type TScheduledTickReport = TTickReport & { batchSize: number; timedOut: number; discoveriesStarted: number; reconciles: number; housekeepingErrors: string[] };
+export type TScheduledTickReport = TTickReport & { batchSize: number; timedOut: number; extensionsClosed: number; discoveriesStarted: number; reconciles: number; housekeepingErrors: string[] };
 
 const holder = globalThis as unknown as { __jitWorkerOptions?: TWorkerOptions };
 
@@ -27,7 +27,7 @@ export function portalWorkerOptions(): TWorkerOptions {
 export async function runScheduledTick(database: TDb, options: { housekeeping?: boolean } = {}): Promise<TScheduledTickReport> {
   const opts = portalWorkerOptions();
   const report = await runWorkerTick(database, opts);
-  const out: TScheduledTickReport = { ...report, batchSize: opts.batchSize, timedOut: 0, discoveriesStarted: 0, reconciles: 0, housekeepingErrors: [] };
+  const out: TScheduledTickReport = { ...report, batchSize: opts.batchSize, timedOut: 0, extensionsClosed: 0, discoveriesStarted: 0, reconciles: 0, housekeepingErrors: [] };
   if (options.housekeeping === false) return out;
   const now = new Date();
   const guard = async (name: string, fn: () => Promise<void>) => {
@@ -39,7 +39,9 @@ export async function runScheduledTick(database: TDb, options: { housekeeping?: 
     }
   };
   await guard("expirePendingRequests", async () => {
-    out.timedOut = (await expirePendingRequests(database, now)).timedOut;
+    const closed = await expirePendingRequests(database, now);
+    out.timedOut = closed.timedOut;
+    out.extensionsClosed = closed.extensionsClosed;
   });
   await guard("runDueDiscoveries", async () => {
     out.discoveriesStarted = (await runDueDiscoveries(database, now)).length;

@@ -15,7 +15,7 @@ export async function POST(req: Request) {
   try {
     const r = await runScheduledTick(await getDb());
     return NextResponse.json(
-      { claimed: r.claimed, events: r.events.length, failed: r.failed, timedOut: r.timedOut, discoveriesStarted: r.discoveriesStarted, reconciles: r.reconciles, housekeepingErrors: r.housekeepingErrors.length, ms: r.ms },
+      { claimed: r.claimed, events: r.events.length, failed: r.failed, timedOut: r.timedOut, extensionsClosed: r.extensionsClosed, discoveriesStarted: r.discoveriesStarted, reconciles: r.reconciles, housekeepingErrors: r.housekeepingErrors.length, ms: r.ms },
       { headers: { "Cache-Control": "no-store" } },
     );
   } catch (e) {
