@@ -54,7 +54,7 @@ export const envShape = {
   WORKER_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
   /** How often each tick's reconciler compares AWS with the grants (0 = only on demand). */
   WORKER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
-  /** Most worker threads scanning member accounts during discovery (default: one per core, at most 8; 0 = none). */
+  /** Most worker threads scanning member accounts during discovery (default: one per core, at most 4; 0 = none). */
   DISCOVERY_SCAN_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   /** Account scans in flight on the server's own thread before worker threads start (small organizations never start one). */
   DISCOVERY_INLINE_SCANS: z.coerce.number().int().min(0).default(8),

@@ -18,7 +18,7 @@ type TWireScan = Omit<TAccountScan, "failedTypes"> & { failedTypes: TResourceTyp
 export type TScanReply = { id: number; scan: TWireScan } | { id: number; error: { name: string; message: string } };
 
 export type TScanPoolOptions = {
-  /** Most worker threads (default: one per core). 0: every scan runs on the calling thread. */
+  /** Most worker threads (default: one per core, at most 4). 0: every scan runs on the calling thread. */
   threads?: number;
   /** Scans in flight on the calling thread before threads start (default 8): small organizations never start one. */
   inlineUpTo?: number;
@@ -41,7 +41,8 @@ export type TAccountScanner = {
  * Organizations, Identity Center) and all database writes stay on the calling thread.
  */
 export function accountScanPool(o: TScanPoolOptions = {}): TAccountScanner {
-  const maxThreads = o.threads ?? Math.min(8, availableParallelism());
+  // At most 4 by default: in a container, availableParallelism() can report the host's cores, not the pod's CPU limit.
+  const maxThreads = o.threads ?? Math.min(4, availableParallelism());
   const inlineUpTo = o.inlineUpTo ?? 8;
   type TSlot = { worker: Worker; inFlight: number };
   const slots: TSlot[] = [];
