@@ -5,6 +5,7 @@ import {
   GetRoleCommand,
   ListAttachedRolePoliciesCommand,
   ListPoliciesCommand,
+  ListPolicyTagsCommand,
   ListRolePoliciesCommand,
   ListRoleTagsCommand,
   ListRolesCommand,
@@ -134,6 +135,9 @@ describe("per-account IAM", () => {
     expect(got.Policy?.PolicyName).toBe(p.PolicyName);
     const version = await m.iam.send(new GetPolicyVersionCommand({ PolicyArn: p.Arn!, VersionId: got.Policy!.DefaultVersionId! }));
     expect(JSON.parse(decodeURIComponent(version.PolicyVersion!.Document!)).Version).toBe("2012-10-17");
+    const tags = await m.iam.send(new ListPolicyTagsCommand({ PolicyArn: p.Arn! }));
+    expect(tags.Tags).toEqual(expect.arrayContaining([{ Key: "environment", Value: "prod" }]));
+    await expect(m.iam.send(new ListPolicyTagsCommand({ PolicyArn: "arn:aws:iam::777777777777:policy/nope" }))).rejects.toMatchObject({ name: "NoSuchEntityException" });
     const aws = await m.iam.send(new ListPoliciesCommand({ Scope: "AWS", MaxItems: 1000 }));
     expect(aws.Policies?.some((x) => x.Arn === "arn:aws:iam::aws:policy/ReadOnlyAccess")).toBe(true);
   });

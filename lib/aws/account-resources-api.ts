@@ -1,5 +1,5 @@
 import { DescribeInstancesCommand, DescribeRegionsCommand, type EC2Client } from "@aws-sdk/client-ec2";
-import { ListPoliciesCommand, ListRolesCommand, ListRoleTagsCommand, type IAMClient } from "@aws-sdk/client-iam";
+import { ListPoliciesCommand, ListPolicyTagsCommand, ListRolesCommand, ListRoleTagsCommand, type IAMClient } from "@aws-sdk/client-iam";
 import { GetBucketTaggingCommand, ListBucketsCommand, type S3Client } from "@aws-sdk/client-s3";
 import { ListSecretsCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { awsClients, type TAwsCredentials } from "./aws-clients.ts";
@@ -55,6 +55,13 @@ export function accountResourcesApi(credentials: TAwsCredentials, accountId: str
     async listRoleTags(roleName: string): Promise<Record<string, string>> {
       const tags = await collectPages(async (Marker) => {
         const out = await iamSend((c) => c.send(new ListRoleTagsCommand({ RoleName: roleName, Marker, MaxItems: 1000 })));
+        return { items: out.Tags ?? [], next: out.IsTruncated ? out.Marker : undefined };
+      });
+      return tagMap(tags);
+    },
+    async listPolicyTags(policyArn: string): Promise<Record<string, string>> {
+      const tags = await collectPages(async (Marker) => {
+        const out = await iamSend((c) => c.send(new ListPolicyTagsCommand({ PolicyArn: policyArn, Marker, MaxItems: 1000 })));
         return { items: out.Tags ?? [], next: out.IsTruncated ? out.Marker : undefined };
       });
       return tagMap(tags);

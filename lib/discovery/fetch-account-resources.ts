@@ -40,16 +40,7 @@ export async function fetchAccountResources(credentials: TAwsCredentials, target
   try {
     const jobs: Promise<void>[] = [];
     if (types.has("IAM_ROLE")) jobs.push(listRoles(api, scan, keep, fanOut, opts.portalRoleName).catch((e: unknown) => fail("IAM_ROLE", "iam:ListRoles / iam:ListRoleTags", e)));
-    // ListPolicies carries no tags (one GetPolicy per policy would); tag filters apply to tagged types only.
-    if (types.has("IAM_POLICY"))
-      jobs.push(
-        api
-          .listLocalPolicies()
-          .then((ps) => {
-            for (const p of ps) scan.resources.push(resource("IAM_POLICY", p.arn, null, p.name, {}, { path: p.path, description: p.description, defaultVersionId: p.defaultVersionId, attachmentCount: p.attachmentCount }));
-          })
-          .catch((e: unknown) => fail("IAM_POLICY", "iam:ListPolicies", e)),
-      );
+    if (types.has("IAM_POLICY")) jobs.push(listPolicies(api, scan, keep, fanOut).catch((e: unknown) => fail("IAM_POLICY", "iam:ListPolicies / iam:ListPolicyTags", e)));
     if (types.has("S3_BUCKET")) jobs.push(listBuckets(api, scan, keep, fanOut).catch((e: unknown) => fail("S3_BUCKET", "s3:ListAllMyBuckets / s3:GetBucketTagging", e)));
     if (types.has("EC2_INSTANCE") || types.has("SECRET")) {
       jobs.push(
@@ -103,6 +94,15 @@ async function listRoles(api: TAccountResourcesApi, scan: TAccountScan, keep: (t
   const tagged = await Promise.all(roles.map((r) => fanOut(async () => ({ r, tags: await api.listRoleTags(r.name) }))));
   for (const { r, tags } of tagged) {
     if (keep(tags)) scan.resources.push(resource("IAM_ROLE", r.arn, null, r.name, tags, { path: r.path, description: r.description, maxSessionDuration: r.maxSessionDuration }));
+  }
+}
+
+/** ListPolicies carries no tags, so each customer-managed policy's tags are read like a role's. */
+async function listPolicies(api: TAccountResourcesApi, scan: TAccountScan, keep: (t: Record<string, string>) => boolean, fanOut: ReturnType<typeof pLimit>) {
+  const policies = await api.listLocalPolicies();
+  const tagged = await Promise.all(policies.map((p) => fanOut(async () => ({ p, tags: await api.listPolicyTags(p.arn) }))));
+  for (const { p, tags } of tagged) {
+    if (keep(tags)) scan.resources.push(resource("IAM_POLICY", p.arn, null, p.name, tags, { path: p.path, description: p.description, defaultVersionId: p.defaultVersionId, attachmentCount: p.attachmentCount }));
   }
 }
 

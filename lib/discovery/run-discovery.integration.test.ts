@@ -165,7 +165,7 @@ describe("discovery against the sample organization", () => {
           { account_id: S.accounts.dataProd, access_role_arn: `arn:aws:iam::*:role/${S.portalRoleName}`, external_id: S.externalId, tags: [{ key: "team", value: "nobody" }] },
           { account_id: "888888888888", access_role_arn: `arn:aws:iam::*:role/${S.portalRoleName}`, external_id: S.externalId, enabled: false },
         ],
-        options: { sso_instance_arn: S.instanceArn, resource_types: ["s3_bucket", "EC2_INSTANCE"], tags: [{ key: "environment", value: "prod" }] },
+        options: { sso_instance_arn: S.instanceArn, resource_types: ["s3_bucket", "EC2_INSTANCE", "iam_policy"], tags: [{ key: "environment", value: "prod" }] },
       }),
       actor: "system",
     });
@@ -173,7 +173,7 @@ describe("discovery against the sample organization", () => {
     expect(summary.errors).toEqual([]);
     const live = await db.resource.findMany({ where: { integrationId, deletedAt: null }, include: { account: true } });
     expect(live.length).toBeGreaterThan(0);
-    expect(new Set(live.map((r) => r.type))).toEqual(new Set(["S3_BUCKET", "EC2_INSTANCE"]));
+    expect(new Set(live.map((r) => r.type))).toEqual(new Set(["S3_BUCKET", "EC2_INSTANCE", "IAM_POLICY"]));
     expect(live.every((r) => (r.tags as Record<string, string>).environment === "prod")).toBe(true);
     expect(live.every((r) => r.account.accountId === S.accounts.prodWorkloads)).toBe(true);
     // Everything filtered out is soft-deleted, not lost.

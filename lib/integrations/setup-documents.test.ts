@@ -37,7 +37,7 @@ describe("setup documents", () => {
       Statement: [{ Sid: "JitPortalDiscoveryRead", Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeRegions", "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:ListAllMyBuckets"], Resource: "*" }],
     });
     const all = buildSubAccountPolicy({ ...input, resourceTypes: [] }).Statement[0]?.Action;
-    expect(all).toEqual(expect.arrayContaining(["iam:ListRoles", "iam:ListRoleTags", "iam:ListPolicies", "secretsmanager:ListSecrets", "s3:GetBucketTagging"]));
+    expect(all).toEqual(expect.arrayContaining(["iam:ListRoles", "iam:ListRoleTags", "iam:ListPolicies", "iam:ListPolicyTags", "secretsmanager:ListSecrets", "s3:GetBucketTagging"]));
   });
 
   it("management policy: discovery reads, the worker's grant operations and the sub-account role", () => {

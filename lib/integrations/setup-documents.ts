@@ -28,7 +28,7 @@ export const SUB_ACCOUNT_ROLE_DEFAULT = "jit-portal-access";
 
 const READ_ACTIONS: Record<TResourceTypeName, string[]> = {
   IAM_ROLE: ["iam:GetRole", "iam:ListRoleTags", "iam:ListRoles"],
-  IAM_POLICY: ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicies"],
+  IAM_POLICY: ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicies", "iam:ListPolicyTags"],
   S3_BUCKET: ["s3:GetBucketLocation", "s3:GetBucketTagging", "s3:ListAllMyBuckets"],
   EC2_INSTANCE: ["ec2:DescribeInstances", "ec2:DescribeRegions"],
   SECRET: ["ec2:DescribeRegions", "secretsmanager:ListSecrets"],

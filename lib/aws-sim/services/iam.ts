@@ -156,6 +156,11 @@ export function iam(rt: SimRuntime, ctx: CallContext, q: URLSearchParams): strin
     }
     case "GetPolicy":
       return `<Policy>${policyXml(policyArg(), true)}</Policy>`;
+    case "ListPolicyTags": {
+      const policy = policyArg();
+      const p = iamPage(policy.tags, `ListPolicyTags:${accountId}:${policy.arn}`, input);
+      return `<Tags>${tagsXml(p.items)}</Tags>${pageXml(p.nextToken)}`;
+    }
     case "GetPolicyVersion": {
       const p = policyArg();
       const versionId = v.pattern(v.required(input, "VersionId", "versionId"), /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/, "versionId");
