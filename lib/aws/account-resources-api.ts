@@ -14,6 +14,17 @@ export type TS3Bucket = { name: string; region: string; createdAt: Date | null }
 export type TEc2Instance = { instanceId: string; name: string | null; state: string | null; instanceType: string | null; privateIp: string | null; tags: Record<string, string> };
 export type TSecret = { arn: string; name: string; description: string | null; tags: Record<string, string> };
 
+/** A refused or failed connection-test read: `action` is the IAM action to name to the admin, `cause` AWS's error. */
+export class ProbeFailure extends Error {
+  constructor(
+    readonly action: string,
+    override readonly cause: unknown,
+  ) {
+    super(`${action} failed`);
+    this.name = "ProbeFailure";
+  }
+}
+
 /**
  * Read-only resource listings inside one member account (credentials of its assumed role).
  * IAM and S3 budgets are per account, EC2 and Secrets Manager per account and region, as AWS meters them.
@@ -36,6 +47,17 @@ export function accountResourcesApi(credentials: TAwsCredentials, accountId: str
     withAwsRateLimit("ec2", () => fn(perRegion(ec2s, region, () => awsClients.ec2({ region, credentials, requestHandler: sharedAwsRequestHandler() }))), `${accountId}|${region}`);
   const smSend = <T,>(region: string, fn: (c: SecretsManagerClient) => Promise<T>) =>
     withAwsRateLimit("secretsmanager", () => fn(perRegion(secrets, region, () => awsClients.secretsManager({ region, credentials, requestHandler: sharedAwsRequestHandler() }))), `${accountId}|${region}`);
+
+  /** An untagged bucket answers NoSuchTagSet, which means "no tags", not a failure. */
+  async function bucketTags(bucket: string, region: string): Promise<Record<string, string>> {
+    try {
+      const out = await s3Send(region, (c) => c.send(new GetBucketTaggingCommand({ Bucket: bucket })));
+      return tagMap(out.TagSet);
+    } catch (e) {
+      if (awsErrorInfo(e).name === "NoSuchTagSet") return {};
+      throw e;
+    }
+  }
 
   return {
     async listRoles(): Promise<TIamRole[]> {
@@ -88,16 +110,7 @@ export function accountResourcesApi(credentials: TAwsCredentials, accountId: str
         return { items, next: out.ContinuationToken };
       });
     },
-    /** An untagged bucket answers NoSuchTagSet, which means "no tags", not a failure. */
-    async getBucketTags(bucket: string, region: string): Promise<Record<string, string>> {
-      try {
-        const out = await s3Send(region, (c) => c.send(new GetBucketTaggingCommand({ Bucket: bucket })));
-        return tagMap(out.TagSet);
-      } catch (e) {
-        if (awsErrorInfo(e).name === "NoSuchTagSet") return {};
-        throw e;
-      }
-    },
+    getBucketTags: bucketTags,
     async listEnabledRegions(): Promise<string[]> {
       const out = await ec2Send(homeRegion, (c) => c.send(new DescribeRegionsCommand({})));
       return (out.Regions ?? []).filter((r) => r.OptInStatus !== "not-opted-in").flatMap((r) => (r.RegionName ? [r.RegionName] : []));
@@ -121,23 +134,42 @@ export function accountResourcesApi(credentials: TAwsCredentials, accountId: str
         return { items, next: out.NextToken };
       });
     },
-    /** One cheap read per resource type: proves the role's permission without listing everything. */
+    /**
+     * The fewest reads that prove discovery's permissions for a type: its listing (one item) and, when
+     * the listing returned something, that item's tag read. A failure names the action that was refused.
+     */
     async probe(type: "IAM_ROLE" | "IAM_POLICY" | "S3_BUCKET" | "EC2_INSTANCE" | "SECRET"): Promise<void> {
+      const step = async <T,>(action: string, fn: () => Promise<T>): Promise<T> => {
+        try {
+          return await fn();
+        } catch (e) {
+          throw new ProbeFailure(action, e);
+        }
+      };
       switch (type) {
-        case "IAM_ROLE":
-          await iamSend((c) => c.send(new ListRolesCommand({ MaxItems: 1 })));
+        case "IAM_ROLE": {
+          const out = await step("iam:ListRoles", () => iamSend((c) => c.send(new ListRolesCommand({ MaxItems: 1 }))));
+          const role = out.Roles?.[0]?.RoleName;
+          if (role) await step("iam:ListRoleTags", () => iamSend((c) => c.send(new ListRoleTagsCommand({ RoleName: role, MaxItems: 1 }))));
           return;
-        case "IAM_POLICY":
-          await iamSend((c) => c.send(new ListPoliciesCommand({ Scope: "Local", MaxItems: 1 })));
+        }
+        case "IAM_POLICY": {
+          const out = await step("iam:ListPolicies", () => iamSend((c) => c.send(new ListPoliciesCommand({ Scope: "Local", MaxItems: 1 }))));
+          const arn = out.Policies?.[0]?.Arn;
+          if (arn) await step("iam:ListPolicyTags", () => iamSend((c) => c.send(new ListPolicyTagsCommand({ PolicyArn: arn, MaxItems: 1 }))));
           return;
-        case "S3_BUCKET":
-          await s3Send(homeRegion, (c) => c.send(new ListBucketsCommand({ MaxBuckets: 1 })));
+        }
+        case "S3_BUCKET": {
+          const out = await step("s3:ListAllMyBuckets", () => s3Send(homeRegion, (c) => c.send(new ListBucketsCommand({ MaxBuckets: 1 }))));
+          const bucket = out.Buckets?.[0];
+          if (bucket?.Name) await step("s3:GetBucketTagging", () => bucketTags(bucket.Name!, bucket.BucketRegion ?? homeRegion));
           return;
+        }
         case "EC2_INSTANCE":
-          await ec2Send(homeRegion, (c) => c.send(new DescribeInstancesCommand({ MaxResults: 5 })));
+          await step("ec2:DescribeInstances", () => ec2Send(homeRegion, (c) => c.send(new DescribeInstancesCommand({ MaxResults: 5 }))));
           return;
         case "SECRET":
-          await smSend(homeRegion, (c) => c.send(new ListSecretsCommand({ MaxResults: 1 })));
+          await step("secretsmanager:ListSecrets", () => smSend(homeRegion, (c) => c.send(new ListSecretsCommand({ MaxResults: 1 }))));
           return;
       }
     },

@@ -111,6 +111,17 @@ describe("connection test", () => {
     expect(checks.get("organizations")?.fix).toBe("The management credentials lack organizations:ListRoots — add it to the policy (the Setup helper below has the exact document).");
   });
 
+  it("names a missing tag-read permission in a sub-account's role", async () => {
+    const { id } = await saveIntegration(db, { config: config(), actor: admin });
+    sim.setFaults({ faults: { "iam.ListPolicyTags": { errorRate: 1, errorKind: "access_denied" } } });
+    const { result, checks } = await runTest(id);
+    expect(result.ok).toBe(false);
+    const prod = checks.get(`account-${S.accounts.prodWorkloads}`);
+    expect(prod).toMatchObject({ status: "failed", error: expect.stringMatching(/^AccessDenied/) });
+    expect(prod?.fix).toContain(`lacks iam:ListPolicyTags — add it to the role's policy`);
+    expect(prod?.fix).not.toContain("iam:ListRoleTags");
+  });
+
   it("reports unknown access keys at the first step", async () => {
     const { id } = await saveIntegration(db, { config: { ...config(), root_account: { access_key_id: "AKIAUNKNOWN000000000", secret_access_key: "x".repeat(40), region: "us-east-1" } }, actor: admin });
     const { result, checks } = await runTest(id);

@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
 import { appendAuditEvent, type TAuditActor } from "../audit/append-audit-event.ts";
-import { accountResourcesApi } from "../aws/account-resources-api.ts";
+import { accountResourcesApi, ProbeFailure } from "../aws/account-resources-api.ts";
 import { awsErrorInfo } from "../aws/aws-errors.ts";
 import { identityCenterApi } from "../aws/identity-center-api.ts";
 import { organizationsApi, type TOrgAccount } from "../aws/organizations-api.ts";
@@ -146,7 +146,8 @@ export async function testIntegrationConnection(db: TDb, integrationId: string, 
             try {
               await api.probe(type);
             } catch (e) {
-              const x = explainAwsError({ kind: "account-read", action: probeAction(type), roleArn: target.roleArn }, awsErrorInfo(e));
+              const failure = e instanceof ProbeFailure ? e : new ProbeFailure(probeAction(type), e);
+              const x = explainAwsError({ kind: "account-read", action: failure.action, roleArn: target.roleArn }, awsErrorInfo(failure.cause));
               firstError ??= x;
               problems.push(`${RESOURCE_TYPE_LABELS[type]}: ${x.fix}`);
             }
