@@ -35,7 +35,7 @@ type TClosing = {
  * Closes the PENDING requests nobody can decide any more, one transaction each (conditional on still
  * PENDING, audited, requester notified in-app), then emails:
  * - past their pendingExpiresAt: TIMED_OUT;
- * - extensions whose grant has ended (expired, revoked, failed): CANCELLED, since approving them
+ * - extensions whose grant has ended (expired, revoked or revoke requested, failed): CANCELLED, since approving them
  *   could only fail ("the access this extends has already ended") and they would sit in the
  *   approvers' inbox until they timed out.
  * The worker tick calls it; it is the system acting, so it assumes no user authorization.
@@ -54,7 +54,8 @@ export async function expirePendingRequests(
     event: { type: "TIMED_OUT" },
   });
   const extensionsClosed = await closeAll(db, now, outbound, {
-    where: { extendsGrant: { state: { in: [...ENDED_GRANT_STATES] } } },
+    // A revoked grant still ACTIVE until the worker gets to it has ended too.
+    where: { extendsGrant: { OR: [{ state: { in: [...ENDED_GRANT_STATES] } }, { revokedById: { not: null } }] } },
     status: "CANCELLED",
     action: "request.extension_closed",
     details: (r) => ({ grantId: r.extendsGrant?.id ?? null, grantState: r.extendsGrant?.state ?? null, atStep: r.currentStep }),

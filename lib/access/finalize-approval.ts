@@ -40,12 +40,17 @@ export async function finalizeApproval(tx: TTx, requestId: string, actor: TAudit
 
   if (request.extendsGrantId) {
     const grant = await tx.grant.findUniqueOrThrow({ where: { id: request.extendsGrantId } });
-    if (!["APPROVED", "PROVISIONING", "ACTIVE"].includes(grant.state)) {
-      throw new AppError("CONFLICT", { message: `grant ${grant.id} is ${grant.state}`, userMessage: "The access this extends has already ended." });
+    // A revoke (revokedById, expiry moved to now) or an expiry the worker has not processed yet has
+    // already ended this access: extending it would undo the revoke.
+    if (!["APPROVED", "PROVISIONING", "ACTIVE"].includes(grant.state) || grant.revokedById || grant.expiresAt <= now) {
+      throw new AppError("CONFLICT", { message: `grant ${grant.id} is ${grant.state}${grant.revokedById ? " (revoked)" : ""}`, userMessage: "The access this extends has already ended." });
     }
     const expiresAt = new Date(grant.expiresAt.getTime() + request.durationMinutes * 60_000);
-    // Conditional: a grant that started revoking after the read above must not be extended.
-    const moved = await tx.grant.updateMany({ where: { id: grant.id, state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] }, expiresAt: grant.expiresAt }, data: { expiresAt } });
+    // Conditional: a grant revoked or revoking since the read above must not be extended.
+    const moved = await tx.grant.updateMany({
+      where: { id: grant.id, state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] }, revokedById: null, expiresAt: { equals: grant.expiresAt, gt: now } },
+      data: { expiresAt },
+    });
     if (moved.count !== 1) throw new AppError("CONFLICT", { message: `grant ${grant.id} changed while extending`, userMessage: "The access this extends has already ended." });
     const extended = await tx.grant.findUniqueOrThrow({ where: { id: grant.id } });
     await appendAuditEvent(tx, {

@@ -5,6 +5,7 @@ import { formatMinutes } from "./evaluate-policies";
 import { isAccessLevel, describeAccessLevel } from "./access-levels";
 import { isTargetType } from "./target-types";
 import { Prisma } from "../db/generated/client.ts";
+import { ENDED_GRANT_STATES } from "./expire-pending-requests.ts";
 
 export type TTimelineEntry = {
   at: string | null;
@@ -60,7 +61,7 @@ export type TRequestView = {
 export const REQUEST_VIEW_INCLUDE = {
   approvals: { orderBy: { createdAt: "asc" }, include: { approver: { select: { name: true, email: true } } } },
   grant: true,
-  extendsGrant: { select: { state: true } },
+  extendsGrant: { select: { state: true, revokedById: true } },
   integration: { select: { identityStoreId: true } },
 } satisfies Prisma.AccessRequestInclude;
 
@@ -130,7 +131,7 @@ export function toRequestView(row: TRequestRow, now = new Date()): TRequestView 
     timeline.push({ at: decided, kind: "denied", tone: "red", label: "Denied", detail: null, due: null });
   } else if (row.status === "CANCELLED") {
     // The worker closes an extension whose access has ended (expire-pending-requests.ts); otherwise the requester cancelled.
-    const closedBySystem = row.extendsGrant !== null && ["REVOKING", "EXPIRED", "REVOKED", "FAILED"].includes(row.extendsGrant.state);
+    const closedBySystem = row.extendsGrant !== null && (ENDED_GRANT_STATES.includes(row.extendsGrant.state) || row.extendsGrant.revokedById !== null);
     timeline.push({
       at: decided,
       kind: "cancelled",

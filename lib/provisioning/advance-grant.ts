@@ -110,17 +110,28 @@ function releaseHeld(claim: TClaim) {
   claim.held.release = undefined;
 }
 
-async function holdAccount(claim: TClaim, accountId: string) {
+/**
+ * Takes the account mutex and an in-flight slot. A long wait may outlast the lease, so the lease is
+ * then renewed (LostGrant if another worker took the grant meanwhile) before any AWS change.
+ */
+async function holdAccount(claim: TClaim, g: TGrant, accountId: string) {
   if (claim.held.release) return;
+  const waitStarted = Date.now();
   const account = await acquireAccount(accountId);
   const slot = await acquireAssignmentSlot();
   claim.held.release = () => {
     slot();
     account();
   };
+  if (Date.now() - waitStarted > 1_000) await record(claim, g, {});
 }
 
-/** Records a step or a state change; audit in the same transaction when the state changes. */
+/**
+ * Records a step or a state change; audit in the same transaction when the state changes. Conditional
+ * on the lease, the state and the expiry this step read: a revoke (expiry moved to now) or an extension
+ * committed meanwhile makes it LostGrant, and the claim re-reads the grant instead of writing a stale
+ * nextRunAt over the revoke.
+ */
 async function record(
   claim: TClaim,
   g: TGrant,
@@ -130,7 +141,7 @@ async function record(
 ): Promise<void> {
   const { db, options } = claim;
   const lease = new Date(Date.now() + options.leaseMs);
-  const where: Prisma.GrantWhereInput = { id: g.id, lockedBy: options.workerId, state: g.state, ...extraWhere };
+  const where: Prisma.GrantWhereInput = { id: g.id, lockedBy: options.workerId, state: g.state, expiresAt: g.expiresAt, ...extraWhere };
   if (!audit) {
     const r = await db.grant.updateMany({ where, data: { ...data, lockedUntil: lease } });
     if (r.count !== 1) throw new LostGrant(`grant ${g.id}: lease lost or state moved`);
@@ -187,16 +198,17 @@ export async function advanceGrant(db: TDb, grantId: string, options: TWorkerOpt
         continue;
       }
       steps += 1;
-      options.onStep?.({ grantId, workerId: options.workerId, phase: "start", state: g.state, step: g.step });
+      await options.onStep?.({ grantId, workerId: options.workerId, phase: "start", state: g.state, step: g.step });
       let result: TStepResult;
       try {
         result = await runStep(claim, g);
       } catch (e) {
-        if (e instanceof LostGrant) break;
+        // The grant moved under us (revoked, extended) or the lease is gone: the next read tells which.
+        if (e instanceof LostGrant) continue;
         if (e instanceof SimulatedCrash) throw e;
         result = await handleError(claim, g, e);
       } finally {
-        options.onStep?.({ grantId, workerId: options.workerId, phase: "end", state: g.state, step: g.step });
+        void options.onStep?.({ grantId, workerId: options.workerId, phase: "end", state: g.state, step: g.step });
       }
       if (result === "stop") break;
     }
@@ -364,7 +376,7 @@ async function checkExistingAssignment(claim: TClaim, g: TGrant): Promise<TStepR
 async function assign(claim: TClaim, g: TGrant): Promise<TStepResult> {
   const { ic } = aws(claim, g);
   if (!g.awsAccountId || !g.permissionSetArn || !g.principalId) return fail(claim, g, "grant has no account, permission set or principal", "The access target is incomplete.");
-  await holdAccount(claim, g.awsAccountId);
+  await holdAccount(claim, g, g.awsAccountId);
   const status = await createAccountAssignment(ic, { accountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalType: "USER", principalId: g.principalId });
   changed(claim, g, "CreateAccountAssignment");
   if (status.status !== "IN_PROGRESS") return settleAssignment(claim, g, status);
@@ -430,11 +442,15 @@ function firstRemovalStep(g: TGrant): TStepName {
 }
 
 async function beginRevoke(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  // Revoked mid-provisioning before anything was created (e.g. before CHECK_EXISTING recorded whether
+  // the user already held the access): there is nothing of ours to remove, and removing would take
+  // standing access.
+  const step: TStepName = g.state === "ACTIVE" || created(g) ? firstRemovalStep(g) : "END";
   // The where clause re-checks the expiry: an extension committed since our read wins.
   await record(
     claim,
     g,
-    { state: "REVOKING", step: firstRemovalStep(g), attempts: 0, nextRunAt: now() },
+    { state: "REVOKING", step, attempts: 0, nextRunAt: now() },
     { action: "grant.revoking", details: { expiresAt: g.expiresAt.toISOString(), revokedById: g.revokedById, reason: g.revokeReason } },
     { expiresAt: { lte: now() } },
   );
@@ -469,7 +485,13 @@ async function unassign(claim: TClaim, g: TGrant): Promise<TStepResult> {
     if (other) return keep(claim, g, next, `still needed by grant ${other.id}`);
   }
   const { ic } = aws(claim, g);
-  await holdAccount(claim, g.awsAccountId);
+  if (!g.activatedAt && g.assignmentRequestId && (await creationInFlight(ic, g.assignmentRequestId))) {
+    // A deletion that overtakes our own creation ends "Assignment not found" and the creation then
+    // succeeds, leaving access behind: let the creation settle first.
+    await record(claim, g, { step: "UNASSIGN", nextRunAt: new Date(Date.now() + claim.options.pollIntervalMs) });
+    return "continue";
+  }
+  await holdAccount(claim, g, g.awsAccountId);
   let status: TAsyncStatus;
   try {
     status = await deleteAccountAssignment(ic, { accountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalType: "USER", principalId: g.principalId });
@@ -484,6 +506,15 @@ async function unassign(claim: TClaim, g: TGrant): Promise<TStepResult> {
   if (status.status !== "IN_PROGRESS") return settleUnassign(claim, g, status);
   await record(claim, g, { step: "POLL_UNASSIGN", deletionRequestId: status.requestId, nextRunAt: new Date(Date.now() + claim.options.firstPollMs) });
   return "continue";
+}
+
+async function creationInFlight(ic: TIntegrationAws["ic"], requestId: string): Promise<boolean> {
+  try {
+    return (await describeAssignmentCreation(ic, requestId)).status === "IN_PROGRESS";
+  } catch (e) {
+    if (awsErrorInfo(e).notFound) return false;
+    throw e;
+  }
 }
 
 async function keep(claim: TClaim, g: TGrant, next: TStepName, why: string): Promise<TStepResult> {
@@ -519,7 +550,13 @@ async function settleUnassign(claim: TClaim, g: TGrant, status: TAsyncStatus): P
 async function removeTempPermissionSet(claim: TClaim, g: TGrant): Promise<TStepResult> {
   if (g.permissionSetArn) {
     // Deleting the set deletes its IAM role in the account, which ends sessions started from it.
-    await deletePermissionSet(aws(claim, g).ic, g.permissionSetArn);
+    try {
+      await deletePermissionSet(aws(claim, g).ic, g.permissionSetArn);
+    } catch (e) {
+      // ConflictException: the set is still assigned or provisioned; remove the assignment again, then retry.
+      if (awsErrorInfo(e).conflict) return retryRemoval(claim, g, describeError(e), "UNASSIGN");
+      throw e;
+    }
     changed(claim, g, "DeletePermissionSet");
   }
   await record(claim, g, { step: "END", nextRunAt: now() });
@@ -639,7 +676,7 @@ async function handleError(claim: TClaim, g: TGrant, e: unknown): Promise<TStepR
     if (fatal) return await fail(claim, g, message, "AWS refused to set up this access. An administrator can see why and retry it.");
     return await retryOrFail(claim, g, message, step ?? "RESOLVE_PRINCIPAL");
   } catch (inner) {
-    if (inner instanceof LostGrant) return "stop";
+    if (inner instanceof LostGrant) return "continue";
     throw inner;
   }
 }

@@ -4,6 +4,7 @@ import { createTestDatabase } from "../db/test-database.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import type { TDb } from "../db/client.ts";
 import { finalizeApproval } from "../access/finalize-approval.ts";
+import { expirePendingRequests } from "../access/expire-pending-requests.ts";
 import { configureAwsRateLimits } from "../aws/aws-rate-limit.ts";
 import { forceRevokeGrant } from "./force-revoke-grant.ts";
 import { reconcileIntegration } from "./reconcile-integration.ts";
@@ -226,5 +227,105 @@ describe("provisioning worker lifecycle", () => {
     expect(set.customerManagedPolicyReferences).toEqual([{ Name: policy.name, Path: policy.path }]);
     expect(set.inlinePolicy ?? "").toBe("");
     expect(await activeWithoutAccess(db, sim)).toEqual([]);
+  });
+});
+
+describe("revoked while provisioning", () => {
+  const adrian = () => ({ id: fx.users.adrian!.id, email: fx.users.adrian!.email });
+
+  /** One step per tick until the grant reaches `step` (the tick that got it there recorded it). */
+  async function stepTo(grantId: string, step: string) {
+    const one = { ...opts, maxStepsPerClaim: 1 };
+    await tickUntil(db, one, async () => (await db.grant.findUniqueOrThrow({ where: { id: grantId } })).step === step);
+  }
+
+  it("never removes standing access when the revoke lands before the worker checked for it", async () => {
+    const riley = (sim.snapshot().users as { userId: string; userName: string }[]).find((u) => u.userName === SAMPLE_ORG.users.riley)!;
+    const res = await fetch(`${sim.url}/_sim/assignments`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ accountId: SAMPLE_ORG.accounts.devWorkloads, permissionSetName: "ViewOnlyAccess", principalType: "USER", principalId: riley.userId }),
+    });
+    expect(res.ok).toBe(true);
+    standing = standingAccess(sim);
+    const ps = await createApprovedGrant(db, fx, { kind: "permissionSet", user: "riley", accountId: SAMPLE_ORG.accounts.devWorkloads, permissionSet: "ViewOnlyAccess" }, approve, { expiresInMs: 60_000 });
+    await stepTo(ps.id, "CHECK_EXISTING");
+    await forceRevokeGrant(db, adrian(), { grantId: ps.id, reason: "changed my mind" });
+    // riley is a Developers member in the sample organization.
+    const group = await createApprovedGrant(db, fx, { kind: "group", user: "riley", group: "Developers" }, approve, { expiresInMs: 60_000 });
+    await stepTo(group.id, "CHECK_MEMBERSHIP");
+    await forceRevokeGrant(db, adrian(), { grantId: group.id, reason: "changed my mind" });
+    await tickUntil(db, opts, allEnded);
+    expect((await db.grant.findMany()).map((g) => g.state)).toEqual(["REVOKED", "REVOKED"]);
+    expect(missingStanding(sim, standing)).toEqual([]);
+    expect(sim.log().counts["sso-admin.DeleteAccountAssignment"] ?? 0).toBe(0);
+    expect(sim.log().counts["identitystore.DeleteGroupMembership"] ?? 0).toBe(0);
+  });
+
+  it("a revoke committed during a step is not overwritten by that step (no sleep until the old expiry)", async () => {
+    const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 60_000 });
+    let revoked = false;
+    const racing: TWorkerOptions = {
+      ...opts,
+      onStep: async (e) => {
+        if (e.phase !== "start" || e.step !== "POLL_ASSIGNMENT" || revoked) return;
+        revoked = true;
+        await forceRevokeGrant(db, adrian(), { grantId: g.id, reason: "incident" });
+      },
+    };
+    await tickUntil(db, racing, allEnded, 10_000);
+    expect(revoked).toBe(true);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("REVOKED");
+    expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
+    const actions = (await db.auditEvent.findMany({ where: { subjectId: g.id }, orderBy: { seq: "asc" } })).map((e) => e.action);
+    expect(actions).not.toContain("grant.active");
+  });
+
+  it("lets its own assignment creation settle before deleting it, so nothing is left behind", async () => {
+    sim.setFaults({ asyncDelayMs: 800 });
+    try {
+      const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 60_000 });
+      const at: Record<string, number> = {};
+      let revoked = false;
+      const racing: TWorkerOptions = {
+        ...opts,
+        afterAwsChange: (_id, operation) => {
+          at[operation] ??= Date.now();
+        },
+        onStep: async (e) => {
+          if (e.phase !== "start" || e.step !== "POLL_ASSIGNMENT" || revoked) return;
+          revoked = true;
+          await forceRevokeGrant(db, adrian(), { grantId: g.id, reason: "incident" });
+        },
+      };
+      await tickUntil(db, racing, allEnded, 15_000);
+      expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("REVOKED");
+      expect(at.DeleteAccountAssignment! - at.CreateAccountAssignment!).toBeGreaterThanOrEqual(700);
+      expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
+    } finally {
+      sim.setFaults({ asyncDelayMs: 30 });
+    }
+  });
+
+  it("an extension approved after a revoke does not undo it, and is closed", async () => {
+    const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 60_000 });
+    await tickUntil(db, opts, allSettled);
+    const active = await db.grant.findUniqueOrThrow({ where: { id: g.id }, include: { request: true } });
+    expect(active.state).toBe("ACTIVE");
+    const r = active.request;
+    const extension = await db.accessRequest.create({
+      data: { integrationId: r.integrationId, requesterId: r.requesterId, targetType: r.targetType, resourceId: r.resourceId, accountId: r.accountId, accessLevel: r.accessLevel, policyDocument: r.policyDocument, durationMinutes: 60, justification: "more time", extendsGrantId: g.id },
+    });
+    await forceRevokeGrant(db, adrian(), { grantId: g.id, reason: "incident" });
+    await expect(approve(extension.id)).rejects.toMatchObject({ code: "CONFLICT", userMessage: "The access this extends has already ended." });
+    const after = await db.grant.findUniqueOrThrow({ where: { id: g.id } });
+    expect(after.expiresAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect((await db.accessRequest.findUniqueOrThrow({ where: { id: extension.id } })).status).toBe("PENDING");
+    // The tick closes it before the worker has even started removing the access.
+    expect(await expirePendingRequests(db)).toMatchObject({ extensionsClosed: 1 });
+    expect((await db.accessRequest.findUniqueOrThrow({ where: { id: extension.id } })).status).toBe("CANCELLED");
+    await tickUntil(db, opts, allEnded);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("REVOKED");
+    expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
   });
 });

@@ -33,8 +33,11 @@ export type TWorkerOptions = {
   notify?: (grantId: string, event: TGrantEvent) => Promise<unknown>;
   /** Test hook: called after each AWS call that changes something, before it is recorded (throw to simulate a crash). */
   afterAwsChange?: (grantId: string, operation: string) => void;
-  /** Test hook: called when a step starts and ends (detect two workers on one grant). */
-  onStep?: (event: { grantId: string; workerId: string; phase: "start" | "end"; state: string; step: string | null }) => void;
+  /**
+   * Test hook: called when a step starts (after the grant was read; awaited, so a test can change the
+   * grant between the read and the step) and ends (detect two workers on one grant).
+   */
+  onStep?: (event: { grantId: string; workerId: string; phase: "start" | "end"; state: string; step: string | null }) => void | Promise<void>;
 };
 
 export function defaultWorkerId(): string {
