@@ -1,17 +1,21 @@
 import { expect, test, type Page } from "@playwright/test";
 import { OIDC_PORTAL_URL } from "../playwright.config";
 
-async function oidcSignIn(page: Page, login: string) {
+/** Through oidc-provider's own login and consent screens, back to the portal. */
+async function oidcLogin(page: Page, login: string) {
   await page.goto(`${OIDC_PORTAL_URL}/signin`);
   // Production mode: no demo sign-in exists.
   await expect(page.getByText("Demo mode: pick a user")).toHaveCount(0);
   await page.getByRole("button", { name: "Sign in with Corp SSO" }).click();
-  // oidc-provider's own login and consent screens.
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill("any");
   await page.locator('button[type="submit"]').click();
   const consent = page.locator('button[type="submit"]', { hasText: /continue/i });
   if (await consent.isVisible({ timeout: 5_000 }).catch(() => false)) await consent.click();
+}
+
+async function oidcSignIn(page: Page, login: string) {
+  await oidcLogin(page, login);
   await page.waitForURL(`${OIDC_PORTAL_URL}/catalog`);
 }
 
@@ -27,6 +31,15 @@ test("the IdP's group claim makes an admin", async ({ page }) => {
   await oidcSignIn(page, "olga@corp.example");
   await expect(page.getByTestId("signed-in-user")).toContainText("admin");
   expect((await page.goto(`${OIDC_PORTAL_URL}/admin`))?.status()).toBe(200);
+});
+
+test("an email the IdP did not verify does not sign in, even as an existing admin's address", async ({ page }) => {
+  await oidcLogin(page, "mallory");
+  await page.waitForURL(/\/signin\?error=EmailNotVerified/);
+  await expect(page.getByText("did not confirm that your email address is verified")).toBeVisible();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: "/tmp/shots/signin-email-not-verified-390.png", fullPage: true });
+  expect((await page.goto(`${OIDC_PORTAL_URL}/admin`))?.url()).toContain("/signin");
 });
 
 test("the demo sign-in does not exist when demo mode is off", async ({ request }) => {

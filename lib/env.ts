@@ -41,6 +41,11 @@ export const envShape = {
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_NAME: z.string().min(1).default("Single sign-on"),
   OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
+  /**
+   * The signed-in email is the portal identity, so by default it must come with email_verified=true.
+   * Only for an IdP that never sends the claim but controls every address itself.
+   */
+  OIDC_ALLOW_UNVERIFIED_EMAIL: flag,
   ADMIN_EMAILS: commaList,
   ADMIN_GROUPS: commaList,
   /** 32 bytes, base64: encrypts stored AWS secrets (AES-256-GCM). */

@@ -10,6 +10,8 @@ export const metadata = { title: "Sign in" };
 const ERRORS: Record<string, string> = {
   CredentialsSignin: "That demo user does not exist.",
   AccessDenied: "Your identity provider did not send an email address, so the portal cannot tell who you are.",
+  EmailNotVerified:
+    "Your identity provider did not confirm that your email address is verified (email_verified), so the portal cannot trust it as your identity. Ask your IdP admin to verify it.",
   OAuthSignin: "Could not reach the identity provider. Try again, or ask an admin to check the OIDC settings.",
   OAuthCallback: "The identity provider's answer could not be verified. Try again.",
   Callback: "Sign-in failed. Try again.",

@@ -28,7 +28,7 @@ const provider = new Provider(issuer, {
   findAccount: (_ctx, id) => {
     const account = OIDC_ACCOUNTS[id];
     if (!account) return undefined;
-    return { accountId: id, claims: () => ({ sub: id, email: account.email, email_verified: true, name: account.name, groups: account.groups }) };
+    return { accountId: id, claims: () => ({ sub: id, email: account.email, email_verified: account.emailVerified ?? true, name: account.name, groups: account.groups }) };
   },
   features: { devInteractions: { enabled: true } },
   cookies: { keys: [randomBytes(16).toString("hex")] },

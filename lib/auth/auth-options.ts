@@ -28,6 +28,8 @@ function oidcProvider(): OAuthConfig<TOidcProfile> | null {
     profile: (profile) => ({
       id: profile.sub,
       email: profile.email ?? null,
+      // Some IdPs (e.g. Cognito) send the claim as a string.
+      emailVerified: profile.email_verified === true || profile.email_verified === "true",
       name: profile.name ?? profile.preferred_username ?? profile.email ?? null,
       groups: groupsFromClaim(profile[env.OIDC_GROUPS_CLAIM]),
     }),
@@ -55,8 +57,14 @@ export function buildAuthOptions(): NextAuthOptions {
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: "/signin", error: "/signin" },
     callbacks: {
-      // A signed-in email is the portal identity; no email, no entry.
-      signIn: ({ user }) => Boolean(user.email),
+      // A signed-in email is the portal identity (admin rights, approvals, the Identity Center user
+      // that gets the access): no email, no entry; an email the IdP did not verify, no entry either.
+      signIn: ({ user, account }) => {
+        if (!user.email) return false;
+        const verified = (user as { emailVerified?: boolean }).emailVerified === true;
+        if (account?.provider === "oidc" && !verified && !env.OIDC_ALLOW_UNVERIFIED_EMAIL) return "/signin?error=EmailNotVerified";
+        return true;
+      },
       jwt: async ({ token, user, account }) => {
         if (user && account) {
           const groups = (user as { groups?: string[] }).groups ?? [];
