@@ -26,3 +26,8 @@ export async function listIntegrations(db: TDb) {
 }
 
 export type TIntegrationListItem = Awaited<ReturnType<typeof listIntegrations>>[number];
+
+/** Id and name of every integration, by name (pickers). Assumes the caller is an admin. */
+export function listIntegrationNames(db: TDb) {
+  return db.integration.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } });
+}

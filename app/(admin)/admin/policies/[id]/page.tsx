@@ -2,6 +2,7 @@ import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireAdminPage } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
+import { listIntegrationNames } from "@/lib/integrations/list-integrations";
 import { listPolicies } from "@/lib/policies/list-policies";
 import { PolicyForm } from "../_components/policy-form";
 import type { TPolicyFormValues } from "../_components/policy-form-values";
@@ -14,7 +15,7 @@ export default async function EditPolicyPage({ params }: { params: Promise<{ id:
   const db = await getDb();
   const [[p], integrations] = await Promise.all([
     listPolicies(db, { id }),
-    db.integration.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    listIntegrationNames(db),
   ]);
   if (!p) notFound();
   // Only the accounts this policy names: an organization can have thousands.

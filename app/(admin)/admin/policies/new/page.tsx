@@ -1,6 +1,7 @@
 import { PageHeader } from "@/components/ui/page-header";
 import { requireAdminPage } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
+import { listIntegrationNames } from "@/lib/integrations/list-integrations";
 import { PolicyForm } from "../_components/policy-form";
 import { EMPTY_POLICY } from "../_components/policy-form-values";
 
@@ -8,7 +9,7 @@ export const metadata = { title: "New policy" };
 
 export default async function NewPolicyPage() {
   await requireAdminPage();
-  const integrations = await (await getDb()).integration.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } });
+  const integrations = await listIntegrationNames(await getDb());
   return (
     <>
       <PageHeader title="New policy" description="Say what may be requested, by whom, for how long, and who approves." />
