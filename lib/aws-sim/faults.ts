@@ -28,8 +28,8 @@ export class Throttler {
   }
 }
 
-/** Operation rule overrides service rule overrides the "*" rule, field by field. */
-export function faultFor(config: SimConfig, service: ServiceName, operation: string): FaultRule {
+/** Operation-in-region rule overrides operation rule overrides service rule overrides the "*" rule, field by field. */
+export function faultFor(config: SimConfig, service: ServiceName, operation: string, region?: string): FaultRule {
   const f = config.faults;
-  return { ...(f["*"] ?? {}), ...(f[service] ?? {}), ...(f[`${service}.${operation}`] ?? {}) };
+  return { ...(f["*"] ?? {}), ...(f[service] ?? {}), ...(f[`${service}.${operation}`] ?? {}), ...(region ? (f[`${service}.${operation}@${region}`] ?? {}) : {}) };
 }

@@ -198,7 +198,7 @@ export class SimServer implements SimRuntime {
       if (parsed.json === undefined && !parsed.query && !parsed.s3) {
         throw new SimError("SerializationException", "Start of structure or map found where not expected.");
       }
-      const fault = faultFor(this.config, parsed.service, parsed.operation);
+      const fault = faultFor(this.config, parsed.service, parsed.operation, parsed.region);
       const latency = (this.config.latencyMs ?? 0) + (fault.latencyMs ?? 0);
       if (latency > 0) await sleep(latency);
       if (!this.throttler.take(parsed.service, Date.now(), this.throttleScope(parsed, caller))) {

@@ -28,10 +28,10 @@ function sameContent(a: TFoundResource, b: TStoredResource): boolean {
 
 /**
  * What to write for one account: new rows, changed or reappearing rows, and rows that vanished.
- * Only types in `authoritativeTypes` may lose rows (a type whose listing failed keeps what it had).
- * Unchanged rows are left alone so a re-sync with nothing new writes nothing. Pure.
+ * Only rows `mayRemove` accepts can be soft-deleted (a type, region or item whose listing failed keeps
+ * what it had). Unchanged rows are left alone so a re-sync with nothing new writes nothing. Pure.
  */
-export function diffResources(found: readonly TFoundResource[], stored: readonly TStoredResource[], authoritativeTypes: ReadonlySet<string>): TResourceDiff {
+export function diffResources(found: readonly TFoundResource[], stored: readonly TStoredResource[], mayRemove: (s: TStoredResource) => boolean): TResourceDiff {
   const byArn = new Map(stored.map((s) => [s.arn, s]));
   const out: TResourceDiff = { create: [], update: [], remove: [], unchanged: 0 };
   const seen = new Set<string>();
@@ -43,6 +43,6 @@ export function diffResources(found: readonly TFoundResource[], stored: readonly
     else if (s.deletedAt || !sameContent(f, s)) out.update.push({ id: s.id, data: f, undelete: s.deletedAt !== null });
     else out.unchanged += 1;
   }
-  for (const s of stored) if (!s.deletedAt && !seen.has(s.arn) && authoritativeTypes.has(s.type)) out.remove.push(s.id);
+  for (const s of stored) if (!s.deletedAt && !seen.has(s.arn) && mayRemove(s)) out.remove.push(s.id);
   return out;
 }

@@ -11,7 +11,17 @@ import type { TScanTarget } from "./resolve-scan-targets.ts";
 
 export type TTypeError = { type: TResourceTypeName; region?: string; action: string; error: string; fix: string };
 
-export type TAccountScan = { resources: TFoundResource[]; failedTypes: Set<TResourceTypeName>; errors: TTypeError[]; calls: number };
+export type TAccountScan = {
+  resources: TFoundResource[];
+  /** Types whose listing failed as a whole: their stored rows are kept. */
+  failedTypes: Set<TResourceTypeName>;
+  /** `${type}|${region}` whose listing failed (e.g. a region an SCP denies): only that region's rows are kept. */
+  failedRegions: string[];
+  /** Items listed but whose tags could not be read: kept as stored, reported, the rest of the type syncs. */
+  keptArns: string[];
+  errors: TTypeError[];
+  calls: number;
+};
 
 const RESERVED_ROLE_PATHS = ["/aws-reserved/", "/aws-service-role/"];
 
@@ -27,21 +37,37 @@ function resource(type: TResourceTypeName, arn: string, region: string | null, n
  */
 export async function fetchAccountResources(credentials: TAwsCredentials, target: TScanTarget, homeRegion: string, opts: { portalRoleName: string | null }): Promise<TAccountScan> {
   const api = accountResourcesApi(credentials, target.accountId, homeRegion);
-  const scan: TAccountScan = { resources: [], failedTypes: new Set(), errors: [], calls: 0 };
+  const scan: TAccountScan = { resources: [], failedTypes: new Set(), failedRegions: [], keptArns: [], errors: [], calls: 0 };
   const types = new Set(target.resourceTypes);
   const keep = (tags: Record<string, string>) => matchesTagFilters(tags, target.tagFilters.global) && matchesTagFilters(tags, target.tagFilters.entry);
+  const report = (type: TResourceTypeName, action: string, e: unknown, region?: string) => {
+    scan.errors.push({ type, action, ...(region ? { region } : {}), ...explainAwsError({ kind: "account-read", action, roleArn: target.roleArn }, awsErrorInfo(e)) });
+  };
   const fail = (type: TResourceTypeName, action: string, e: unknown, region?: string) => {
-    scan.failedTypes.add(type);
-    const info = awsErrorInfo(e);
-    scan.errors.push({ type, action, ...(region ? { region } : {}), ...explainAwsError({ kind: "account-read", action, roleArn: target.roleArn }, info) });
+    if (region) scan.failedRegions.push(`${type}|${region}`);
+    else scan.failedTypes.add(type);
+    report(type, action, e, region);
+  };
+  /** A tag read of one item: a vanished item is skipped (and soft-deleted), any other failure keeps its row. */
+  const tagsOf = async (type: TResourceTypeName, action: string, arn: string, read: () => Promise<Record<string, string>>): Promise<Record<string, string> | null> => {
+    try {
+      return await read();
+    } catch (e) {
+      if (!awsErrorInfo(e).notFound) {
+        scan.keptArns.push(arn);
+        report(type, `${action} (${arn})`, e);
+      }
+      return null;
+    }
   };
   // Tag reads fan out per role/bucket; the per-account rate limiter paces them.
   const fanOut = pLimit(8);
   try {
     const jobs: Promise<void>[] = [];
-    if (types.has("IAM_ROLE")) jobs.push(listRoles(api, scan, keep, fanOut, opts.portalRoleName).catch((e: unknown) => fail("IAM_ROLE", "iam:ListRoles / iam:ListRoleTags", e)));
-    if (types.has("IAM_POLICY")) jobs.push(listPolicies(api, scan, keep, fanOut).catch((e: unknown) => fail("IAM_POLICY", "iam:ListPolicies / iam:ListPolicyTags", e)));
-    if (types.has("S3_BUCKET")) jobs.push(listBuckets(api, scan, keep, fanOut).catch((e: unknown) => fail("S3_BUCKET", "s3:ListAllMyBuckets / s3:GetBucketTagging", e)));
+    const items = { api, scan, keep, fanOut, tagsOf };
+    if (types.has("IAM_ROLE")) jobs.push(listRoles(items, opts.portalRoleName).catch((e: unknown) => fail("IAM_ROLE", "iam:ListRoles", e)));
+    if (types.has("IAM_POLICY")) jobs.push(listPolicies(items).catch((e: unknown) => fail("IAM_POLICY", "iam:ListPolicies", e)));
+    if (types.has("S3_BUCKET")) jobs.push(listBuckets(items).catch((e: unknown) => fail("S3_BUCKET", "s3:ListAllMyBuckets", e)));
     if (types.has("EC2_INSTANCE") || types.has("SECRET")) {
       jobs.push(
         (async () => {
@@ -89,25 +115,33 @@ export async function fetchAccountResources(credentials: TAwsCredentials, target
   }
 }
 
-async function listRoles(api: TAccountResourcesApi, scan: TAccountScan, keep: (t: Record<string, string>) => boolean, fanOut: ReturnType<typeof pLimit>, portalRoleName: string | null) {
+type TItemScan = {
+  api: TAccountResourcesApi;
+  scan: TAccountScan;
+  keep: (t: Record<string, string>) => boolean;
+  fanOut: ReturnType<typeof pLimit>;
+  tagsOf: (type: TResourceTypeName, action: string, arn: string, read: () => Promise<Record<string, string>>) => Promise<Record<string, string> | null>;
+};
+
+async function listRoles({ api, scan, keep, fanOut, tagsOf }: TItemScan, portalRoleName: string | null) {
   const roles = (await api.listRoles()).filter((r) => !RESERVED_ROLE_PATHS.some((p) => r.path.startsWith(p)) && !r.name.startsWith("AWSReservedSSO_") && r.name !== portalRoleName);
-  const tagged = await Promise.all(roles.map((r) => fanOut(async () => ({ r, tags: await api.listRoleTags(r.name) }))));
+  const tagged = await Promise.all(roles.map((r) => fanOut(async () => ({ r, tags: await tagsOf("IAM_ROLE", "iam:ListRoleTags", r.arn, () => api.listRoleTags(r.name)) }))));
   for (const { r, tags } of tagged) {
-    if (keep(tags)) scan.resources.push(resource("IAM_ROLE", r.arn, null, r.name, tags, { path: r.path, description: r.description, maxSessionDuration: r.maxSessionDuration }));
+    if (tags && keep(tags)) scan.resources.push(resource("IAM_ROLE", r.arn, null, r.name, tags, { path: r.path, description: r.description, maxSessionDuration: r.maxSessionDuration }));
   }
 }
 
 /** ListPolicies carries no tags, so each customer-managed policy's tags are read like a role's. */
-async function listPolicies(api: TAccountResourcesApi, scan: TAccountScan, keep: (t: Record<string, string>) => boolean, fanOut: ReturnType<typeof pLimit>) {
+async function listPolicies({ api, scan, keep, fanOut, tagsOf }: TItemScan) {
   const policies = await api.listLocalPolicies();
-  const tagged = await Promise.all(policies.map((p) => fanOut(async () => ({ p, tags: await api.listPolicyTags(p.arn) }))));
+  const tagged = await Promise.all(policies.map((p) => fanOut(async () => ({ p, tags: await tagsOf("IAM_POLICY", "iam:ListPolicyTags", p.arn, () => api.listPolicyTags(p.arn)) }))));
   for (const { p, tags } of tagged) {
-    if (keep(tags)) scan.resources.push(resource("IAM_POLICY", p.arn, null, p.name, tags, { path: p.path, description: p.description, defaultVersionId: p.defaultVersionId, attachmentCount: p.attachmentCount }));
+    if (tags && keep(tags)) scan.resources.push(resource("IAM_POLICY", p.arn, null, p.name, tags, { path: p.path, description: p.description, defaultVersionId: p.defaultVersionId, attachmentCount: p.attachmentCount }));
   }
 }
 
-async function listBuckets(api: TAccountResourcesApi, scan: TAccountScan, keep: (t: Record<string, string>) => boolean, fanOut: ReturnType<typeof pLimit>) {
+async function listBuckets({ api, scan, keep, fanOut, tagsOf }: TItemScan) {
   const buckets = await api.listBuckets();
-  const tagged = await Promise.all(buckets.map((b) => fanOut(async () => ({ b, tags: await api.getBucketTags(b.name, b.region) }))));
-  for (const { b, tags } of tagged) if (keep(tags)) scan.resources.push(resource("S3_BUCKET", `arn:aws:s3:::${b.name}`, b.region, b.name, tags, {}));
+  const tagged = await Promise.all(buckets.map((b) => fanOut(async () => ({ b, tags: await tagsOf("S3_BUCKET", "s3:GetBucketTagging", `arn:aws:s3:::${b.name}`, () => api.getBucketTags(b.name, b.region)) }))));
+  for (const { b, tags } of tagged) if (tags && keep(tags)) scan.resources.push(resource("S3_BUCKET", `arn:aws:s3:::${b.name}`, b.region, b.name, tags, {}));
 }

@@ -187,6 +187,56 @@ describe("discovery against the sample organization", () => {
     expect(new Set(left.map((r) => r.account.accountId))).toEqual(new Set([S.accounts.devWorkloads]));
   });
 
+  it("keeps only what could not be read: one denied region, one unreadable item, while the rest still syncs", async () => {
+    sim.reset();
+    await saveIntegration(db, { id: integrationId, config: config(), actor: "system" });
+    expect((await sync()).errors).toEqual([]);
+    const dev = { account: { accountId: S.accounts.devWorkloads } };
+    const instances = await db.resource.findMany({ where: { integrationId, type: "EC2_INSTANCE", deletedAt: null, ...dev } });
+    const [r1, r2] = [...new Set(instances.map((i) => i.region))];
+    const a = instances.find((i) => i.region === r1)!;
+    const b = instances.find((i) => i.region === r2)!;
+    expect(a && b).toBeTruthy();
+    const roles = await db.resource.findMany({ where: { integrationId, type: "IAM_ROLE", deletedAt: null, ...dev } });
+    expect(roles.length).toBeGreaterThan(1);
+    const [goneRole, ...otherRoles] = roles;
+    for (const i of [a, b]) await control("DELETE", "resources", { accountId: S.accounts.devWorkloads, type: "instance", name: (i.attributes as { instanceId: string }).instanceId });
+    await control("DELETE", "resources", { accountId: S.accounts.devWorkloads, type: "role", name: goneRole!.name });
+    // An SCP denying one region; a role policy without iam:ListRoleTags.
+    sim.setFaults({ faults: { [`ec2.DescribeInstances@${r2}`]: { errorRate: 1, errorKind: "access_denied" }, "iam.ListRoleTags": { errorRate: 1, errorKind: "access_denied" } } });
+    try {
+      const summary = await sync();
+      expect(summary.status).toBe("PARTIAL");
+      expect(summary.errors).toEqual(expect.arrayContaining([expect.objectContaining({ accountId: S.accounts.devWorkloads, scope: `EC2_INSTANCE ${r2}` }), expect.objectContaining({ accountId: S.accounts.devWorkloads, scope: "IAM_ROLE" })]));
+      const after = async (id: string) => (await db.resource.findUniqueOrThrow({ where: { id } })).deletedAt;
+      expect(await after(a.id), "the readable region still loses what vanished").not.toBeNull();
+      expect(await after(b.id), "the denied region keeps its rows").toBeNull();
+      expect(await after(goneRole!.id), "a vanished role goes even when tag reads fail").not.toBeNull();
+      for (const r of otherRoles) expect(await after(r.id), "roles whose tags could not be read stay as they were").toBeNull();
+      const account = await db.account.findFirstOrThrow({ where: { integrationId, accountId: S.accounts.devWorkloads } });
+      expect(account.lastSyncError).toContain("iam:ListRoleTags");
+    } finally {
+      sim.setFaults({ replace: true, faults: {} });
+    }
+  });
+
+  it("keeps permission sets' account links when the organization walk could not list the accounts", async () => {
+    sim.reset();
+    await saveIntegration(db, { id: integrationId, config: config(), actor: "system" });
+    expect((await sync()).errors).toEqual([]);
+    const live = () => db.permissionSetAccount.count({ where: { permissionSet: { integrationId }, deletedAt: null } });
+    const before = await live();
+    expect(before).toBeGreaterThan(0);
+    sim.setFaults({ faults: { "organizations.ListAccountsForParent": { errorRate: 1, errorKind: "access_denied" } } });
+    try {
+      const summary = await sync();
+      expect(summary.errors.some((e) => e.scope.startsWith("organizations"))).toBe(true);
+      expect(await live()).toBe(before);
+    } finally {
+      sim.setFaults({ replace: true, faults: {} });
+    }
+  });
+
   it("runs one discovery at a time and only when due", async () => {
     const first = await startDiscovery(db, integrationId, { trigger: "MANUAL", actor: "system" });
     const second = await startDiscovery(db, integrationId, { trigger: "MANUAL", actor: "system" });

@@ -185,8 +185,11 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
         return;
       }
       const scan = await scanner.scan(session, target, root.region, target.roleArn.split("/").pop() ?? null);
-      const authoritative = new Set<string>(RESOURCE_TYPES.filter((t) => !scan.failedTypes.has(t)));
-      const diff = diffResources(scan.resources, storedResources.get(accountDbId) ?? [], authoritative);
+      // What failed to list keeps its rows: a whole type, one region of a type, or one item whose tags could not be read.
+      const failedRegions = new Set(scan.failedRegions);
+      const kept = new Set(scan.keptArns);
+      const mayRemove = (s: TStoredResource) => !scan.failedTypes.has(s.type) && !failedRegions.has(`${s.type}|${s.region ?? ""}`) && !kept.has(s.arn);
+      const diff = diffResources(scan.resources, storedResources.get(accountDbId) ?? [], mayRemove);
       await writer.write(accountDbId, diff, now);
       for (const r of scan.resources) bump(r.type);
       progress.resourcesFound += scan.resources.length;

@@ -205,9 +205,11 @@ async function syncPermissionSets(db: TDb, integration: TIntegrationRow, ic: TIc
   for (const [k, v] of desired) {
     if (existingByKey.get(k)?.deletedAt) await db.permissionSetAccount.update({ where: { permissionSetId_accountId: v }, data: { deletedAt: null, lastSeenAt: now } });
   }
+  // Only sets whose account list was read this run can lose accounts, and only accounts the organization
+  // walk saw this run: an OU whose listing failed must not unlink (and hide) its permission sets.
+  const seenAccountRows = new Set(accounts.values());
   for (const e of existing) {
-    // Only sets whose account list was read this run can lose accounts.
-    if (!e.deletedAt && listed.has(e.permissionSetId) && !desired.has(`${e.permissionSetId}|${e.accountId}`)) {
+    if (!e.deletedAt && listed.has(e.permissionSetId) && seenAccountRows.has(e.accountId) && !desired.has(`${e.permissionSetId}|${e.accountId}`)) {
       await db.permissionSetAccount.update({ where: { permissionSetId_accountId: { permissionSetId: e.permissionSetId, accountId: e.accountId } }, data: { deletedAt: now } });
     }
   }
