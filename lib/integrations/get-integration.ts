@@ -3,7 +3,7 @@ import type { TDb } from "../db/client.ts";
 import { AppError } from "../errors/app-error.ts";
 import { integrationConfigView } from "./integration-config-view.ts";
 import { storedOptions, storedSubAccounts } from "./integration-config-view.ts";
-import { buildSetupDocuments } from "./setup-documents.ts";
+import { buildSetupDocuments, setupResourceTypes } from "./setup-documents.ts";
 
 /**
  * One integration as the admin pages show it: its config with the secret replaced by "set", and the
@@ -22,7 +22,7 @@ export async function getIntegration(db: TDb, id: string) {
     rootExternalId: row.externalId,
     subAccountRoleArn: entry?.access_role_arn ?? "arn:aws:iam::*:role/jit-portal-access",
     subAccountExternalId: entry?.external_id ?? null,
-    resourceTypes: [...new Set([...options.resource_types, ...entries.flatMap((e) => e.resource_types ?? [])])].filter((t) => options.resource_types.length === 0 || options.resource_types.includes(t)),
+    resourceTypes: setupResourceTypes(options.resource_types, entries),
     instanceArn: row.instanceArn,
     tempPermissionSetPrefix: row.tempPermissionSetPrefix,
   });
@@ -39,3 +39,4 @@ export async function getIntegration(db: TDb, id: string) {
     setup,
   };
 }
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildManagementPolicy, buildSetupDocuments, buildSubAccountCloudFormation, buildSubAccountPolicy, buildSubAccountTrustPolicy, type TSetupInput } from "./setup-documents.ts";
+import { buildManagementPolicy, buildSetupDocuments, setupResourceTypes, buildSubAccountCloudFormation, buildSubAccountPolicy, buildSubAccountTrustPolicy, type TSetupInput } from "./setup-documents.ts";
 
 const input: TSetupInput = {
   managementAccountId: "111111111111",
@@ -38,6 +38,14 @@ describe("setup documents", () => {
     });
     const all = buildSubAccountPolicy({ ...input, resourceTypes: [] }).Statement[0]?.Action;
     expect(all).toEqual(expect.arrayContaining(["iam:ListRoles", "iam:ListRoleTags", "iam:ListPolicies", "iam:ListPolicyTags", "secretsmanager:ListSecrets", "s3:GetBucketTagging"]));
+  });
+
+  it("sub-account types: every enabled entry's effective types, an entry without a list meaning all", () => {
+    // A wildcard entry with no list needs every type even if an explicit entry narrows its account to S3.
+    expect(new Set(setupResourceTypes([], [{}, { resource_types: ["S3_BUCKET"] }]))).toEqual(new Set(["IAM_ROLE", "IAM_POLICY", "S3_BUCKET", "EC2_INSTANCE", "SECRET"]));
+    expect(setupResourceTypes([], [{ resource_types: ["S3_BUCKET"] }, { resource_types: ["SECRET"], enabled: false }])).toEqual(["S3_BUCKET"]);
+    expect(new Set(setupResourceTypes(["S3_BUCKET", "SECRET"], [{}, { resource_types: ["SECRET", "IAM_ROLE"] }]))).toEqual(new Set(["S3_BUCKET", "SECRET"]));
+    expect(setupResourceTypes(["EC2_INSTANCE"], [])).toEqual(["EC2_INSTANCE"]);
   });
 
   it("management policy: discovery reads, the worker's grant operations and the sub-account role", () => {

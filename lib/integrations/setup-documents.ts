@@ -1,4 +1,5 @@
 import { RESOURCE_TYPES, type TResourceTypeName } from "./integration-config-schema.ts";
+import { effectiveResourceTypes } from "../discovery/resource-filters.ts";
 
 /**
  * The IAM documents an AWS admin creates for the portal, with account ids, role names and external
@@ -252,4 +253,14 @@ export function buildSetupDocuments(input: TSetupInput): { id: string; title: st
     { id: "cloudformation", title: "CloudFormation template for a StackSet (creates the sub-account role)", filename: "jit-portal-access-role.yaml", body: buildSubAccountCloudFormation(input) },
   ];
   return docs;
+}
+
+/**
+ * The types the sub-account role must be able to read: every enabled entry's effective types (an entry
+ * without a list means every type the global list allows). Empty means every type.
+ */
+export function setupResourceTypes(global: readonly TResourceTypeName[], entries: readonly { enabled?: boolean; resource_types?: TResourceTypeName[] }[]): TResourceTypeName[] {
+  const enabled = entries.filter((e) => e.enabled !== false);
+  if (enabled.length === 0) return [...global];
+  return [...new Set(enabled.flatMap((e) => effectiveResourceTypes(global, e.resource_types)))];
 }
