@@ -18,7 +18,16 @@ export function integrationCredentials(row: TIntegrationAuthRow): { credentials:
     if (!row.accessKeyId || !row.secretAccessKeyEnc) {
       throw new AppError("INVALID_INPUT", { message: "integration without access key", userMessage: "The integration has no secret access key stored: enter it and save." });
     }
-    return { credentials: rootCredentials({ method: "ACCESS_KEY", accessKeyId: row.accessKeyId, secretAccessKey: decryptSecret(row.secretAccessKeyEnc) }, region), region, ssoRegion };
+    let secretAccessKey: string;
+    try {
+      secretAccessKey = decryptSecret(row.secretAccessKeyEnc);
+    } catch (e) {
+      throw new AppError("INVALID_INPUT", {
+        message: `stored secret access key cannot be decrypted: ${e instanceof Error ? e.message : String(e)}`,
+        userMessage: "The stored secret access key cannot be decrypted with this server's ENCRYPTION_KEY (was the key changed?). Restore the previous key, or enter the secret access key again and save.",
+      });
+    }
+    return { credentials: rootCredentials({ method: "ACCESS_KEY", accessKeyId: row.accessKeyId, secretAccessKey }, region), region, ssoRegion };
   }
   if (!row.roleArn) throw new AppError("INVALID_INPUT", { message: "integration without role", userMessage: "The integration has no access_role_arn." });
   return { credentials: rootCredentials({ method: "ASSUME_ROLE", roleArn: row.roleArn, externalId: row.externalId }, region), region, ssoRegion };

@@ -1,6 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SAMPLE_ORG, startAwsSimulator, type AwsSimulator } from "../aws-sim/index.ts";
-import { decryptSecret } from "../crypto/secret-box.ts";
+import { decryptSecret, encryptSecret } from "../crypto/secret-box.ts";
 import type { TDb } from "../db/client.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import { createTestDatabase } from "../db/test-database.ts";
@@ -120,6 +121,15 @@ describe("connection test", () => {
     expect(prod).toMatchObject({ status: "failed", error: expect.stringMatching(/^AccessDenied/) });
     expect(prod?.fix).toContain(`lacks iam:ListPolicyTags — add it to the role's policy`);
     expect(prod?.fix).not.toContain("iam:ListRoleTags");
+  });
+
+  it("says when the stored secret cannot be decrypted (ENCRYPTION_KEY changed), before calling AWS", async () => {
+    const { id } = await saveIntegration(db, { config: config(), actor: admin });
+    await db.integration.update({ where: { id }, data: { secretAccessKeyEnc: encryptSecret("x".repeat(40), randomBytes(32)) } });
+    const { result, checks } = await runTest(id);
+    expect(result.ok).toBe(false);
+    expect(checks.get("root")?.fix).toMatch(/cannot be decrypted with this server's ENCRYPTION_KEY/);
+    expect(checks.has("organizations")).toBe(false);
   });
 
   it("reports unknown access keys at the first step", async () => {
