@@ -139,7 +139,7 @@ function RequestCard({ request, highlight }: { request: TRequestView; highlight:
             , open account <span className="font-mono">{grant.awsAccountId ?? t.accountId ?? "—"}</span> and choose{" "}
             <span className="font-mono">{grant.permissionSetName ?? "the permission set the portal created"}</span>.
           </p>
-          <p className="mt-1 text-xs text-emerald-800">The access portal URL is your organization’s Identity Center start page (identity store id + .awsapps.com/start).</p>
+          <p className="mt-1 text-xs text-emerald-800">The AWS access portal is your organization’s sign-in page for AWS: sign in there with your usual work account.</p>
         </div>
       ) : null}
 
@@ -191,16 +191,16 @@ function RequestCard({ request, highlight }: { request: TRequestView; highlight:
         >
           <p>Ask for more time. The request is checked against today’s policies and may need approval again.</p>
           <label className="block">
-            <span className="text-slate-600">Extra minutes</span>
-            <input type="number" min={15} step={15} value={Number.isNaN(extendMinutes) ? "" : extendMinutes} onChange={(e) => setExtendMinutes(e.target.valueAsNumber)} className={`${input} mt-1 sm:w-40`} />
+            <span className="block text-slate-600">Extra minutes</span>
+            <input type="number" min={15} step={15} value={Number.isNaN(extendMinutes) ? "" : extendMinutes} onChange={(e) => setExtendMinutes(e.target.valueAsNumber)} className={`${input} mt-1 block sm:w-40`} />
           </label>
           <label className="block">
-            <span className="text-slate-600">Justification</span>
-            <textarea rows={2} maxLength={2000} value={extendWhy} onChange={(e) => setExtendWhy(e.target.value)} className={`${input} mt-1`} />
+            <span className="block text-slate-600">Justification</span>
+            <textarea rows={2} maxLength={2000} value={extendWhy} onChange={(e) => setExtendWhy(e.target.value)} className={`${input} mt-1 block`} />
           </label>
           <label className="block">
-            <span className="text-slate-600">Ticket (if your policy needs one)</span>
-            <input maxLength={200} value={extendTicket} onChange={(e) => setExtendTicket(e.target.value)} className={`${input} mt-1 sm:w-64`} />
+            <span className="block text-slate-600">Ticket (required by some policies)</span>
+            <input maxLength={200} value={extendTicket} onChange={(e) => setExtendTicket(e.target.value)} placeholder="e.g. OPS-123" className={`${input} mt-1 block sm:w-64`} />
           </label>
           <Button type="submit" disabled={extend.isPending}>
             {extend.isPending ? "Sending…" : "Request extension"}

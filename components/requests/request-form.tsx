@@ -41,6 +41,14 @@ export function validateRequestForm(
   return errors;
 }
 
+const TICKET_EXAMPLES = ["OPS-123", "JIRA-123", "INC-123", "CHG-123", "SEC-123", "PROJ-123", "123"];
+
+/** A ticket id that satisfies every pattern, to show the requester what to type; null when none of the usual shapes fits. */
+export function ticketExample(patterns: readonly string[]): string | null {
+  const compiled = patterns.map((p) => compileTicketPattern(p));
+  return TICKET_EXAMPLES.find((example) => compiled.every((regex) => regex?.test(example) ?? false)) ?? null;
+}
+
 export function RequestForm({ target, levels }: { target: TTargetRef; levels: TLevelOption[] }) {
   const router = useRouter();
   const [levelId, setLevelId] = useState(levels[0]?.id ?? "");
@@ -56,6 +64,7 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
   const { executeAsync, isPending } = useAction(submitAccessRequestAction);
   const presets = PRESETS.filter((p) => p <= max);
   const showTicket = Boolean(level && (level.requireTicket || level.ticketPatterns.length > 0));
+  const example = level && level.ticketPatterns.length > 0 ? ticketExample(level.ticketPatterns) : null;
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -185,13 +194,20 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
 
         {showTicket ? (
           <label className="block">
-            <span className="text-sm font-medium text-slate-900">
+            <span className="block text-sm font-medium text-slate-900">
               Ticket {level?.requireTicket ? <span className="text-rose-700">*</span> : <span className="font-normal text-slate-500">(optional)</span>}
             </span>
-            <input name="ticket" value={ticket} maxLength={200} onChange={(e) => setTicket(e.target.value)} placeholder="e.g. OPS-1234" className={`${input} mt-1 sm:w-64`} />
+            <input name="ticket" value={ticket} maxLength={200} onChange={(e) => setTicket(e.target.value)} placeholder={`e.g. ${example ?? "OPS-123"}`} className={`${input} mt-1 block sm:w-64`} />
             {level && level.ticketPatterns.length > 0 ? (
               <span className="mt-1 block text-xs text-slate-500">
-                Must match {level.ticketPatterns.map((p) => <code key={p} className="rounded bg-slate-100 px-1">{p}</code>)}
+                {example ? `A ticket id such as ${example}` : "A ticket id"} (format:{" "}
+                {level.ticketPatterns.map((p, i) => (
+                  <span key={p}>
+                    {i > 0 ? " and " : null}
+                    <code className="rounded bg-slate-100 px-1">{p}</code>
+                  </span>
+                ))}
+                )
               </span>
             ) : null}
             {errors.ticket ? <span className="mt-1 block text-sm text-rose-700">{errors.ticket}</span> : null}

@@ -4,7 +4,7 @@ const VARIANTS = {
   primary: "bg-slate-900 text-white hover:bg-slate-700 disabled:bg-slate-400",
   secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-100 disabled:text-slate-400",
   danger: "bg-rose-600 text-white hover:bg-rose-500 disabled:bg-rose-300",
-  ghost: "text-slate-700 hover:bg-slate-100",
+  ghost: "text-slate-700 hover:bg-slate-100 disabled:text-slate-300 disabled:hover:bg-transparent",
 } as const;
 
 export function buttonClasses(variant: keyof typeof VARIANTS = "primary", extra = "") {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { defaultAccessLevel, describeAccessLevel, isAccessLevel, listAccessLevels } from "./access-levels";
+import { accessLevelLabel, defaultAccessLevel, describeAccessLevel, isAccessLevel, listAccessLevels } from "./access-levels";
 import { TARGET_TYPES } from "./target-types";
 
 describe("access level catalog", () => {
@@ -44,5 +44,15 @@ describe("access level catalog", () => {
       expect.objectContaining({ code: "UNKNOWN_ACCESS_LEVEL", userMessage: '"read-write" is not an access level for secrets.' }),
     );
     expect(isAccessLevel("SECRET", "read-write")).toBe(false);
+  });
+
+  it("labels a stored level for display, falling back to the code it does not know", () => {
+    expect(accessLevelLabel("SECRET", "read-value")).toBe("Read value");
+    expect(accessLevelLabel("GROUP", "member")).toBe("Membership");
+    expect(accessLevelLabel("PERMISSION_SET", "assign")).toBe("Assign");
+    expect(accessLevelLabel("EC2_INSTANCE", "read")).toBe("Inspect");
+    expect(accessLevelLabel("RESOURCE", "read")).toBe("read");
+    expect(accessLevelLabel(null, "read")).toBe("read");
+    expect(accessLevelLabel("SECRET", "read-write")).toBe("read-write");
   });
 });

@@ -1,5 +1,5 @@
 import { AccessError } from "./access-error";
-import { TARGET_TYPE_PLURAL_LABELS, type TTargetType } from "./target-types";
+import { TARGET_TYPE_PLURAL_LABELS, isTargetType, type TTargetType } from "./target-types";
 
 /**
  * The access levels a requester can pick for each kind of target, as the UI shows them.
@@ -119,4 +119,13 @@ export function describeAccessLevel(targetType: TTargetType, level: string): TAc
     });
   }
   return found;
+}
+
+/**
+ * The label the UI shows for a stored level (e.g. "read-value" → "Read value"); falls back to the raw
+ * code for a type or level it does not know (old rows, a level since removed), never throws.
+ */
+export function accessLevelLabel(targetType: string | null | undefined, level: string): string {
+  if (!targetType || !isTargetType(targetType) || !isAccessLevel(targetType, level)) return level;
+  return describeAccessLevel(targetType, level).label;
 }

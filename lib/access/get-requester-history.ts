@@ -10,6 +10,8 @@ export type TRequesterHistoryItem = {
   /** The grant's state when the request was approved (ACTIVE, EXPIRED, REVOKED, FAILED, …). */
   grantState: string | null;
   targetName: string;
+  /** Target type of the request (RESOURCE types, PERMISSION_SET, GROUP), to label its access level. */
+  targetType: string;
   accountName: string | null;
   accessLevel: string;
   durationMinutes: number;
@@ -34,10 +36,11 @@ export async function getRequesterHistory(
       createdAt: true,
       status: true,
       accessLevel: true,
+      targetType: true,
       durationMinutes: true,
       targetSnapshot: true,
       grant: { select: { state: true } },
-      resource: { select: { name: true } },
+      resource: { select: { name: true, type: true } },
       permissionSet: { select: { name: true } },
       group: { select: { displayName: true } },
       account: { select: { name: true } },
@@ -51,6 +54,7 @@ export async function getRequesterHistory(
       status: row.status,
       grantState: row.grant?.state ?? null,
       targetName: target.name ?? row.resource?.name ?? row.permissionSet?.name ?? row.group?.displayName ?? "(unknown target)",
+      targetType: target.type ?? row.resource?.type ?? row.targetType,
       accountName: target.accountName ?? row.account?.name ?? null,
       accessLevel: row.accessLevel,
       durationMinutes: row.durationMinutes,

@@ -9,6 +9,21 @@ export type TPolicyActor = { id: string | null; email: string | null } | "system
 
 export type TPolicyFieldErrors = Record<string, string[]>;
 
+/** Item labels for list fields whose entries the form shows one by one ("Step 2: …"), numbered from 1. */
+const ITEM_LABELS: Record<string, string> = { approvalSteps: "Step", tagConditions: "Tag condition" };
+
+/**
+ * A message an admin can read: never a raw field path such as "0.userIds". Entries of a numbered list say
+ * which entry ("Step 1: Name at least one approver (user or group)"); for lists of plain values (account ids,
+ * OU ids) the message already names what is wrong, so it is shown alone.
+ */
+function fieldMessage(key: string, rest: PropertyKey[], message: string): string {
+  const index = rest[0];
+  const label = ITEM_LABELS[key];
+  if (label && typeof index === "number") return `${label} ${index + 1}: ${message}`;
+  return message;
+}
+
 /** Validates with ZPolicyInput; INVALID_INPUT carries per-field messages in `details` for the form. */
 export function validatePolicyInput(input: unknown): TPolicyInput {
   const parsed = ZPolicyInput.safeParse(input);
@@ -16,7 +31,9 @@ export function validatePolicyInput(input: unknown): TPolicyInput {
   const fieldErrors: TPolicyFieldErrors = {};
   for (const issue of parsed.error.issues) {
     const key = issue.path.length ? String(issue.path[0]) : "form";
-    (fieldErrors[key] ??= []).push(issue.path.length > 1 ? `${issue.path.slice(1).join(".")}: ${issue.message}` : issue.message);
+    const message = fieldMessage(key, issue.path.slice(1), issue.message);
+    const messages = (fieldErrors[key] ??= []);
+    if (!messages.includes(message)) messages.push(message);
   }
   throw new AppError("INVALID_INPUT", {
     message: parsed.error.message,

@@ -1,4 +1,5 @@
 import "server-only";
+import { accessLevelLabel } from "../access/access-levels.ts";
 import type { TDb } from "../db/client.ts";
 import type { TReconcileFinding } from "./reconcile-integration.ts";
 
@@ -52,6 +53,7 @@ export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdmin
     request: {
       select: {
         accessLevel: true,
+        targetType: true,
         targetSnapshot: true,
         requester: { select: { email: true, name: true } },
         resource: { select: { name: true, type: true } },
@@ -78,7 +80,7 @@ export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdmin
       awsAccountId: g.awsAccountId,
       accountName: r.account?.name ?? null,
       target: targetName(r.targetSnapshot, fallback),
-      accessLevel: r.accessLevel,
+      accessLevel: accessLevelLabel(r.targetType, r.accessLevel),
       permissionSetName: g.permissionSetName,
       groupName: r.group?.displayName ?? null,
       preExisting: g.preExisting,

@@ -6,6 +6,7 @@ import { useId, useState } from "react";
 import { TARGET_TYPE_LABELS, TARGET_TYPE_TONES } from "@/components/catalog/target-labels";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { accessLevelLabel } from "@/lib/access/access-levels";
 import type { TInboxItem } from "@/lib/access/list-approver-inbox";
 import { decideAccessRequestAction } from "../actions";
 import { STATUS_TONES, formatDateTime, formatDuration, formatRelative } from "./format";
@@ -33,6 +34,10 @@ export function ApprovalCard({ item, onOutcome }: { item: TInboxItem; onOutcome:
 
   const target = item.target;
   const requesterName = item.requester.name ?? item.requester.email;
+  const targetType = target.type ?? item.targetType;
+  const levelLabel = accessLevelLabel(targetType, item.accessLevel);
+  // A group lives in Identity Center, not in an account: account, OU and ARN do not apply to it.
+  const isGroup = item.targetType === "GROUP" || target.type === "GROUP";
 
   const decide = async (decision: "APPROVE" | "DENY") => {
     setLocalError(null);
@@ -43,7 +48,7 @@ export function ApprovalCard({ item, onOutcome }: { item: TInboxItem; onOutcome:
     setPending(decision);
     const res = await executeAsync({ requestId: item.id, step: item.step.index, decision, comment });
     setPending(null);
-    const about = `${requesterName}, ${item.accessLevel} on ${target.name ?? "the target"}`;
+    const about = `${requesterName}, ${levelLabel} on ${target.name ?? "the target"}`;
     // Decided or stale: either way the inbox is reloaded to show the truth, and the outcome is reported
     // above the list because this card usually leaves it.
     if (res?.data) onOutcome({ id: `${item.id}:${Date.now()}`, tone: "success", text: `${about}: ${res.data.message}` });
@@ -64,7 +69,7 @@ export function ApprovalCard({ item, onOutcome }: { item: TInboxItem; onOutcome:
       <header className="flex flex-col gap-2 border-b border-slate-100 px-4 py-3 sm:flex-row sm:items-start sm:justify-between sm:px-5">
         <div className="min-w-0">
           <h2 id={`${item.id}-title`} className="text-base font-semibold text-slate-900">
-            <span>{requesterName}</span> <span className="font-normal text-slate-600">requests</span> <span>{item.accessLevel}</span>{" "}
+            <span>{requesterName}</span> <span className="font-normal text-slate-600">requests</span> <span>{levelLabel}</span>{" "}
             <span className="font-normal text-slate-600">on</span> <span className="break-all">{target.name ?? "(unnamed target)"}</span>
           </h2>
           <p className="mt-0.5 text-xs text-slate-500">
@@ -88,13 +93,17 @@ export function ApprovalCard({ item, onOutcome }: { item: TInboxItem; onOutcome:
       <div className="grid gap-5 px-4 py-4 sm:px-5 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="min-w-0 space-y-4">
           <dl className="grid grid-cols-2 gap-3">
-            <Field label="Account">
-              {target.accountName ?? "—"} {target.accountId ? <span className="font-mono text-xs text-slate-600">({target.accountId})</span> : null}
-            </Field>
-            <Field label="Organizational unit">{target.ouPath ?? "—"}</Field>
-            <Field label="ARN" span="full">
-              <span className="break-all font-mono text-xs">{target.arn ?? "—"}</span>
-            </Field>
+            {isGroup ? null : (
+              <>
+                <Field label="Account">
+                  {target.accountName ?? "—"} {target.accountId ? <span className="font-mono text-xs text-slate-600">({target.accountId})</span> : null}
+                </Field>
+                <Field label="Organizational unit">{target.ouPath ?? "—"}</Field>
+                <Field label="ARN" span="full">
+                  <span className="break-all font-mono text-xs">{target.arn ?? "—"}</span>
+                </Field>
+              </>
+            )}
             <Field label="Duration" span="half">{formatDuration(item.durationMinutes)}</Field>
             <Field label="Starts" span="half">
               <span suppressHydrationWarning>{item.startsAt ? `${formatDateTime(item.startsAt)} (or at approval, if later)` : "As soon as approved"}</span>
@@ -133,7 +142,7 @@ export function ApprovalCard({ item, onOutcome }: { item: TInboxItem; onOutcome:
                     <span className="min-w-0">
                       <span className="break-all">{h.targetName}</span>{" "}
                       <span className="text-slate-500">
-                        · {h.accessLevel} · {formatDuration(h.durationMinutes)} · <span suppressHydrationWarning>{formatRelative(h.createdAt)}</span>
+                        · {accessLevelLabel(h.targetType, h.accessLevel)} · {formatDuration(h.durationMinutes)} · <span suppressHydrationWarning>{formatRelative(h.createdAt)}</span>
                       </span>
                     </span>
                     <span className="flex shrink-0 gap-1">

@@ -11,7 +11,18 @@ import { RESOURCE_TYPE_LABELS, RESOURCE_TYPES } from "@/lib/integrations/integra
 export const metadata = { title: "Discovered resources" };
 
 const ZFilter = z.object({ type: z.enum(RESOURCE_TYPES).optional().catch(undefined), q: z.string().trim().max(200).optional().catch(undefined) });
-const SHORT: Record<(typeof RESOURCE_TYPES)[number], string> = { IAM_ROLE: "roles", IAM_POLICY: "policies", S3_BUCKET: "buckets", EC2_INSTANCE: "instances", SECRET: "secrets" };
+const SHORT: Record<(typeof RESOURCE_TYPES)[number], [one: string, many: string]> = {
+  IAM_ROLE: ["role", "roles"],
+  IAM_POLICY: ["policy", "policies"],
+  S3_BUCKET: ["bucket", "buckets"],
+  EC2_INSTANCE: ["instance", "instances"],
+  SECRET: ["secret", "secrets"],
+};
+
+/** "1 role", "3 roles", "0 roles". */
+function countOf(n: number, [one, many]: readonly [string, string]): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
 
 export default async function IntegrationResourcesPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireAdminPage();
@@ -33,7 +44,7 @@ export default async function IntegrationResourcesPage({ params, searchParams }:
         <Badge>{accounts.length} accounts</Badge>
         {RESOURCE_TYPES.map((t) => (
           <Badge key={t} tone="blue">
-            {totals[t]} {SHORT[t]}
+            {countOf(totals[t], SHORT[t])}
           </Badge>
         ))}
       </div>
@@ -74,10 +85,10 @@ export default async function IntegrationResourcesPage({ params, searchParams }:
                 <p className="mt-2 flex flex-wrap gap-1.5 text-xs">
                   {RESOURCE_TYPES.map((t) => (
                     <span key={t} className={`rounded px-1.5 py-0.5 ${a.counts[t] > 0 ? "bg-slate-100 text-slate-800" : "bg-slate-50 text-slate-400"}`}>
-                      {a.counts[t]} {SHORT[t]}
+                      {countOf(a.counts[t], SHORT[t])}
                     </span>
                   ))}
-                  <span className="rounded bg-violet-50 px-1.5 py-0.5 text-violet-800">{a.permissionSets.length} permission sets</span>
+                  <span className="rounded bg-violet-50 px-1.5 py-0.5 text-violet-800">{countOf(a.permissionSets.length, ["permission set", "permission sets"])}</span>
                 </p>
               </summary>
               <div className="border-t border-slate-100 px-4 pb-4">
@@ -106,7 +117,7 @@ export default async function IntegrationResourcesPage({ params, searchParams }:
                     <ul className="mt-1 divide-y divide-slate-100">
                       {a.resources.map((r) => (
                         <li key={r.id} className="flex flex-col gap-0.5 py-1.5 sm:flex-row sm:items-center sm:gap-3">
-                          <span className="w-24 shrink-0 text-xs text-slate-500">{SHORT[r.type]}</span>
+                          <span className="w-24 shrink-0 text-xs text-slate-500">{SHORT[r.type][0]}</span>
                           <span className="min-w-0 flex-1 truncate text-sm text-slate-900" title={r.arn}>
                             {r.name}
                           </span>
