@@ -58,6 +58,18 @@ beforeEach(async () => {
   opts = workerOptions({ workerId: "w1", firstPollMs: 30, pollIntervalMs: 30, backoffBaseMs: 50, backoffMaxMs: 400, quotaRetryMs: 200, throttleBackoffMs: 100, maxInlineWaitMs: 3_000 });
 });
 
+/** Standing access the portal did not create: riley holds ViewOnlyAccess in dev-workloads (out of band). */
+async function giveRileyStandingViewOnly() {
+  const riley = (sim.snapshot().users as { userId: string; userName: string }[]).find((u) => u.userName === SAMPLE_ORG.users.riley)!;
+  const res = await fetch(`${sim.url}/_sim/assignments`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ accountId: SAMPLE_ORG.accounts.devWorkloads, permissionSetName: "ViewOnlyAccess", principalType: "USER", principalId: riley.userId }),
+  });
+  expect(res.ok).toBe(true);
+  standing = standingAccess(sim);
+}
+
 async function allSettled() {
   const grants = await db.grant.findMany({ select: { state: true, step: true } });
   return grants.every((g) => isSettledState(g.state) && (g.state !== "FAILED" || g.step === null));
@@ -116,14 +128,7 @@ describe("provisioning worker lifecycle", () => {
   });
 
   it("never removes access the user already held (assignment and group membership)", async () => {
-    const riley = (sim.snapshot().users as { userId: string; userName: string }[]).find((u) => u.userName === SAMPLE_ORG.users.riley)!;
-    const res = await fetch(`${sim.url}/_sim/assignments`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ accountId: SAMPLE_ORG.accounts.devWorkloads, permissionSetName: "ViewOnlyAccess", principalType: "USER", principalId: riley.userId }),
-    });
-    expect(res.ok).toBe(true);
-    standing = standingAccess(sim);
+    await giveRileyStandingViewOnly();
     const ps = await createApprovedGrant(db, fx, { kind: "permissionSet", user: "riley", accountId: SAMPLE_ORG.accounts.devWorkloads, permissionSet: "ViewOnlyAccess" }, approve, { expiresInMs: 1_500 });
     // riley is a Developers member in the sample organization.
     const group = await createApprovedGrant(db, fx, { kind: "group", user: "riley", group: "Developers" }, approve, { expiresInMs: 1_500 });
@@ -240,14 +245,7 @@ describe("revoked while provisioning", () => {
   }
 
   it("never removes standing access when the revoke lands before the worker checked for it", async () => {
-    const riley = (sim.snapshot().users as { userId: string; userName: string }[]).find((u) => u.userName === SAMPLE_ORG.users.riley)!;
-    const res = await fetch(`${sim.url}/_sim/assignments`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ accountId: SAMPLE_ORG.accounts.devWorkloads, permissionSetName: "ViewOnlyAccess", principalType: "USER", principalId: riley.userId }),
-    });
-    expect(res.ok).toBe(true);
-    standing = standingAccess(sim);
+    await giveRileyStandingViewOnly();
     const ps = await createApprovedGrant(db, fx, { kind: "permissionSet", user: "riley", accountId: SAMPLE_ORG.accounts.devWorkloads, permissionSet: "ViewOnlyAccess" }, approve, { expiresInMs: 60_000 });
     await stepTo(ps.id, "CHECK_EXISTING");
     await forceRevokeGrant(db, adrian(), { grantId: ps.id, reason: "changed my mind" });
