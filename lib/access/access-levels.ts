@@ -126,6 +126,7 @@ export function describeAccessLevel(targetType: TTargetType, level: string): TAc
  * code for a type or level it does not know (old rows, a level since removed), never throws.
  */
 export function accessLevelLabel(targetType: string | null | undefined, level: string): string {
+  // targetType: the resource type (S3_BUCKET, …) for a resource, else PERMISSION_SET / GROUP.
   if (!targetType || !isTargetType(targetType) || !isAccessLevel(targetType, level)) return level;
   return describeAccessLevel(targetType, level).label;
 }

@@ -80,7 +80,7 @@ export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdmin
       awsAccountId: g.awsAccountId,
       accountName: r.account?.name ?? null,
       target: targetName(r.targetSnapshot, fallback),
-      accessLevel: accessLevelLabel(r.targetType, r.accessLevel),
+      accessLevel: accessLevelLabel(r.resource?.type ?? r.targetType, r.accessLevel),
       permissionSetName: g.permissionSetName,
       groupName: r.group?.displayName ?? null,
       preExisting: g.preExisting,

@@ -248,26 +248,22 @@ export function PolicyForm({ initial, integrations }: { initial: TPolicyFormValu
                     <span className="mb-1 block text-xs font-medium text-slate-600">Quorum</span>
                     <input type="number" min={1} value={Number.isNaN(step.quorum) ? "" : step.quorum} onChange={(e) => set("steps", v.steps.map((s, j) => (j === i ? { ...s, quorum: e.target.valueAsNumber } : s)))} className={input} />
                   </label>
-                  <Button
-                    type="button"
-                    variant="ghost"
-                    aria-label={`Move step ${i + 1} up`}
-                    title={`Move step ${i + 1} up`}
-                    disabled={i === 0}
-                    onClick={() => set("steps", v.steps.map((s, j) => (j === i - 1 ? v.steps[i]! : j === i ? v.steps[i - 1]! : s)))}
-                  >
-                    <span aria-hidden="true">↑</span>
-                  </Button>
-                  <Button
-                    type="button"
-                    variant="ghost"
-                    aria-label={`Move step ${i + 1} down`}
-                    title={`Move step ${i + 1} down`}
-                    disabled={i === v.steps.length - 1}
-                    onClick={() => set("steps", v.steps.map((s, j) => (j === i + 1 ? v.steps[i]! : j === i ? v.steps[i + 1]! : s)))}
-                  >
-                    <span aria-hidden="true">↓</span>
-                  </Button>
+                  {([
+                    ["up", -1, "↑"],
+                    ["down", 1, "↓"],
+                  ] as const).map(([dir, by, arrow]) => (
+                    <Button
+                      key={dir}
+                      type="button"
+                      variant="ghost"
+                      aria-label={`Move step ${i + 1} ${dir}`}
+                      title={`Move step ${i + 1} ${dir}`}
+                      disabled={!v.steps[i + by]}
+                      onClick={() => set("steps", v.steps.map((s, j) => (j === i + by ? v.steps[i]! : j === i ? v.steps[i + by]! : s)))}
+                    >
+                      <span aria-hidden="true">{arrow}</span>
+                    </Button>
+                  ))}
                   <Button type="button" variant="ghost" onClick={() => set("steps", v.steps.filter((_, j) => j !== i))}>
                     Remove
                   </Button>
