@@ -278,6 +278,17 @@ async function resolvePrincipal(claim: TClaim, g: TGrant): Promise<TStepResult> 
     const message = `No IAM Identity Center user has the email or user name ${user.email}.`;
     return fail(claim, g, message, `${message} Ask an administrator to add you to IAM Identity Center, then ask them to retry this grant.`);
   }
+  // Approvers decided for the Identity Center user the requester had when asking; if the email now
+  // belongs to another user (re-created, renamed, re-pointed), that user was never approved.
+  const request = await claim.db.accessRequest.findUnique({ where: { id: g.requestId }, select: { requesterPrincipalId: true } });
+  if (request?.requesterPrincipalId && request.requesterPrincipalId !== principalId) {
+    return fail(
+      claim,
+      g,
+      `the Identity Center user for ${user.email} is now ${principalId}, not ${request.requesterPrincipalId} as when the request was submitted`,
+      "Your IAM Identity Center user changed after you asked, so this approval does not cover it. Submit a new request.",
+    );
+  }
   const next: TStepName = g.kind === "TEMP_PERMISSION_SET" ? "CREATE_PERMISSION_SET" : g.kind === "GROUP_MEMBERSHIP" ? "CHECK_MEMBERSHIP" : "CHECK_EXISTING";
   if (g.kind !== "TEMP_PERMISSION_SET" && g.kind !== "PERMISSION_SET_ASSIGNMENT" && g.kind !== "GROUP_MEMBERSHIP") {
     return fail(claim, g, `grant kind ${g.kind} is not provisioned by the Identity Center worker`, "This kind of access cannot be set up automatically.");

@@ -82,7 +82,7 @@ export async function createApprovedGrant(
   fx: TFixture,
   spec: TGrantSpec,
   approve: (requestId: string) => Promise<unknown>,
-  options: { expiresInMs?: number } = {},
+  options: { expiresInMs?: number; requesterPrincipalId?: string } = {},
 ): Promise<Grant> {
   const user = fx.users[spec.user];
   if (!user) throw new Error(`unknown fixture user ${spec.user}`);
@@ -92,6 +92,7 @@ export async function createApprovedGrant(
     data: {
       integrationId: fx.integration.id,
       requesterId: user.id,
+      requesterPrincipalId: options.requesterPrincipalId ?? null,
       targetType: spec.kind === "bucket" ? "RESOURCE" : spec.kind === "permissionSet" ? "PERMISSION_SET" : "GROUP",
       resourceId: spec.kind === "bucket" ? fx.bucket.id : null,
       permissionSetId: spec.kind === "permissionSet" ? fx.permissionSets[spec.permissionSet]!.id : null,

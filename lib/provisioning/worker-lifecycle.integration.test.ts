@@ -144,6 +144,20 @@ describe("provisioning worker lifecycle", () => {
     expect(sim.log().counts["identitystore.DeleteGroupMembership"] ?? 0).toBe(0);
   });
 
+  it("does not give access when the requester's email now belongs to another Identity Center user", async () => {
+    const before = awsView(sim).assignmentKeys();
+    // Submitted as some earlier Identity Center user; the email now resolves to riley's current UserId.
+    const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 60_000, requesterPrincipalId: "90000000-aaaa-bbbb-cccc-000000000001" });
+    await tickUntil(db, opts, allSettled);
+    const after = await db.grant.findUniqueOrThrow({ where: { id: g.id } });
+    expect(after.state).toBe("FAILED");
+    expect(after.statusMessage).toMatch(/Identity Center user changed after you asked/);
+    expect(after.lastError).toMatch(/not 90000000-aaaa-bbbb-cccc-000000000001/);
+    expect(sim.log().counts["sso-admin.CreatePermissionSet"] ?? 0).toBe(0);
+    expect(awsView(sim).assignmentKeys()).toEqual(before);
+    expect(awsView(sim).tempPermissionSets("jit-")).toEqual([]);
+  });
+
   it("does not revoke a grant whose expiry moved (extension) and fails visibly without an Identity Center user", async () => {
     const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 60_000 });
     const nobody = await createApprovedGrant(db, fx, { kind: "bucket", user: "nobody" }, approve, { expiresInMs: 60_000 });
