@@ -197,7 +197,11 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
       router.push(`/admin/integration/${data.id}`);
       return;
     }
-    setSaved(data.changed.length === 0 ? "Nothing changed." : `Saved: ${data.changed.join(", ")}.`);
+    setSaved(
+      data.changed.length === 0
+        ? "Nothing changed."
+        : `Saved: ${data.changed.join(", ")}.${data.resourcesRemoved > 0 ? ` ${data.resourcesRemoved} ${data.resourcesRemoved === 1 ? "resource" : "resources"} the new settings no longer cover left the catalog; run a sync to add what they now include.` : ""}`,
+    );
     router.refresh();
   };
 
@@ -340,7 +344,10 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
                       {(id) => <input id={id} className={`${input} font-mono`} value={e.access_role_arn} onChange={(ev) => set((d) => ((d.sub_accounts[i]!.access_role_arn = ev.target.value), d))} />}
                     </Field>
                     <Field label="External id">{(id) => <input id={id} className={`${input} font-mono`} value={e.external_id ?? ""} onChange={(ev) => set((d) => ((d.sub_accounts[i]!.external_id = ev.target.value), d))} />}</Field>
-                    <Field label="Regions" hint="Comma-separated; empty: every enabled region.">
+                    <Field label="Home region" hint="Where this account's regional calls (region list, S3) go; empty: the root account's.">
+                      {(id) => <input id={id} className={`${input} font-mono`} value={e.region ?? ""} onChange={(ev) => set((d) => ((d.sub_accounts[i]!.region = ev.target.value), d))} placeholder="us-east-1" />}
+                    </Field>
+                    <Field label="Regions" hint="EC2 and Secrets Manager, comma-separated; empty: every enabled region.">
                       {(id) => <ParsedInput id={id} value={e.regions} format={listToText} parse={textToList} onChange={(v) => set((d) => ((d.sub_accounts[i]!.regions = v), d))} placeholder="us-east-1, eu-west-1" />}
                     </Field>
                     <Field label="Tag filter" hint="key=value, comma-separated; resources must match." wide>

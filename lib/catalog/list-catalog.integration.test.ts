@@ -182,4 +182,23 @@ describe("catalog listing", () => {
       }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+  it("leaves out a suspended account's resources and permission sets, and will not open a request form for them", async () => {
+    const db = database.prisma;
+    const suspended = await db.account.create({ data: { integrationId: f.integrationId, accountId: "444444444444", name: "aaa-suspended", state: "SUSPENDED" } });
+    const bucket = await db.resource.create({ data: { integrationId: f.integrationId, accountId: suspended.id, type: "S3_BUCKET", arn: "arn:aws:s3:::suspended-bucket", name: "suspended-bucket" } });
+    await db.permissionSetAccount.create({ data: { permissionSetId: f.permissionSets.readOnly.id, accountId: suspended.id } });
+    try {
+      const page = await list();
+      expect(page.accounts.map((a) => a.accountId)).not.toContain("444444444444");
+      expect(names(await list({ q: "suspended" }))).toEqual([]);
+      await expect(getRequestForm(db, { userEmail: "riley@example.com", target: { kind: "RESOURCE", resourceId: bucket.id } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(
+        getRequestForm(db, { userEmail: "riley@example.com", target: { kind: "PERMISSION_SET", permissionSetId: f.permissionSets.readOnly.id, accountId: "444444444444" } }),
+      ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    } finally {
+      await db.permissionSetAccount.deleteMany({ where: { accountId: suspended.id } });
+      await db.resource.delete({ where: { id: bucket.id } });
+      await db.account.delete({ where: { id: suspended.id } });
+    }
+  });
 });

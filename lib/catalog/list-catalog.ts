@@ -159,7 +159,7 @@ function itemQuery(integrationId: string, query: TCatalogQuery, limit: number, s
       WHERE ps."integrationId" = ${integrationId} AND ps."deletedAt" IS NULL AND psa."deletedAt" IS NULL AND ps."portalManaged" = false
         ${"ids" in scope ? Prisma.sql`AND psa."accountId" IN (${Prisma.join(scope.ids)})` : Prisma.empty}`);
   }
-  const conditions: Prisma.Sql[] = [Prisma.sql`a."deletedAt" IS NULL`];
+  const conditions: Prisma.Sql[] = [Prisma.sql`a."deletedAt" IS NULL`, Prisma.sql`a.state = 'ACTIVE'`];
   if (query.q) conditions.push(Prisma.sql`i.search_text LIKE ${`%${escapeLikePattern(query.q.toLowerCase())}%`}`);
   if (query.account) conditions.push(Prisma.sql`a."accountId" = ${query.account}`);
   if (query.ou) conditions.push(Prisma.sql`('/' || o."idPath" || '/') LIKE ${`%/${escapeLikePattern(query.ou)}/%`}`);
@@ -231,7 +231,7 @@ const ACCOUNT_BATCHES = [8, 48];
  */
 async function queryItems(db: TDb, integrationId: string, query: TCatalogQuery, limit: number): Promise<TRow[]> {
   const cursor = query.cursor ? decodeCursor(query.cursor) : null;
-  const accountConditions: Prisma.Sql[] = [Prisma.sql`a."integrationId" = ${integrationId}`, Prisma.sql`a."deletedAt" IS NULL`];
+  const accountConditions: Prisma.Sql[] = [Prisma.sql`a."integrationId" = ${integrationId}`, Prisma.sql`a."deletedAt" IS NULL`, Prisma.sql`a.state = 'ACTIVE'`];
   if (query.account) accountConditions.push(Prisma.sql`a."accountId" = ${query.account}`);
   if (query.ou) accountConditions.push(Prisma.sql`('/' || o."idPath" || '/') LIKE ${`%/${escapeLikePattern(query.ou)}/%`}`);
   if (cursor) accountConditions.push(Prisma.sql`(a.name, a."accountId") >= (${cursor[0]}, ${cursor[1]})`);

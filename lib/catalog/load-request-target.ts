@@ -48,14 +48,14 @@ const notFound = () =>
   new AppError("NOT_FOUND", { message: "catalog target not found", userMessage: "That item is not in the catalog (it may have been removed from AWS)." });
 
 /**
- * Loads a live (not soft-deleted) catalog target with everything eligibility, the policy preview and the
+ * Loads a live catalog target (not soft-deleted, in an ACTIVE account) with everything eligibility, the policy preview and the
  * request snapshot need. Throws NOT_FOUND for anything missing or deleted. Read-only; assumes the caller
  * authenticated the user (catalog data is visible to every signed-in user).
  */
 export async function loadRequestTarget(db: TDb | TTx, ref: TTargetRef): Promise<TRequestTarget> {
   if (ref.kind === "RESOURCE") {
     const resource = await db.resource.findFirst({
-      where: { id: ref.resourceId, deletedAt: null, account: { deletedAt: null }, integration: { enabled: true } },
+      where: { id: ref.resourceId, deletedAt: null, account: { deletedAt: null, state: "ACTIVE" }, integration: { enabled: true } },
       include: { account: { include: { orgUnit: true } } },
     });
     if (!resource || !isResourceType(resource.type)) throw notFound();
@@ -94,7 +94,7 @@ export async function loadRequestTarget(db: TDb | TTx, ref: TTargetRef): Promise
       where: {
         permissionSetId: ref.permissionSetId,
         deletedAt: null,
-        account: { accountId: ref.accountId, deletedAt: null },
+        account: { accountId: ref.accountId, deletedAt: null, state: "ACTIVE" },
         permissionSet: { deletedAt: null, portalManaged: false, integration: { enabled: true } },
       },
       include: { permissionSet: true, account: { include: { orgUnit: true } } },

@@ -16,6 +16,7 @@ const target = (accountId: string): TScanTarget => ({
   roleArn: `arn:aws:iam::${accountId}:role/${S.portalRoleName}`,
   externalId: S.externalId,
   regions: null,
+  homeRegion: null,
   resourceTypes: [...RESOURCE_TYPES],
   tagFilters: { global: [], entry: [] },
   entryIndex: 0,

@@ -1,5 +1,5 @@
 import type { TResourceTypeName, TSubAccountEntry, TTagFilter } from "../integrations/integration-config-schema.ts";
-import { effectiveResourceTypes } from "./resource-filters.ts";
+import { effectiveResourceTypes, matchesTagFilters } from "./resource-filters.ts";
 
 export type TScanTarget = {
   accountId: string;
@@ -7,6 +7,8 @@ export type TScanTarget = {
   externalId: string | null;
   /** Null: every enabled region (DescribeRegions). */
   regions: string[] | null;
+  /** The entry's `region`: where this account's regional calls (DescribeRegions, S3 listing) go; null: the root's. */
+  homeRegion: string | null;
   resourceTypes: TResourceTypeName[];
   /** Global and per-entry tag filters; both must hold. */
   tagFilters: { global: TTagFilter[]; entry: TTagFilter[] };
@@ -36,8 +38,21 @@ export function resolveScanTarget(
     roleArn: entry.access_role_arn.replace("*", account.accountId),
     externalId: entry.external_id ?? null,
     regions,
+    homeRegion: entry.region ?? null,
     resourceTypes: effectiveResourceTypes(global.resourceTypes, entry.resource_types),
     tagFilters: { global: [...global.tags], entry: entry.tags ?? [] },
     entryIndex: index,
   };
+}
+
+/**
+ * Whether a stored resource is still inside what the config asks to discover for its account (null
+ * target: the account is no longer covered). Lets a saved config take things out of the catalog at
+ * once instead of at the next run; additions still need a run. Pure.
+ */
+export function coveredByTarget(r: { type: string; region: string | null; tags: Readonly<Record<string, string>> }, target: TScanTarget | null): boolean {
+  if (!target) return false;
+  if (!(target.resourceTypes as readonly string[]).includes(r.type)) return false;
+  if ((r.type === "EC2_INSTANCE" || r.type === "SECRET") && target.regions && r.region && !target.regions.includes(r.region)) return false;
+  return matchesTagFilters(r.tags, target.tagFilters.global) && matchesTagFilters(r.tags, target.tagFilters.entry);
 }

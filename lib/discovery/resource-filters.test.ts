@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { effectiveResourceTypes, matchesTagFilters } from "./resource-filters.ts";
-import { resolveScanTarget } from "./resolve-scan-targets.ts";
+import { coveredByTarget, resolveScanTarget } from "./resolve-scan-targets.ts";
 import { diffResources, type TFoundResource } from "./diff-resources.ts";
 
 describe("tag filters", () => {
@@ -35,6 +35,25 @@ describe("scan targets", () => {
     expect(resolveScanTarget({ accountId: "222222222222", state: "SUSPENDED", isManagement: false }, [wildcard], global)).toBeNull();
     expect(resolveScanTarget({ accountId: "222222222222", state: "ACTIVE", isManagement: false }, [wildcard, { ...wildcard, account_id: "222222222222", enabled: false }], global)).toBeNull();
     expect(resolveScanTarget({ accountId: "222222222222", state: "ACTIVE", isManagement: false }, [], global)).toBeNull();
+  });
+  it("takes the entry's region as the account's home region", () => {
+    expect(resolveScanTarget({ accountId: "222222222222", state: "ACTIVE", isManagement: false }, [wildcard], global)?.homeRegion).toBeNull();
+    expect(resolveScanTarget({ accountId: "222222222222", state: "ACTIVE", isManagement: false }, [{ ...wildcard, region: "eu-central-1" }], global)?.homeRegion).toBe("eu-central-1");
+  });
+  it("says whether a stored resource is still covered: account, type, region and tags", () => {
+    const target = resolveScanTarget(
+      { accountId: "222222222222", state: "ACTIVE", isManagement: false },
+      [{ ...wildcard, regions: ["eu-west-1"], tags: [{ key: "team", value: "data" }] }],
+      { resourceTypes: ["EC2_INSTANCE", "S3_BUCKET"], tags: [{ key: "environment", value: "prod" }] },
+    );
+    const tags = { environment: "prod", team: "data" };
+    expect(coveredByTarget({ type: "EC2_INSTANCE", region: "eu-west-1", tags }, target)).toBe(true);
+    expect(coveredByTarget({ type: "EC2_INSTANCE", region: "us-east-1", tags }, target)).toBe(false);
+    // Buckets are listed globally: the region list does not apply to them.
+    expect(coveredByTarget({ type: "S3_BUCKET", region: "us-east-1", tags }, target)).toBe(true);
+    expect(coveredByTarget({ type: "SECRET", region: "eu-west-1", tags }, target)).toBe(false);
+    expect(coveredByTarget({ type: "EC2_INSTANCE", region: "eu-west-1", tags: { environment: "prod" } }, target)).toBe(false);
+    expect(coveredByTarget({ type: "EC2_INSTANCE", region: "eu-west-1", tags }, null)).toBe(false);
   });
 });
 

@@ -169,8 +169,12 @@ describe("discovery against the sample organization", () => {
       }),
       actor: "system",
     });
+    // Saving a narrower config takes things out of the catalog at once; the run then agrees.
+    const liveIds = async () => (await db.resource.findMany({ where: { integrationId, deletedAt: null }, select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id);
+    const afterSave = await liveIds();
     const summary = await sync();
     expect(summary.errors).toEqual([]);
+    expect(await liveIds()).toEqual(afterSave);
     const live = await db.resource.findMany({ where: { integrationId, deletedAt: null }, include: { account: true } });
     expect(live.length).toBeGreaterThan(0);
     expect(new Set(live.map((r) => r.type))).toEqual(new Set(["S3_BUCKET", "EC2_INSTANCE", "IAM_POLICY"]));
@@ -180,7 +184,9 @@ describe("discovery against the sample organization", () => {
     expect(await db.resource.count({ where: { integrationId } })).toBe(96);
 
     // An account no entry covers any more leaves the catalog too.
-    await saveIntegration(db, { id: integrationId, config: config({ sub_accounts: [{ account_id: S.accounts.devWorkloads, access_role_arn: `arn:aws:iam::*:role/${S.portalRoleName}`, external_id: S.externalId }] }), actor: "system" });
+    const saved = await saveIntegration(db, { id: integrationId, config: config({ sub_accounts: [{ account_id: S.accounts.devWorkloads, access_role_arn: `arn:aws:iam::*:role/${S.portalRoleName}`, external_id: S.externalId }] }), actor: "system" });
+    expect(saved.resourcesRemoved).toBeGreaterThan(0);
+    expect(await db.resource.count({ where: { integrationId, deletedAt: null, account: { accountId: { not: S.accounts.devWorkloads } } } })).toBe(0);
     expect((await sync()).errors).toEqual([]);
     const left = await db.resource.findMany({ where: { integrationId, deletedAt: null }, include: { account: true } });
     expect(left).toHaveLength(16);

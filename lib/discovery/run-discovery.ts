@@ -184,7 +184,7 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
         progress.accountsDone += 1;
         return;
       }
-      const scan = await scanner.scan(session, target, root.region, target.roleArn.split("/").pop() ?? null);
+      const scan = await scanner.scan(session, target, target.homeRegion ?? root.region, target.roleArn.split("/").pop() ?? null);
       // What failed to list keeps its rows: a whole type, one region of a type, or one item whose tags could not be read.
       const failedRegions = new Set(scan.failedRegions);
       const kept = new Set(scan.keptArns);

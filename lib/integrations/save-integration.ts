@@ -5,8 +5,9 @@ import { AppError } from "../errors/app-error.ts";
 import { formatConfigIssues, ZIntegrationConfig } from "./integration-config-schema.ts";
 import { mapIntegrationConfig, type TIntegrationColumns } from "./map-integration-config.ts";
 import { stableJson } from "../discovery/stable-json.ts";
+import { pruneResourcesToConfig } from "../discovery/prune-to-config.ts";
 
-export type TSaveIntegrationResult = { id: string; created: boolean; changed: string[] };
+export type TSaveIntegrationResult = { id: string; created: boolean; changed: string[]; resourcesRemoved?: number };
 
 function invalid(lines: string[]): AppError {
   return new AppError("INVALID_INPUT", { message: lines.join("; "), userMessage: lines.join("\n"), details: { issues: lines } });
@@ -56,15 +57,17 @@ export async function saveIntegration(db: TDb, input: { id?: string | null; conf
       if (changed.length === 0) return { id: existing.id, created: false, changed };
       const out = await tx.integration.updateMany({ where: { id: existing.id, updatedAt: existing.updatedAt }, data: { ...data, subAccounts: data.subAccounts, options: data.options } });
       if (out.count === 0) throw new AppError("CONFLICT");
+      // Narrowing what is discovered takes effect now; widening waits for the next run.
+      const resourcesRemoved = changed.includes("subAccounts") || changed.includes("options") ? await pruneResourcesToConfig(tx, existing.id) : 0;
       await appendAuditEvent(tx, {
         actor: input.actor,
         action: "integration.updated",
         subjectType: "Integration",
         subjectId: existing.id,
         integrationId: existing.id,
-        details: { changed: changed.map((k) => (k === "secretAccessKeyEnc" ? "secretAccessKey" : k)) },
+        details: { changed: changed.map((k) => (k === "secretAccessKeyEnc" ? "secretAccessKey" : k)), ...(resourcesRemoved > 0 ? { resourcesRemoved } : {}) },
       });
-      return { id: existing.id, created: false, changed };
+      return { id: existing.id, created: false, changed, resourcesRemoved };
     });
   } catch (e) {
     if (e && typeof e === "object" && "code" in e && (e as { code?: string }).code === "P2002") throw invalid([`name: an integration named "${columns.name}" already exists`]);

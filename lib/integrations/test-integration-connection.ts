@@ -139,7 +139,7 @@ export async function testIntegrationConnection(db: TDb, integrationId: string, 
         const id = `account-${account.id}`;
         try {
           const session = await sts.assumeRole({ roleArn: target.roleArn, externalId: target.externalId, durationSeconds: 900 });
-          const api = accountResourcesApi(session, account.id, root.region);
+          const api = accountResourcesApi(session, account.id, target.homeRegion ?? root.region);
           const problems: string[] = [];
           let firstError: { error: string; fix: string } | null = null;
           for (const type of target.resourceTypes) {

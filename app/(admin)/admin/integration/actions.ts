@@ -8,7 +8,7 @@ import { startDiscovery } from "@/lib/discovery/start-discovery";
 import { isAppError } from "@/lib/errors/app-error";
 import { saveIntegration } from "@/lib/integrations/save-integration";
 
-export type TSaveIntegrationActionResult = { ok: true; id: string; changed: string[] } | { ok: false; errors: string[] };
+export type TSaveIntegrationActionResult = { ok: true; id: string; changed: string[]; resourcesRemoved: number } | { ok: false; errors: string[] };
 
 /** Creates (no id) or updates an integration. Invalid input comes back as data so the form keeps what was typed. */
 export const saveIntegrationAction = adminAction
@@ -18,7 +18,7 @@ export const saveIntegrationAction = adminAction
       const saved = await saveIntegration(await getDb(), { id: parsedInput.id, config: parsedInput.config, actor: { id: ctx.user.id, email: ctx.user.email } });
       revalidatePath("/admin/integration");
       revalidatePath("/admin");
-      return { ok: true, id: saved.id, changed: saved.changed };
+      return { ok: true, id: saved.id, changed: saved.changed, resourcesRemoved: saved.resourcesRemoved ?? 0 };
     } catch (error) {
       if (isAppError(error) && (error.code === "INVALID_INPUT" || error.code === "CONFLICT")) return { ok: false, errors: error.userMessage.split("\n") };
       throw error;
