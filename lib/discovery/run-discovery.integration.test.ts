@@ -134,6 +134,19 @@ describe("discovery against the sample organization", () => {
     await control("POST", "resources", { accountId: S.accounts.devWorkloads, type: "bucket", name: bucket.name, region: bucket.region, tags: bucket.tags });
     await sync();
     expect((await db.resource.findUniqueOrThrow({ where: { id: bucket.id } })).deletedAt).toBeNull();
+
+    // Bucket names are global: deleted here and re-created in another account, it moves there
+    // and the old account's scan does not delete it. One account at a time, there and back: one way
+    // the old account is scanned first, the other way the new one.
+    const sandbox = await db.account.findFirstOrThrow({ where: { integrationId, accountId: S.accounts.sandbox } });
+    await control("DELETE", "resources", { accountId: S.accounts.devWorkloads, type: "bucket", name: bucket.name });
+    await control("POST", "resources", { accountId: S.accounts.sandbox, type: "bucket", name: bucket.name, region: bucket.region, tags: bucket.tags });
+    await sync({ accountConcurrency: 1 });
+    expect(await db.resource.findUniqueOrThrow({ where: { id: bucket.id } })).toMatchObject({ accountId: sandbox.id, deletedAt: null });
+    await control("DELETE", "resources", { accountId: S.accounts.sandbox, type: "bucket", name: bucket.name });
+    await control("POST", "resources", { accountId: S.accounts.devWorkloads, type: "bucket", name: bucket.name, region: bucket.region, tags: bucket.tags });
+    await sync({ accountConcurrency: 1 });
+    expect(await db.resource.findUniqueOrThrow({ where: { id: bucket.id } })).toMatchObject({ accountId: bucket.accountId, deletedAt: null });
   });
 
   it("records an account whose role cannot be assumed and still syncs the others", async () => {

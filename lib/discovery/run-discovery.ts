@@ -58,9 +58,10 @@ class ResourceWriter {
       await this.lock(async () => {
         for (const u of diff.update) {
           const d = u.data;
-          await this.db.resource.update({ where: { id: u.id }, data: { name: d.name, region: d.region, tags: d.tags, attributes: d.attributes as Prisma.InputJsonObject, searchText: d.searchText, lastSeenAt: now, deletedAt: null } });
+          await this.db.resource.updateMany({ where: { id: u.id, accountId: accountDbId }, data: { name: d.name, region: d.region, tags: d.tags, attributes: d.attributes as Prisma.InputJsonObject, searchText: d.searchText, lastSeenAt: now, deletedAt: null } });
         }
-        if (diff.remove.length > 0) await this.db.resource.updateMany({ where: { id: { in: diff.remove }, deletedAt: null }, data: { deletedAt: now } });
+        // Only while still this account's: a bucket re-created in another account may have moved there in this run.
+        if (diff.remove.length > 0) await this.db.resource.updateMany({ where: { id: { in: diff.remove }, accountId: accountDbId, deletedAt: null }, data: { deletedAt: now } });
       });
       this.totals.updated += diff.update.length;
       this.totals.removed += diff.remove.length;
@@ -73,12 +74,17 @@ class ResourceWriter {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, CREATE_BATCH);
         // One statement with one JSON parameter: far cheaper than createMany's 12 bound values per row.
+        // An ARN stored under another account (S3 bucket names are global: deleted there, re-created
+        // here) moves to the account that holds it now; the row keeps its id, so requests keep it.
         this.totals.created += await this.db.$executeRaw`
           INSERT INTO "Resource" ("id", "integrationId", "accountId", "type", "arn", "region", "name", "tags", "attributes", "searchText", "firstSeenAt", "lastSeenAt")
           SELECT x.id, ${this.integrationId}, x."accountId", x.type::"ResourceType", x.arn, x.region, x.name, x.tags, x.attributes, x."searchText", ${this.now}, ${this.now}
           FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
             AS x(id text, "accountId" text, type text, arn text, region text, name text, tags jsonb, attributes jsonb, "searchText" text)
-          ON CONFLICT ("integrationId", "arn") DO NOTHING`;
+          ON CONFLICT ("integrationId", "arn") DO UPDATE SET
+            "accountId" = EXCLUDED."accountId", "region" = EXCLUDED."region", "name" = EXCLUDED."name", "tags" = EXCLUDED."tags",
+            "attributes" = EXCLUDED."attributes", "searchText" = EXCLUDED."searchText", "lastSeenAt" = EXCLUDED."lastSeenAt", "deletedAt" = NULL
+          WHERE "Resource"."accountId" <> EXCLUDED."accountId"`;
       }
     });
   }
