@@ -274,4 +274,26 @@ describe("discovery against the sample organization", () => {
     await next.done;
     expect((await db.syncRun.findUniqueOrThrow({ where: { id: stale.id } })).status).toBe("FAILED");
   });
+
+  it("a run that was superseded mid-way removes nothing", async () => {
+    const bucket = await db.resource.findFirstOrThrow({ where: { integrationId, type: "S3_BUCKET", deletedAt: null, account: { accountId: S.accounts.prodWorkloads } } });
+    const users = await db.principal.count({ where: { integrationId, type: "USER", deletedAt: null } });
+    await control("DELETE", "resources", { accountId: S.accounts.prodWorkloads, type: "bucket", name: bucket.name });
+    sim.setFaults({ replace: true, faults: {}, latencyMs: 40 });
+    try {
+      const started = await startDiscovery(db, integrationId, { trigger: "MANUAL", actor: "system" });
+      // What startDiscovery does to a run whose heartbeat went stale, while this one still works.
+      await db.syncRun.update({ where: { id: started.runId }, data: { status: "FAILED", finishedAt: new Date() } });
+      const summary = await started.done;
+      expect(summary?.errors.some((e) => /marked stale/.test(e.message))).toBe(true);
+      expect((await db.resource.findUniqueOrThrow({ where: { id: bucket.id } })).deletedAt).toBeNull();
+      expect(await db.principal.count({ where: { integrationId, type: "USER", deletedAt: null } })).toBe(users);
+      expect((await db.syncRun.findUniqueOrThrow({ where: { id: started.runId } })).status).toBe("FAILED");
+    } finally {
+      sim.setFaults({ latencyMs: 0 });
+    }
+    // The next (current) run does remove it.
+    await sync();
+    expect((await db.resource.findUniqueOrThrow({ where: { id: bucket.id } })).deletedAt).not.toBeNull();
+  });
 });

@@ -115,6 +115,11 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
     const out = await db.syncRun.updateMany({ where: { id: runId, status: "RUNNING" }, data: { heartbeatAt: new Date(), ...progress } });
     if (out.count === 0) superseded = true;
   };
+  /** Asked right before anything is removed: a run marked stale (and maybe replaced) only adds and updates. */
+  const stillCurrent = async () => {
+    if (!superseded) await flushProgress();
+    return !superseded;
+  };
   const beat = setInterval(() => void flushProgress().catch(() => undefined), opts.heartbeatMs ?? 1000);
   const cleanups: (() => void)[] = [];
   let fatal: TRunError | null = null;
@@ -196,6 +201,7 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
       const kept = new Set(scan.keptArns);
       const mayRemove = (s: TStoredResource) => !scan.failedTypes.has(s.type) && !failedRegions.has(`${s.type}|${s.region ?? ""}`) && !kept.has(s.arn);
       const diff = diffResources(scan.resources, storedResources.get(accountDbId) ?? [], mayRemove);
+      if (diff.remove.length > 0 && !(await stillCurrent())) diff.remove = [];
       await writer.write(accountDbId, diff, now);
       for (const r of scan.resources) bump(r.type);
       progress.resourcesFound += scan.resources.length;
@@ -302,6 +308,7 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
       accountsReady: orgWalk.then(() => new Map([...accountByAwsId].filter(([id]) => seenAccounts.has(id)).map(([id, row]) => [id, row.id]))),
       onError: (scope, message, fix) => errors.push({ accountId: null, scope, message, fix }),
       bump,
+      stillCurrent,
     });
 
     await orgWalk;
@@ -316,11 +323,13 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
     }
     for (const [id, message] of accountErrors) await db.account.update({ where: { id }, data: { lastSyncError: message.slice(0, 4000) } });
 
-    if (untargeted.length > 0) {
+    const current = await stillCurrent();
+    if (!current) errors.push({ accountId: null, scope: "run", message: "This run was marked stale and may have been replaced by a newer one.", fix: "Nothing was removed by this run; the newest run's results stand." });
+    if (current && untargeted.length > 0) {
       const out = await db.resource.updateMany({ where: { accountId: { in: untargeted }, deletedAt: null }, data: { deletedAt: now } });
       bump("resourcesRemoved", out.count);
     }
-    if (orgComplete) {
+    if (current && orgComplete) {
       const goneAccounts = [...accountByAwsId.values()].filter((a) => !seenAccounts.has(a.accountId) && !a.deletedAt).map((a) => a.id);
       if (goneAccounts.length > 0) {
         await db.account.updateMany({ where: { id: { in: goneAccounts } }, data: { deletedAt: now } });

@@ -18,6 +18,8 @@ type TSyncContext = {
   accountsReady: Promise<Map<string, string>>;
   onError: (scope: string, message: string, fix: string) => void;
   bump: (key: string, n?: number) => void;
+  /** False once a newer run has taken over: a superseded run must not remove what the newer one sees. */
+  stillCurrent: () => Promise<boolean>;
 };
 
 /**
@@ -109,7 +111,7 @@ async function syncPrincipals(db: TDb, integrationId: string, ic: TIc, identityS
   if (fresh.length > 0) await db.principal.createMany({ data: fresh, skipDuplicates: true });
   const seen = new Set(wanted.map((w) => `${w.type}|${w.awsId}`));
   const gone = stored.filter((p) => !p.deletedAt && !seen.has(`${p.type}|${p.awsId}`)).map((p) => p.id);
-  if (gone.length > 0) await db.principal.updateMany({ where: { id: { in: gone } }, data: { deletedAt: now } });
+  if (gone.length > 0 && (await ctx.stillCurrent())) await db.principal.updateMany({ where: { id: { in: gone } }, data: { deletedAt: now } });
 
   const ids = new Map((await db.principal.findMany({ where: { integrationId, type: { in: ["USER", "GROUP"] } }, select: { id: true, type: true, awsId: true } })).map((p) => [`${p.type}|${p.awsId}`, p.id]));
   const desired = new Map<string, { groupId: string; memberId: string; membershipId: string | null }>();
@@ -131,7 +133,7 @@ async function syncPrincipals(db: TDb, integrationId: string, ic: TIc, identityS
   // Memberships have no history of their own: a vanished one is deleted (only when every group listed).
   if (membershipsComplete) {
     const vanished = existing.filter((m) => !desired.has(`${m.groupId}|${m.memberId}`)).map((m) => m.id);
-    if (vanished.length > 0) await db.principalMembership.deleteMany({ where: { id: { in: vanished } } });
+    if (vanished.length > 0 && (await ctx.stillCurrent())) await db.principalMembership.deleteMany({ where: { id: { in: vanished } } });
   }
   ctx.bump("users", users.length);
   ctx.bump("groups", groups.length);
@@ -181,7 +183,7 @@ async function syncPermissionSets(db: TDb, integration: TIntegrationRow, ic: TIc
   const seen = new Set(arns);
   if (complete) {
     const gone = stored.filter((p) => !p.deletedAt && !seen.has(p.arn)).map((p) => p.id);
-    if (gone.length > 0) await db.permissionSet.updateMany({ where: { id: { in: gone } }, data: { deletedAt: now } });
+    if (gone.length > 0 && (await ctx.stillCurrent())) await db.permissionSet.updateMany({ where: { id: { in: gone } }, data: { deletedAt: now } });
   }
   ctx.bump("permissionSets", arns.length);
 
@@ -208,7 +210,9 @@ async function syncPermissionSets(db: TDb, integration: TIntegrationRow, ic: TIc
   // Only sets whose account list was read this run can lose accounts, and only accounts the organization
   // walk saw this run: an OU whose listing failed must not unlink (and hide) its permission sets.
   const seenAccountRows = new Set(accounts.values());
+  const current = await ctx.stillCurrent();
   for (const e of existing) {
+    if (!current) break;
     if (!e.deletedAt && listed.has(e.permissionSetId) && seenAccountRows.has(e.accountId) && !desired.has(`${e.permissionSetId}|${e.accountId}`)) {
       await db.permissionSetAccount.update({ where: { permissionSetId_accountId: { permissionSetId: e.permissionSetId, accountId: e.accountId } }, data: { deletedAt: now } });
     }
