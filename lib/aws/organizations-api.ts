@@ -13,6 +13,15 @@ import { collectPages } from "./aws-paginate.ts";
 import { withAwsRateLimit } from "./aws-rate-limit.ts";
 
 export type TOrgAccount = { id: string; arn: string; name: string; email: string | null; state: string };
+
+/**
+ * The management account's id from an Organizations account ARN
+ * (arn:aws:organizations::<management-id>:account/o-…/<id>): known even to a delegated
+ * administrator that may not call DescribeOrganization. Pure.
+ */
+export function managementAccountFromArn(arn: string | undefined): string | null {
+  return /^arn:aws[\w-]*:organizations::(\d{12}):account\//.exec(arn ?? "")?.[1] ?? null;
+}
 export type TOrgUnitNode = { id: string; name: string };
 
 const MAX = 20; // Organizations' page ceiling

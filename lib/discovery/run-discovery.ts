@@ -3,7 +3,7 @@ import pLimit from "p-limit";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { TAwsCredentials } from "../aws/aws-clients.ts";
 import { awsErrorInfo } from "../aws/aws-errors.ts";
-import { organizationsApi, type TOrgAccount, type TOrgUnitNode } from "../aws/organizations-api.ts";
+import { managementAccountFromArn, organizationsApi, type TOrgAccount, type TOrgUnitNode } from "../aws/organizations-api.ts";
 import { stsApi } from "../aws/sts-api.ts";
 import type { TDb } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
@@ -138,10 +138,13 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
     const org = organizationsApi(root.credentials);
     cleanups.push(() => org.destroy());
 
-    let managementAccountId: string | null = integration.rootAccountId;
+    // DescribeOrganization, else the account ARNs the walk returns, else (no account listed) our own guess.
+    let managementAccountId: string | null = null;
+    let fallbackManagementId: string | null = integration.rootAccountId;
     try {
       const [caller, description] = await Promise.all([sts.getCallerIdentity(), org.describeOrganization().catch(() => null)]);
-      managementAccountId = description?.managementAccountId ?? managementAccountId ?? caller.accountId;
+      managementAccountId = description?.managementAccountId ?? null;
+      fallbackManagementId ??= caller.accountId;
     } catch (e) {
       const x = explained(rootCtx, e);
       fatal = { accountId: null, scope: "credentials", message: x.error, fix: x.fix };
@@ -214,6 +217,7 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
 
     const onAccounts = async (accounts: TOrgAccount[], parent: { dbId: string }) => {
       const fresh: Prisma.AccountCreateManyInput[] = [];
+      managementAccountId ??= managementAccountFromArn(accounts[0]?.arn) ?? fallbackManagementId;
       await dbLock(async () => {
         for (const a of accounts) {
           seenAccounts.add(a.id);

@@ -3,7 +3,7 @@ import { appendAuditEvent, type TAuditActor } from "../audit/append-audit-event.
 import { accountResourcesApi, ProbeFailure } from "../aws/account-resources-api.ts";
 import { awsErrorInfo } from "../aws/aws-errors.ts";
 import { identityCenterApi } from "../aws/identity-center-api.ts";
-import { organizationsApi, type TOrgAccount } from "../aws/organizations-api.ts";
+import { managementAccountFromArn, organizationsApi, type TOrgAccount } from "../aws/organizations-api.ts";
 import { stsApi } from "../aws/sts-api.ts";
 import type { TDb } from "../db/client.ts";
 import { AppError, isAppError } from "../errors/app-error.ts";
@@ -110,6 +110,8 @@ export async function testIntegrationConnection(db: TDb, integrationId: string, 
     for (const r of roots) await org.listAccountsForParent(r.id);
     step = "organizations:ListAccounts";
     accounts = await listAllAccounts(org);
+    // The account ARNs name the management account, also for a delegated administrator.
+    managementAccountId = managementAccountFromArn(accounts[0]?.arn) ?? managementAccountId;
     report({ id: "organizations", label: "AWS Organizations", status: "ok", detail: `${accounts.length} accounts readable (${accounts.filter((a) => a.state === "ACTIVE").length} active).` });
   } catch (e) {
     failed("organizations", "AWS Organizations", { kind: "management-read", action: step }, e);
