@@ -21,6 +21,14 @@ test("an admin reaches the admin pages and can verify the audit chain", async ({
   await expect(page.getByText(/Chain verifies/)).toBeVisible();
   await page.getByRole("button", { name: "Verify chain now" }).click();
   await expect(page.getByText(/events verified/)).toBeVisible();
+  await page.getByLabel(/^Action/).fill("discovery.run_finished");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/action=discovery\.run_finished/);
+  const rows = page.getByRole("table").locator("tbody tr");
+  await expect(rows.first()).toContainText("discovery.run_finished");
+  expect(await rows.filter({ hasNotText: "discovery.run_finished" }).count()).toBe(0);
+  await rows.first().getByText(/Full values|All \d+ fields/).click();
+  await expect(rows.first().locator("pre")).toContainText('"');
   const csv = await context.request.get(`${DEMO_URL}/admin/audit/export`);
   expect(csv.status()).toBe(200);
   expect(await csv.text()).toContain("auth.sign_in");

@@ -37,6 +37,15 @@ test("a requester finds a bucket, asks for read access for 1 hour and sees it pe
   await expect(card.getByTestId("request-timeline")).toContainText("Waiting for approval: Platform Leads");
   const requestId = await card.getAttribute("data-request-id");
 
+  // Back in the catalog the bucket says it was already asked for, and leads to that request.
+  await page.goto(`/catalog?q=${bucket}`);
+  const mineNote = page.getByTestId("catalog-item").filter({ hasText: bucket }).getByTestId("catalog-mine");
+  await expect(mineNote).toHaveAttribute("data-state", "PENDING");
+  await expect(mineNote).toContainText("Your request is pending");
+  await mineNote.click();
+  await page.waitForURL(new RegExp(`/requests\\?request=${requestId}`));
+  await expect(page.locator(`[data-request-id="${requestId}"]`)).toHaveClass(/ring-2/);
+
   // Validation is enforced on the client and re-checked on the server: an empty justification never leaves.
   await page.goto("/catalog?q=platform-prod-app-0");
   await page.getByTestId("catalog-item").first().getByRole("link", { name: /Request access/ }).click();

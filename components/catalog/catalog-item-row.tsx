@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
-import type { TCatalogItem } from "@/lib/catalog/list-catalog";
+import type { TCatalogItem, TMyOpenRequest } from "@/lib/catalog/list-catalog";
+import { formatDateTime } from "@/lib/format/time";
 import { TARGET_TYPE_LABELS, TARGET_TYPE_TONES, formatDuration } from "./target-labels";
 
 /** Where the request form for an item lives. */
@@ -35,10 +36,15 @@ export function CatalogItemRow({ item, accountId }: { item: TCatalogItem; accoun
         ) : null}
       </div>
       <div className="shrink-0 sm:w-64 sm:text-right">
+        {item.mine ? <MyRequestNote mine={item.mine} name={item.name} /> : null}
         {item.eligibility.eligible ? (
           <div className="flex items-center gap-3 sm:flex-col sm:items-end sm:gap-1">
-            <Link className={buttonClasses("primary", "py-1.5")} href={requestHref(item, accountId)} aria-label={`Request access to ${item.name}`}>
-              Request
+            <Link
+              className={buttonClasses(item.mine ? "secondary" : "primary", "py-1.5")}
+              href={requestHref(item, accountId)}
+              aria-label={`Request access to ${item.name}${item.mine ? " again" : ""}`}
+            >
+              {item.mine ? "Request again" : "Request"}
             </Link>
             <span className="text-xs text-slate-500">
               {item.eligibility.autoApprove ? "Approved automatically" : "Needs approval"} · up to {formatDuration(item.eligibility.maxDurationMinutes)}
@@ -58,5 +64,23 @@ export function CatalogItemRow({ item, accountId }: { item: TCatalogItem; accoun
         )}
       </div>
     </li>
+  );
+}
+
+/** "You already asked": links to the request so nobody files a duplicate by mistake. */
+function MyRequestNote({ mine, name }: { mine: TMyOpenRequest; name: string }) {
+  const text = mine.state === "ACTIVE" ? `You have access until ${formatDateTime(mine.expiresAt)}` : mine.state === "PROVISIONING" ? "Approved · being set up" : "Your request is pending";
+  return (
+    <Link
+      href={`/requests?request=${encodeURIComponent(mine.requestId)}`}
+      className="mb-2 inline-flex items-center gap-1.5 rounded-md border border-sky-200 bg-sky-50 px-2 py-1 text-xs font-medium text-sky-900 hover:bg-sky-100"
+      data-testid="catalog-mine"
+      data-state={mine.state}
+      aria-label={`${text} for ${name}: view the request`}
+    >
+      <span className={`h-1.5 w-1.5 rounded-full ${mine.state === "ACTIVE" ? "bg-emerald-500" : mine.state === "PROVISIONING" ? "animate-pulse bg-sky-500" : "bg-amber-500"}`} aria-hidden />
+      <span suppressHydrationWarning>{text}</span>
+      <span aria-hidden>→</span>
+    </Link>
   );
 }

@@ -21,11 +21,4 @@ export const TARGET_TYPE_TONES: Record<string, TBadgeTone> = {
   GROUP: "neutral",
 };
 
-/** "45 min", "2 h", "1 d 4 h". */
-export function formatDuration(minutes: number): string {
-  if (minutes < 60) return `${minutes} min`;
-  if (minutes < 1440) return minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.round((minutes % 1440) / 60);
-  return hours ? `${days} d ${hours} h` : `${days} d`;
-}
+export { formatDuration } from "@/lib/format/time";

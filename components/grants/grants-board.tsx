@@ -9,6 +9,7 @@ import { runReconcileNowAction } from "@/app/(admin)/admin/grants/actions";
 import type { TAdminGrantRow, TAdminGrants } from "@/lib/provisioning/list-admin-grants";
 import { queryKeys } from "@/lib/query-keys";
 import { GrantRowActions } from "./grant-row-actions";
+import { formatDateTime, formatRelative } from "@/lib/format/time";
 
 const TONES: Record<string, TBadgeTone> = { APPROVED: "blue", PROVISIONING: "blue", ACTIVE: "green", REVOKING: "amber", EXPIRED: "neutral", REVOKED: "neutral", FAILED: "red" };
 const KIND_LABELS: Record<string, string> = {
@@ -24,18 +25,6 @@ async function fetchGrants(): Promise<TAdminGrants> {
   const res = await fetch("/api/admin/grants", { cache: "no-store" });
   if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: string } | null)?.error ?? `HTTP ${res.status}`);
   return (await res.json()) as TAdminGrants;
-}
-
-function when(iso: string | null) {
-  if (!iso) return "—";
-  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
-
-function relative(iso: string, now: number) {
-  const ms = new Date(iso).getTime() - now;
-  const abs = Math.abs(ms);
-  const text = abs < 60_000 ? `${Math.round(abs / 1000)}s` : abs < 3_600_000 ? `${Math.round(abs / 60_000)} min` : `${(abs / 3_600_000).toFixed(1)} h`;
-  return ms >= 0 ? `in ${text}` : `${text} ago`;
 }
 
 function StateCell({ g }: { g: TAdminGrantRow }) {
@@ -89,7 +78,7 @@ function GrantTable({ grants, now, actions }: { grants: TAdminGrantRow[]; now: n
               {g.permissionSetName ? <span className="break-all"> · {g.permissionSetName}</span> : null} · account <span className="font-mono">{g.awsAccountId ?? "—"}</span>
             </p>
             <p className="mt-1 text-xs text-slate-600">
-              {g.activatedAt ? `Since ${when(g.activatedAt)}` : `Starts ${when(g.startsAt)}`} · {g.endedAt ? `ended ${when(g.endedAt)}` : `until ${when(g.expiresAt)} (${relative(g.expiresAt, now)})`}
+              {g.activatedAt ? `Since ${formatDateTime(g.activatedAt)}` : `Starts ${formatDateTime(g.startsAt)}`} · {g.endedAt ? `ended ${formatDateTime(g.endedAt)}` : `until ${formatDateTime(g.expiresAt)} (${formatRelative(g.expiresAt, now)})`}
             </p>
             <div className="mt-2">
               <Notes g={g} />
@@ -136,10 +125,10 @@ function GrantTable({ grants, now, actions }: { grants: TAdminGrantRow[]; now: n
                   {g.groupName ? <div className="text-xs text-slate-500">group {g.groupName}</div> : null}
                 </td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-700">
-                  <div>{g.activatedAt ? `since ${when(g.activatedAt)}` : `starts ${when(g.startsAt)}`}</div>
-                  <div>{g.endedAt ? `ended ${when(g.endedAt)}` : `until ${when(g.expiresAt)}`}</div>
-                  {!g.endedAt ? <div className="text-slate-500">{relative(g.expiresAt, now)}</div> : null}
-                  {g.sessionsMayRemainUntil ? <div className="text-amber-700">sessions may remain until {when(g.sessionsMayRemainUntil)}</div> : null}
+                  <div>{g.activatedAt ? `since ${formatDateTime(g.activatedAt)}` : `starts ${formatDateTime(g.startsAt)}`}</div>
+                  <div>{g.endedAt ? `ended ${formatDateTime(g.endedAt)}` : `until ${formatDateTime(g.expiresAt)}`}</div>
+                  {!g.endedAt ? <div className="text-slate-500">{formatRelative(g.expiresAt, now)}</div> : null}
+                  {g.sessionsMayRemainUntil ? <div className="text-amber-700">sessions may remain until {formatDateTime(g.sessionsMayRemainUntil)}</div> : null}
                 </td>
                 <td className="px-3 py-2">
                   <StateCell g={g} />
@@ -188,7 +177,7 @@ function ReconcilePanel({ data }: { data: TAdminGrants }) {
       {last ? (
         <div className="mt-3 text-sm" data-testid="last-reconcile">
           <p className="text-slate-700">
-            Last run {when(last.startedAt)} ({last.trigger.toLowerCase()}, {last.integrationName}):{" "}
+            Last run {formatDateTime(last.startedAt)} ({last.trigger.toLowerCase()}, {last.integrationName}):{" "}
             <Badge tone={last.status === "SUCCEEDED" ? "green" : last.status === "RUNNING" ? "blue" : "red"}>{last.status.toLowerCase()}</Badge>{" "}
             {last.findings.length === 0 ? "no findings — AWS matches the grants." : `${last.findings.length} finding${last.findings.length === 1 ? "" : "s"}:`}
           </p>

@@ -4,13 +4,14 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { NOTIFICATIONS_POLL_MS, fetchNotifications, markNotificationsRead, notificationsQueryKey } from "./notifications-query";
+import { formatDate } from "@/lib/format/time";
 
 function timeAgo(iso: string, now: number): string {
   const minutes = Math.max(0, Math.round((now - new Date(iso).getTime()) / 60_000));
   if (minutes < 1) return "just now";
   if (minutes < 60) return `${minutes} min ago`;
   if (minutes < 1440) return `${Math.round(minutes / 60)} h ago`;
-  return new Date(iso).toLocaleDateString(undefined, { dateStyle: "medium" });
+  return formatDate(iso);
 }
 
 /** The signed-in user's notifications: unread count on a bell, the latest ones in a panel. */

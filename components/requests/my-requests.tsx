@@ -2,7 +2,7 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useAction } from "next-safe-action/hooks";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import Link from "next/link";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -12,6 +12,7 @@ import type { TRequestView, TTimelineEntry } from "@/lib/access/get-request-time
 import { queryKeys } from "@/lib/query-keys";
 import { cancelAccessRequestAction, requestExtensionAction, revokeGrantEarlyAction } from "@/app/(portal)/requests/actions";
 import { GrantStateBadge, RequestStatusBadge } from "./request-status-badge";
+import { formatDateTime } from "@/lib/format/time";
 
 const LIVE_POLL_MS = 3_000;
 const IDLE_POLL_MS = 30_000;
@@ -28,10 +29,6 @@ function isLive(page: TMyRequestsPage | undefined) {
   return (page?.items ?? []).some((r) => r.status === "PENDING" || (r.grant && ["APPROVED", "PROVISIONING", "ACTIVE", "REVOKING"].includes(r.grant.state)));
 }
 
-function formatTime(iso: string | null) {
-  if (!iso) return null;
-  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
 
 const DOT: Record<TTimelineEntry["tone"], string> = {
   neutral: "bg-slate-400",
@@ -50,11 +47,11 @@ function Timeline({ entries }: { entries: TTimelineEntry[] }) {
           <div className="text-sm text-slate-900">{entry.label}</div>
           {entry.due ? (
             <div className="text-xs text-slate-600">
-              {entry.due.label} {formatTime(entry.due.at)}
+              {entry.due.label} {formatDateTime(entry.due.at)}
             </div>
           ) : null}
           {entry.detail ? <div className="break-words text-xs text-slate-600">{entry.detail}</div> : null}
-          {entry.at ? <div className="text-xs text-slate-400">{formatTime(entry.at)}</div> : null}
+          {entry.at ? <div className="text-xs text-slate-400">{formatDateTime(entry.at)}</div> : null}
         </li>
       ))}
     </ol>
@@ -81,6 +78,10 @@ function RequestCard({ request, highlight }: { request: TRequestView; highlight:
   const cancel = useAction(cancelAccessRequestAction);
   const extend = useAction(requestExtensionAction);
   const revoke = useAction(revokeGrantEarlyAction);
+  const cardRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (highlight) cardRef.current?.scrollIntoView({ block: "center" });
+  }, [highlight]);
 
   async function run(call: () => Promise<{ data?: unknown; serverError?: string; validationErrors?: unknown } | undefined>) {
     setError(null);
@@ -95,6 +96,7 @@ function RequestCard({ request, highlight }: { request: TRequestView; highlight:
   const t = request.target;
   return (
     <article
+      ref={cardRef}
       className={`rounded-lg border bg-white p-4 shadow-sm ${highlight ? "border-sky-400 ring-2 ring-sky-100" : "border-slate-200"}`}
       data-testid="request-card"
       data-request-id={request.id}
@@ -125,7 +127,7 @@ function RequestCard({ request, highlight }: { request: TRequestView; highlight:
 
       {grant?.state === "ACTIVE" && !grant.revokeRequested ? (
         <div className="mt-3 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900" data-testid="how-to-use">
-          <p className="font-medium">Your access is active until {formatTime(grant.expiresAt)}.</p>
+          <p className="font-medium">Your access is active until {formatDateTime(grant.expiresAt)}.</p>
           <p className="mt-1">
             Sign in at the AWS access portal
             {request.accessPortalUrl ? (

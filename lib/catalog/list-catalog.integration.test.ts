@@ -201,4 +201,26 @@ describe("catalog listing", () => {
       await db.account.delete({ where: { id: suspended.id } });
     }
   });
+  it("marks what the requester already asked for or holds, and only theirs", async () => {
+    const db = database.prisma;
+    const riley = await db.user.upsert({ where: { email: "riley@example.com" }, update: {}, create: { email: "riley@example.com" } });
+    const base = { integrationId: f.integrationId, requesterId: riley.id, targetType: "RESOURCE" as const, accessLevel: "read", durationMinutes: 60 };
+    const pending = await db.accessRequest.create({ data: { ...base, resourceId: f.resources.prodBucket.id } });
+    const approved = await db.accessRequest.create({ data: { ...base, resourceId: f.resources.devBucket.id, status: "APPROVED" } });
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    await db.grant.create({ data: { requestId: approved.id, integrationId: f.integrationId, userId: riley.id, kind: "TEMP_PERMISSION_SET", state: "ACTIVE", startsAt: new Date(), expiresAt } });
+    const denied = await db.accessRequest.create({ data: { ...base, resourceId: f.resources.prodInstance.id, status: "DENIED" } });
+    try {
+      const item = (page: TCatalogPage, id: string) => page.accounts.flatMap((a) => a.items).find((i) => i.id === id)!;
+      const page = await list();
+      expect(item(page, f.resources.prodBucket.id).mine).toEqual({ requestId: pending.id, state: "PENDING", expiresAt: null });
+      expect(item(page, f.resources.devBucket.id).mine).toEqual({ requestId: approved.id, state: "ACTIVE", expiresAt: expiresAt.toISOString() });
+      expect(item(page, f.resources.prodInstance.id).mine).toBeNull();
+      const other = await list({}, "sam@example.com");
+      expect(other.accounts.flatMap((a) => a.items).every((i) => i.mine === null)).toBe(true);
+    } finally {
+      await db.grant.deleteMany({ where: { requestId: approved.id } });
+      await db.accessRequest.deleteMany({ where: { id: { in: [pending.id, approved.id, denied.id] } } });
+    }
+  });
 });

@@ -36,7 +36,11 @@ export type TCatalogItem = {
   /** A few type-specific facts worth showing (EC2 state, permission set description). */
   detail: string | null;
   eligibility: TCatalogEligibility;
+  /** The requester's own open request or live access for this target, if any (newest). */
+  mine: TMyOpenRequest | null;
 };
+
+export type TMyOpenRequest = { requestId: string; state: "PENDING" | "PROVISIONING" | "ACTIVE"; expiresAt: string | null };
 
 export type TCatalogAccountGroup = {
   accountRowId: string;
@@ -191,7 +195,37 @@ function showsGroups(query: TCatalogQuery): boolean {
   return (!query.type || query.type === "GROUP") && !query.account && !query.ou && !query.tag && !query.cursor;
 }
 
-async function listGroups(db: TDb, integrationId: string, query: TCatalogQuery, context: TEligibilityContext): Promise<TCatalogGroupsSection> {
+/**
+ * The requester's requests still waiting for a decision and grants still being set up or live, keyed by
+ * target (`r|resourceId`, `ps|permissionSetId|accountRowId`, `g|groupId`), so the catalog can say
+ * "you already asked" instead of inviting a duplicate. A user has few open requests: one small query.
+ */
+async function loadMyOpenRequests(db: TDb, userEmail: string, integrationId: string): Promise<Map<string, TMyOpenRequest>> {
+  const rows = await db.accessRequest.findMany({
+    where: {
+      integrationId,
+      requester: { email: userEmail },
+      extendsGrantId: null,
+      OR: [{ status: "PENDING" }, { status: "APPROVED", grant: { state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] } } }],
+    },
+    select: { id: true, status: true, resourceId: true, permissionSetId: true, accountId: true, groupId: true, grant: { select: { state: true, expiresAt: true } } },
+    orderBy: { createdAt: "asc" },
+    take: 500,
+  });
+  const out = new Map<string, TMyOpenRequest>();
+  for (const r of rows) {
+    const key = r.resourceId ? `r|${r.resourceId}` : r.permissionSetId ? `ps|${r.permissionSetId}|${r.accountId ?? ""}` : r.groupId ? `g|${r.groupId}` : null;
+    if (!key) continue;
+    const state = r.status === "PENDING" ? "PENDING" : r.grant?.state === "ACTIVE" ? "ACTIVE" : "PROVISIONING";
+    const previous = out.get(key);
+    // Live access says more than a pending request; among equals the newest wins (rows are oldest first).
+    if (previous && previous.state !== "PENDING" && state === "PENDING") continue;
+    out.set(key, { requestId: r.id, state, expiresAt: state === "ACTIVE" ? (r.grant?.expiresAt.toISOString() ?? null) : null });
+  }
+  return out;
+}
+
+async function listGroups(db: TDb, integrationId: string, query: TCatalogQuery, context: TEligibilityContext, mine: Map<string, TMyOpenRequest>): Promise<TCatalogGroupsSection> {
   const where = {
     integrationId,
     type: "GROUP" as const,
@@ -216,6 +250,7 @@ async function listGroups(db: TDb, integrationId: string, query: TCatalogQuery, 
       tags: {},
       detail: group.description,
       eligibility: evaluateCatalogTarget(context, { integrationId, targetType: "GROUP", groupId: group.id, tags: {} }),
+      mine: mine.get(`g|${group.id}`) ?? null,
     })),
   };
 }
@@ -278,6 +313,7 @@ export async function listCatalog(db: TDb, options: { userEmail: string; query: 
   const nextCursor =
     rows.length > limit && last ? encodeCursor([last.account_name, last.account_id, last.rank, last.sort_name, last.id]) : null;
 
+  const mine = await loadMyOpenRequests(db, options.userEmail, integration.id);
   const accounts: TCatalogAccountGroup[] = [];
   for (const row of page) {
     let group = accounts.at(-1);
@@ -300,10 +336,11 @@ export async function listCatalog(db: TDb, options: { userEmail: string; query: 
       tags,
       detail: row.detail,
       eligibility: evaluateCatalogTarget(context, target),
+      mine: mine.get(type === "PERMISSION_SET" ? `ps|${row.id}|${row.account_row_id}` : `r|${row.id}`) ?? null,
     });
   }
 
-  const groups = showsGroups(query) ? await listGroups(db, integration.id, query, context) : null;
+  const groups = showsGroups(query) ? await listGroups(db, integration.id, query, context, mine) : null;
   const discovered =
     page.length > 0 || (groups?.total ?? 0) > 0 || (await db.account.count({ where: { integrationId: integration.id, deletedAt: null }, take: 1 })) > 0;
 

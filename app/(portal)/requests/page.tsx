@@ -12,7 +12,10 @@ type TSearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function RequestsPage({ searchParams }: { searchParams: TSearchParams }) {
   const user = await requireUser();
-  const submitted = (await searchParams).submitted;
+  const params = await searchParams;
+  const submitted = params.submitted;
+  // ?request=<id> (from the catalog's "you already asked") highlights one request without the banner.
+  const focus = typeof submitted === "string" ? submitted : typeof params.request === "string" ? params.request : null;
   const initial = await listMyRequests(await getDb(), user.id);
   return (
     <>
@@ -26,7 +29,7 @@ export default async function RequestsPage({ searchParams }: { searchParams: TSe
           Request submitted. You will see each decision below as it happens.
         </div>
       ) : null}
-      <MyRequests initial={initial} highlightId={typeof submitted === "string" ? submitted : null} />
+      <MyRequests initial={initial} highlightId={focus} />
     </>
   );
 }
