@@ -209,11 +209,11 @@ async function loadMyOpenRequests(db: TDb, userEmail: string, integrationId: str
       OR: [{ status: "PENDING" }, { status: "APPROVED", grant: { state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] } } }],
     },
     select: { id: true, status: true, resourceId: true, permissionSetId: true, accountId: true, groupId: true, grant: { select: { state: true, expiresAt: true } } },
-    orderBy: { createdAt: "asc" },
+    orderBy: { createdAt: "desc" },
     take: 500,
   });
   const out = new Map<string, TMyOpenRequest>();
-  for (const r of rows) {
+  for (const r of rows.reverse()) {
     const key = r.resourceId ? `r|${r.resourceId}` : r.permissionSetId ? `ps|${r.permissionSetId}|${r.accountId ?? ""}` : r.groupId ? `g|${r.groupId}` : null;
     if (!key) continue;
     const state = r.status === "PENDING" ? "PENDING" : r.grant?.state === "ACTIVE" ? "ACTIVE" : "PROVISIONING";
