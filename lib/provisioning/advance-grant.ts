@@ -24,7 +24,7 @@ import type { TDb } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import type { TGrantEvent } from "./grant-events.ts";
 import { IntegrationNotReadyError, type TIntegrationAws } from "./integration-aws.ts";
-import { acquireAccount, acquireAssignmentSlot } from "./provisioning-limits.ts";
+import { acquireAccount, acquireAssignmentSlot, acquireWithin, parkHold, takeParkedHold } from "./provisioning-limits.ts";
 import { isoDurationMs, tempPermissionSetName, tempPermissionSetTags, tempSessionDuration } from "./temp-permission-set.ts";
 import type { TWorkerOptions } from "./worker-options.ts";
 
@@ -76,8 +76,8 @@ type TGrant = Prisma.GrantGetPayload<{ include: typeof grantInclude }>;
 type TClaim = {
   db: TDb;
   options: TWorkerOptions;
-  /** Account mutex and in-flight slot held from an assignment call until its status settles. */
-  held: { release?: () => void };
+  /** Account mutex and in-flight slot held from an assignment call until its status settles; `outstanding` while AWS still works on it. */
+  held: { release?: () => void; outstanding?: boolean };
   notifications: { grantId: string; event: TGrantEvent }[];
 };
 
@@ -86,10 +86,16 @@ type TStepResult = "continue" | "stop";
 /** Thrown when the conditional update matched nothing: another worker owns the grant now, or its state moved. */
 class LostGrant extends Error {}
 
+/** The account or an in-flight slot stayed busy for the whole inline wait: try again at a later tick. */
+class CapacityBusy extends Error {}
+
 /** A test hook simulated a crash right after an AWS change: nothing more may be recorded. */
 export class SimulatedCrash extends Error {
   override name = "SimulatedCrash";
 }
+
+/** How long a parked hold waits for its grant's next claim in this process before it is released anyway. */
+const PARKED_HOLD_MS = 120_000;
 
 const SAFE_WAITING_QUOTA = "Waiting for AWS capacity (an AWS quota was reached). The portal retries automatically.";
 
@@ -108,6 +114,7 @@ function backoff(options: TWorkerOptions, attempts: number, maxMs: number) {
 function releaseHeld(claim: TClaim) {
   claim.held.release?.();
   claim.held.release = undefined;
+  claim.held.outstanding = false;
 }
 
 /**
@@ -117,8 +124,14 @@ function releaseHeld(claim: TClaim) {
 async function holdAccount(claim: TClaim, g: TGrant, accountId: string) {
   if (claim.held.release) return;
   const waitStarted = Date.now();
-  const account = await acquireAccount(accountId);
-  const slot = await acquireAssignmentSlot();
+  const wait = claim.options.maxInlineWaitMs;
+  const account = await acquireWithin(acquireAccount(accountId), wait);
+  if (!account) throw new CapacityBusy();
+  const slot = await acquireWithin(acquireAssignmentSlot(), wait);
+  if (!slot) {
+    account();
+    throw new CapacityBusy();
+  }
   claim.held.release = () => {
     slot();
     account();
@@ -183,7 +196,9 @@ function aws(claim: TClaim, g: TGrant): TIntegrationAws {
  * Returns the notifications to send after commit.
  */
 export async function advanceGrant(db: TDb, grantId: string, options: TWorkerOptions): Promise<{ grantId: string; event: TGrantEvent }[]> {
-  const claim: TClaim = { db, options, held: {}, notifications: [] };
+  // A previous claim that ended with an AWS operation outstanding left its hold parked: take it back.
+  const parked = takeParkedHold(grantId);
+  const claim: TClaim = { db, options, held: { release: parked, outstanding: !!parked }, notifications: [] };
   const started = Date.now();
   let steps = 0;
   try {
@@ -206,13 +221,28 @@ export async function advanceGrant(db: TDb, grantId: string, options: TWorkerOpt
         // The grant moved under us (revoked, extended) or the lease is gone: the next read tells which.
         if (e instanceof LostGrant) continue;
         if (e instanceof SimulatedCrash) throw e;
+        if (e instanceof CapacityBusy) {
+          await record(claim, g, { nextRunAt: new Date(Date.now() + jitter(options.pollIntervalMs * 4)) }).catch((inner: unknown) => {
+            if (!(inner instanceof LostGrant)) throw inner;
+          });
+          break;
+        }
         result = await handleError(claim, g, e);
       } finally {
         void options.onStep?.({ grantId, workerId: options.workerId, phase: "end", state: g.state, step: g.step });
       }
       if (result === "stop") break;
     }
+  } catch (e) {
+    // A simulated crash loses the process's in-memory holds, as a real one would.
+    if (e instanceof SimulatedCrash) claim.held.outstanding = false;
+    throw e;
   } finally {
+    // An assignment operation still outstanding (its poll is due later) keeps its slot and account taken.
+    if (claim.held.release && claim.held.outstanding) {
+      parkHold(grantId, claim.held.release, PARKED_HOLD_MS);
+      claim.held.release = undefined;
+    }
     releaseHeld(claim);
   }
   return claim.notifications;
@@ -391,6 +421,7 @@ async function assign(claim: TClaim, g: TGrant): Promise<TStepResult> {
   const status = await createAccountAssignment(ic, { accountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalType: "USER", principalId: g.principalId });
   changed(claim, g, "CreateAccountAssignment");
   if (status.status !== "IN_PROGRESS") return settleAssignment(claim, g, status);
+  claim.held.outstanding = true;
   await record(claim, g, { step: "POLL_ASSIGNMENT", assignmentRequestId: status.requestId, nextRunAt: new Date(Date.now() + claim.options.firstPollMs) });
   return "continue";
 }
@@ -406,6 +437,7 @@ async function pollAssignment(claim: TClaim, g: TGrant): Promise<TStepResult> {
 
 async function settleAssignment(claim: TClaim, g: TGrant, status: TAsyncStatus): Promise<TStepResult> {
   if (status.status === "IN_PROGRESS") {
+    claim.held.outstanding = true;
     await record(claim, g, { step: "POLL_ASSIGNMENT", assignmentRequestId: status.requestId || g.assignmentRequestId, nextRunAt: new Date(Date.now() + claim.options.pollIntervalMs) });
     return "continue";
   }
@@ -515,6 +547,7 @@ async function unassign(claim: TClaim, g: TGrant): Promise<TStepResult> {
   }
   changed(claim, g, "DeleteAccountAssignment");
   if (status.status !== "IN_PROGRESS") return settleUnassign(claim, g, status);
+  claim.held.outstanding = true;
   await record(claim, g, { step: "POLL_UNASSIGN", deletionRequestId: status.requestId, nextRunAt: new Date(Date.now() + claim.options.firstPollMs) });
   return "continue";
 }
@@ -547,6 +580,7 @@ async function pollUnassign(claim: TClaim, g: TGrant): Promise<TStepResult> {
 
 async function settleUnassign(claim: TClaim, g: TGrant, status: TAsyncStatus): Promise<TStepResult> {
   if (status.status === "IN_PROGRESS") {
+    claim.held.outstanding = true;
     await record(claim, g, { step: "POLL_UNASSIGN", deletionRequestId: status.requestId || g.deletionRequestId, nextRunAt: new Date(Date.now() + claim.options.pollIntervalMs) });
     return "continue";
   }
@@ -666,7 +700,8 @@ function describeError(e: unknown): string {
 }
 
 async function handleError(claim: TClaim, g: TGrant, e: unknown): Promise<TStepResult> {
-  releaseHeld(claim);
+  // An operation AWS is still working on (a failed poll) keeps its hold; anything else lets go.
+  if (!claim.held.outstanding) releaseHeld(claim);
   const info = awsErrorInfo(e);
   const message = describeError(e);
   const removing = g.state === "REVOKING" || g.state === "FAILED";

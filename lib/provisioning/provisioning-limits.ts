@@ -10,7 +10,7 @@ export const MAX_ASSIGNMENT_OPERATIONS_IN_FLIGHT = 15;
 
 type TRelease = () => void;
 
-type TLimits = { inFlight: TSemaphore; accounts: Map<string, Promise<void>> };
+type TLimits = { inFlight: TSemaphore; accounts: Map<string, Promise<void>>; parked: Map<string, { release: TRelease; timer: NodeJS.Timeout }> };
 
 /** A counting semaphore whose permit outlives one function call (held until the async status settles). */
 class TSemaphore {
@@ -39,7 +39,8 @@ class TSemaphore {
 }
 
 const holder = globalThis as unknown as { __jitProvisioningLimits?: TLimits };
-const limits = (holder.__jitProvisioningLimits ??= { inFlight: new TSemaphore(MAX_ASSIGNMENT_OPERATIONS_IN_FLIGHT), accounts: new Map() });
+const limits = (holder.__jitProvisioningLimits ??= { inFlight: new TSemaphore(MAX_ASSIGNMENT_OPERATIONS_IN_FLIGHT), accounts: new Map(), parked: new Map() });
+limits.parked ??= new Map();
 
 /** One permit per in-flight account-assignment operation; release when its status settles. */
 export function acquireAssignmentSlot(): Promise<TRelease> {
@@ -66,6 +67,42 @@ export function acquireAccount(accountId: string): Promise<TRelease> {
   const chained = previous.then(() => mine);
   limits.accounts.set(accountId, chained);
   return previous.then(() => release);
+}
+
+/**
+ * Keeps a grant's account mutex and in-flight slot after its claim ended with an AWS operation still
+ * outstanding (its status not yet settled), so other grants cannot exceed AWS's limits meanwhile. The
+ * grant's next claim in this process takes them back (takeParkedHold); if another process claims it
+ * instead, they are released after `maxMs`.
+ */
+export function parkHold(grantId: string, release: TRelease, maxMs: number): void {
+  takeParkedHold(grantId)?.();
+  const timer = setTimeout(() => takeParkedHold(grantId)?.(), maxMs);
+  timer.unref?.();
+  limits.parked.set(grantId, { release, timer });
+}
+
+/** The hold a previous claim of this grant parked, if any: the caller now owns (and must release) it. */
+export function takeParkedHold(grantId: string): TRelease | undefined {
+  const parked = limits.parked.get(grantId);
+  if (!parked) return undefined;
+  limits.parked.delete(grantId);
+  clearTimeout(parked.timer);
+  return parked.release;
+}
+
+/**
+ * Waits at most `ms` for a permit. On time-out returns null and hands the permit straight back once it
+ * comes, so the queue behind it moves on: a claim never blocks its tick behind a parked hold whose own
+ * grant waits for a later tick.
+ */
+export async function acquireWithin(permit: Promise<TRelease>, ms: number): Promise<TRelease | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  const got = await Promise.race([permit, timedOut]);
+  clearTimeout(timer);
+  if (got === null) void permit.then((release) => release());
+  return got;
 }
 
 /** A small pool for per-tick concurrency (grants worked at once by one tick). */

@@ -11,6 +11,7 @@ import { reconcileIntegration } from "./reconcile-integration.ts";
 import { retryGrant } from "./retry-grant.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
+import { assignmentSlotsInUse } from "./provisioning-limits.ts";
 import {
   activeWithoutAccess,
   awsView,
@@ -142,6 +143,21 @@ describe("provisioning worker lifecycle", () => {
     expect(missingStanding(sim, standing)).toEqual([]);
     expect(sim.log().counts["sso-admin.DeleteAccountAssignment"] ?? 0).toBe(0);
     expect(sim.log().counts["identitystore.DeleteGroupMembership"] ?? 0).toBe(0);
+  });
+
+  it("keeps an outstanding assignment's in-flight slot across claims until AWS settles it", async () => {
+    sim.setFaults({ asyncDelayMs: 1_500 });
+    try {
+      const g = await createApprovedGrant(db, fx, { kind: "permissionSet", user: "riley", accountId: SAMPLE_ORG.accounts.sandbox, permissionSet: "ViewOnlyAccess" }, approve, { expiresInMs: 60_000 });
+      const short = { ...opts, maxInlineWaitMs: 100 };
+      await tickUntil(db, short, async () => (await db.grant.findUniqueOrThrow({ where: { id: g.id } })).step === "POLL_ASSIGNMENT");
+      // The claim has ended; AWS still works on the assignment, so its slot is still counted.
+      expect(assignmentSlotsInUse()).toBe(1);
+      await tickUntil(db, short, async () => (await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state === "ACTIVE");
+      expect(assignmentSlotsInUse()).toBe(0);
+    } finally {
+      sim.setFaults({ asyncDelayMs: 30 });
+    }
   });
 
   it("does not give access when the requester's email now belongs to another Identity Center user", async () => {
