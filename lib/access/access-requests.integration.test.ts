@@ -70,7 +70,7 @@ describe("submitAccessRequest", () => {
     await expect(submitAccessRequest(db(), riley(), prodBucketRead({ accessLevel: "read-write" }))).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(submitAccessRequest(db(), riley(), prodBucketRead({ durationMinutes: 180 }))).rejects.toMatchObject({
       code: "FORBIDDEN",
-      userMessage: expect.stringContaining("exceeds the maximum of 2h"),
+      userMessage: expect.stringContaining("exceeds the maximum of 2 h"),
     });
     await expect(submitAccessRequest(db(), riley(), prodBucketRead({ justification: "  " }))).rejects.toMatchObject({
       userMessage: expect.stringContaining("A justification is required"),

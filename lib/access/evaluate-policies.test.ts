@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import {
   checkRequestDetails,
   evaluatePolicies,
-  formatMinutes,
   type TEvaluation,
   type TEvaluationTarget,
   type TPolicyForEvaluation,
@@ -293,7 +292,7 @@ describe("evaluatePolicies: request details", () => {
 
   it("collects every broken rule", () => {
     expect(reasons(evaluatePolicies([strict()], bucket, alice, { durationMinutes: 480, justification: "  ", ticket: "" }))).toEqual([
-      "Duration 8h exceeds the maximum of 4h",
+      "Duration 8 h exceeds the maximum of 4 h",
       "A justification is required",
       "A ticket reference is required",
     ]);
@@ -328,17 +327,5 @@ describe("evaluatePolicies: request details", () => {
     expect(checkRequestDetails({ maxDurationMinutes: 60, requireJustification: false, requireTicket: true, ticketPatterns: ["("] }, { ticket: "X-1" })).toEqual([
       "A policy's ticket pattern is invalid; ask an administrator to fix it",
     ]);
-  });
-});
-
-describe("formatMinutes", () => {
-  it.each([
-    [45, "45m"],
-    [60, "1h"],
-    [90, "1h 30m"],
-    [480, "8h"],
-    [43_200, "720h"],
-  ])("%i → %s", (minutes, text) => {
-    expect(formatMinutes(minutes)).toBe(text);
   });
 });

@@ -9,6 +9,7 @@ import {
   type TTagConditions,
 } from "./policy-schemas";
 import { isResourceType, TARGET_TYPE_PLURAL_LABELS, type TTargetType } from "./target-types";
+import { formatDuration } from "../format/time.ts";
 
 /**
  * Eligibility: which enabled policies let this requester ask for this target, and the rules the request
@@ -120,14 +121,6 @@ export type TEffectivePolicy = {
 export type TEvaluation =
   | { eligible: true; effective: TEffectivePolicy; matchedPolicyIds: string[] }
   | { eligible: false; reasons: string[] };
-
-/** "4h", "45m", "1h 30m". */
-export function formatMinutes(minutes: number): string {
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return rest === 0 ? `${hours}h` : `${hours}h ${rest}m`;
-}
 
 function byName(a: TPolicyForEvaluation, b: TPolicyForEvaluation): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -322,7 +315,7 @@ export function checkRequestDetails(
       reasons.push(`Duration must be a whole number of minutes, at least ${POLICY_MIN_DURATION_MINUTES}`);
     } else if (durationMinutes > effective.maxDurationMinutes) {
       reasons.push(
-        `Duration ${formatMinutes(durationMinutes)} exceeds the maximum of ${formatMinutes(effective.maxDurationMinutes)}`,
+        `Duration ${formatDuration(durationMinutes)} exceeds the maximum of ${formatDuration(effective.maxDurationMinutes)}`,
       );
     }
   }

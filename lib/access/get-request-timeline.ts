@@ -1,7 +1,7 @@
 import "server-only";
 import type { TDb } from "../db/client.ts";
 import { AppError } from "../errors/app-error.ts";
-import { formatMinutes } from "./evaluate-policies";
+import { formatDuration } from "../format/time.ts";
 import { isAccessLevel, describeAccessLevel } from "./access-levels";
 import { isTargetType } from "./target-types";
 import { Prisma } from "../db/generated/client.ts";
@@ -107,8 +107,8 @@ export function toRequestView(row: TRequestRow, now = new Date()): TRequestView 
       at: row.createdAt.toISOString(),
       kind: "submitted",
       tone: "neutral",
-      label: row.extendsGrantId ? `Extension of ${formatMinutes(row.durationMinutes)} requested` : "Submitted",
-      detail: `${levelLabel} for ${formatMinutes(row.durationMinutes)}${row.ticket ? ` · ticket ${row.ticket}` : ""}`,
+      label: row.extendsGrantId ? `Extension of ${formatDuration(row.durationMinutes)} requested` : "Submitted",
+      detail: `${levelLabel} for ${formatDuration(row.durationMinutes)}${row.ticket ? ` · ticket ${row.ticket}` : ""}`,
       due: null,
     },
   ];
