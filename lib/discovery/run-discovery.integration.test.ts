@@ -296,4 +296,24 @@ describe("discovery against the sample organization", () => {
     await sync();
     expect((await db.resource.findUniqueOrThrow({ where: { id: bucket.id } })).deletedAt).not.toBeNull();
   });
+  it("a config narrowed while a run is under way still holds when the run ends", async () => {
+    await saveIntegration(db, { id: integrationId, config: config(), actor: "system" });
+    await sync();
+    expect(await db.resource.count({ where: { integrationId, deletedAt: null, type: { not: "S3_BUCKET" } } })).toBeGreaterThan(0);
+    // New since the last run: the run (still on the old config) inserts it after the save pruned the rest.
+    await control("POST", "resources", { accountId: S.accounts.sandbox, type: "role", name: "created-during-the-run" });
+    sim.setFaults({ latencyMs: 100 });
+    try {
+      const started = await startDiscovery(db, integrationId, { trigger: "MANUAL", actor: "system" });
+      // The run has read its config (its first step) but listed no account yet (several 100 ms calls away).
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await saveIntegration(db, { id: integrationId, config: config({ options: { sso_instance_arn: S.instanceArn, resource_types: ["S3_BUCKET"] } }), actor: "system" });
+      await started.done;
+    } finally {
+      sim.setFaults({ latencyMs: 0 });
+    }
+    expect(await db.resource.count({ where: { integrationId, deletedAt: null, type: { not: "S3_BUCKET" } } })).toBe(0);
+    expect(await db.resource.count({ where: { integrationId, deletedAt: null, type: "S3_BUCKET" } })).toBeGreaterThan(0);
+    await saveIntegration(db, { id: integrationId, config: config(), actor: "system" });
+  });
 });

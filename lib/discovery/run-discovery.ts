@@ -16,6 +16,7 @@ import { integrationCredentials } from "../integrations/integration-credentials.
 import { diffResources, type TResourceDiff, type TStoredResource } from "./diff-resources.ts";
 import { accountScanPool, type TScanPoolOptions } from "./account-scan-pool.ts";
 import { resolveScanTarget, type TScanTarget } from "./resolve-scan-targets.ts";
+import { pruneResourcesToConfig } from "./prune-to-config.ts";
 import { stableJson } from "./stable-json.ts";
 import { syncIdentityCenter } from "./sync-identity-center.ts";
 
@@ -342,6 +343,11 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
       const goneOus = [...ouByAwsId.values()].filter((o) => !seenOus.has(o.awsId) && !o.deletedAt).map((o) => o.id);
       if (goneOus.length > 0) await db.orgUnit.updateMany({ where: { id: { in: goneOus } }, data: { deletedAt: now } });
       bump("accountsRemoved", goneAccounts.length);
+    }
+    // A config saved while this run used the old one: what the run re-added but the new one excludes goes again.
+    const latest = await db.integration.findUnique({ where: { id: integration.id }, select: { subAccounts: true, options: true } });
+    if (current && latest && (stableJson(latest.subAccounts) !== stableJson(integration.subAccounts) || stableJson(latest.options) !== stableJson(integration.options))) {
+      bump("resourcesRemoved", await pruneResourcesToConfig(db, integration.id, now));
     }
     bump("accounts", seenAccounts.size);
     bump("orgUnits", seenOus.size);
