@@ -205,6 +205,8 @@ export async function advanceGrant(db: TDb, grantId: string, options: TWorkerOpt
     while (steps < options.maxStepsPerClaim) {
       const g = await db.grant.findFirst({ where: { id: grantId, lockedBy: options.workerId }, include: grantInclude });
       if (!g) break;
+      // A hold (parked or kept) only stays while the grant still waits on that AWS operation.
+      if (claim.held.outstanding && g.step !== "POLL_ASSIGNMENT" && g.step !== "POLL_UNASSIGN") releaseHeld(claim);
       if (["EXPIRED", "REVOKED"].includes(g.state) || (g.state === "FAILED" && !g.step)) break;
       const wait = g.nextRunAt.getTime() - Date.now();
       if (wait > 0) {
