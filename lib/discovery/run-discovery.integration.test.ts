@@ -281,7 +281,8 @@ describe("discovery against the sample organization", () => {
     await control("DELETE", "resources", { accountId: S.accounts.prodWorkloads, type: "bucket", name: bucket.name });
     sim.setFaults({ replace: true, faults: {}, latencyMs: 40 });
     try {
-      const started = await startDiscovery(db, integrationId, { trigger: "MANUAL", actor: "system" });
+      // No heartbeat during the run: only the check right before removing can notice the takeover.
+      const started = await startDiscovery(db, integrationId, { trigger: "MANUAL", actor: "system", run: { heartbeatMs: 600_000 } });
       // What startDiscovery does to a run whose heartbeat went stale, while this one still works.
       await db.syncRun.update({ where: { id: started.runId }, data: { status: "FAILED", finishedAt: new Date() } });
       const summary = await started.done;
