@@ -35,12 +35,12 @@ export function CatalogItemRow({ item, accountId }: { item: TCatalogItem; accoun
           </div>
         ) : null}
       </div>
-      <div className="shrink-0 sm:w-64 sm:text-right">
+      <div className="shrink-0 sm:w-72 sm:text-right">
         {item.mine ? <MyRequestNote mine={item.mine} name={item.name} /> : null}
         {item.eligibility.eligible ? (
           <div className="flex items-center gap-3 sm:flex-col sm:items-end sm:gap-1">
             <Link
-              className={buttonClasses(item.mine ? "secondary" : "primary", "py-1.5")}
+              className={buttonClasses(item.mine ? "secondary" : "primary", "shrink-0 whitespace-nowrap py-1.5")}
               href={requestHref(item, accountId)}
               aria-label={`Request access to ${item.name}${item.mine ? " again" : ""}`}
             >
@@ -69,14 +69,16 @@ export function CatalogItemRow({ item, accountId }: { item: TCatalogItem; accoun
 
 /** "You already asked": links to the request so nobody files a duplicate by mistake. */
 function MyRequestNote({ mine, name }: { mine: TMyOpenRequest; name: string }) {
-  const text = mine.state === "ACTIVE" ? `You have access until ${formatDateTime(mine.expiresAt)}` : mine.state === "PROVISIONING" ? "Approved · being set up" : "Your request is pending";
+  const until = formatDateTime(mine.expiresAt);
+  const text = mine.state === "ACTIVE" ? `Access until ${until}` : mine.state === "PROVISIONING" ? "Approved · being set up" : "Your request is pending";
+  const spoken = mine.state === "ACTIVE" ? `You have access until ${until}` : text;
   return (
     <Link
       href={`/requests?request=${encodeURIComponent(mine.requestId)}`}
       className="mb-2 inline-flex items-center gap-1.5 rounded-md border border-sky-200 bg-sky-50 px-2 py-1 text-xs font-medium text-sky-900 hover:bg-sky-100"
       data-testid="catalog-mine"
       data-state={mine.state}
-      aria-label={`${text} for ${name}: view the request`}
+      aria-label={`${spoken} for ${name}: view the request`}
     >
       <span className={`h-1.5 w-1.5 rounded-full ${mine.state === "ACTIVE" ? "bg-emerald-500" : mine.state === "PROVISIONING" ? "animate-pulse bg-sky-500" : "bg-amber-500"}`} aria-hidden />
       <span suppressHydrationWarning>{text}</span>

@@ -13,10 +13,10 @@ import { queryKeys } from "@/lib/query-keys";
 import { cancelAccessRequestAction, requestExtensionAction, revokeGrantEarlyAction } from "@/app/(portal)/requests/actions";
 import { GrantStateBadge, RequestStatusBadge } from "./request-status-badge";
 import { formatDateTime } from "@/lib/format/time";
+import { fieldClasses as input } from "@/components/ui/field";
 
 const LIVE_POLL_MS = 3_000;
 const IDLE_POLL_MS = 30_000;
-const input = "w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500";
 
 async function fetchMyRequests(): Promise<TMyRequestsPage> {
   const res = await fetch("/api/requests", { cache: "no-store" });

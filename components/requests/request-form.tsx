@@ -10,9 +10,9 @@ import { compileTicketPattern, POLICY_MIN_DURATION_MINUTES } from "@/lib/access/
 import type { TLevelOption } from "@/lib/catalog/get-request-form";
 import type { TTargetRef } from "@/lib/catalog/load-request-target";
 import { submitAccessRequestAction } from "@/app/(portal)/catalog/actions";
+import { fieldClasses as input } from "@/components/ui/field";
 
 const PRESETS = [15, 30, 60, 120, 240, 480, 1440];
-const input = "w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500";
 
 type TErrors = Partial<Record<"accessLevel" | "duration" | "startsAt" | "justification" | "ticket" | "form", string>>;
 

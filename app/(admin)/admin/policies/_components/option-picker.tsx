@@ -3,6 +3,7 @@
 import { useAction } from "next-safe-action/hooks";
 import { useEffect, useRef, useState } from "react";
 import { searchPolicyOptionsAction } from "../actions";
+import { FieldLabel } from "@/components/ui/field";
 
 export type TPicked = { id: string; label: string };
 type TKind = "user" | "group" | "permissionSet" | "resource" | "account" | "orgUnit";
@@ -42,7 +43,7 @@ export function OptionPicker({
   const options = (result.data ?? []).filter((o) => !value.some((v) => v.id === o.id));
   return (
     <div className="relative" data-testid={testId}>
-      <span className="mb-1 block text-xs font-medium text-slate-600">{label}</span>
+      <FieldLabel>{label}</FieldLabel>
       {value.length > 0 ? (
         <div className="mb-1.5 flex flex-wrap gap-1">
           {value.map((v) => (

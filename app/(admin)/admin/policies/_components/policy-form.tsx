@@ -7,12 +7,12 @@ import { useState, type FormEvent } from "react";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { TARGET_TYPE_LABELS } from "@/components/catalog/target-labels";
 import { listAccessLevels } from "@/lib/access/access-levels";
-import { TARGET_TYPES, type TTargetType } from "@/lib/access/target-types";
+import { TARGET_TYPE_PLURAL_LABELS, TARGET_TYPES, type TTargetType } from "@/lib/access/target-types";
 import { savePolicyAction } from "../actions";
 import { OptionPicker, type TPicked } from "./option-picker";
 import type { TPolicyFormValues } from "./policy-form-values";
+import { fieldClasses as input, FieldLabel, SelectField } from "@/components/ui/field";
 
-const input = "w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500";
 const card = "space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm";
 
 function Errors({ messages }: { messages?: string[] }) {
@@ -74,7 +74,10 @@ export function PolicyForm({ initial, integrations }: { initial: TPolicyFormValu
   const { executeAsync, isPending } = useAction(savePolicyAction);
   const set = <K extends keyof TPolicyFormValues>(key: K, value: TPolicyFormValues[K]) => setV((prev) => ({ ...prev, [key]: value }));
   const types: readonly TTargetType[] = v.targetTypes.length ? (v.targetTypes as TTargetType[]) : TARGET_TYPES;
-  const levelOptions = [...new Map(types.flatMap((t) => listAccessLevels(t).map((l) => [l.id, `${l.id}`] as const))).keys()];
+  // One box per level id; ids are shared across types ("read" is Read for buckets, Inspect for instances), so each says what it means per type.
+  const levelMeanings = new Map<string, string[]>();
+  for (const t of types) for (const l of listAccessLevels(t)) levelMeanings.set(l.id, [...(levelMeanings.get(l.id) ?? []), types.length > 1 ? `${TARGET_TYPE_PLURAL_LABELS[t]}: ${l.label}` : l.label]);
+  const levelOptions = [...levelMeanings].map(([id, meanings]) => ({ id, meaning: meanings.join(" · ") }));
   const toggle = (list: string[], item: string) => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
 
   async function onSubmit(event: FormEvent) {
@@ -100,23 +103,20 @@ export function PolicyForm({ initial, integrations }: { initial: TPolicyFormValu
         <h2 className="font-semibold text-slate-900">Policy</h2>
         <div className="grid gap-4 sm:grid-cols-2">
           <label className="block">
-            <span className="mb-1 block text-xs font-medium text-slate-600">Name *</span>
+            <FieldLabel>Name *</FieldLabel>
             <input name="name" value={v.name} maxLength={100} onChange={(e) => set("name", e.target.value)} className={input} />
             <Errors messages={fieldErrors.name} />
           </label>
-          <label className="block">
-            <span className="mb-1 block text-xs font-medium text-slate-600">Integration</span>
-            <select value={v.integrationId ?? ""} onChange={(e) => set("integrationId", e.target.value || null)} className={input}>
-              <option value="">Every integration</option>
-              {integrations.map((i) => (
-                <option key={i.id} value={i.id}>
-                  {i.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField
+            className="block"
+            label="Integration"
+            value={v.integrationId ?? ""}
+            onChange={(e) => set("integrationId", e.target.value || null)}
+            emptyOption="Every integration"
+            options={integrations.map((i) => ({ value: i.id, label: i.name }))}
+          />
           <label className="block sm:col-span-2">
-            <span className="mb-1 block text-xs font-medium text-slate-600">Description</span>
+            <FieldLabel>Description</FieldLabel>
             <textarea rows={2} maxLength={1000} value={v.description} onChange={(e) => set("description", e.target.value)} className={input} />
           </label>
           <label className="flex items-center gap-2 text-sm">
@@ -146,9 +146,11 @@ export function PolicyForm({ initial, integrations }: { initial: TPolicyFormValu
           <legend className="mb-1 text-xs font-medium text-slate-600">Access levels (none ticked = every level of the types)</legend>
           <div className="flex flex-wrap gap-x-4 gap-y-1">
             {levelOptions.map((l) => (
-              <label key={l} className="flex items-center gap-1.5 text-sm">
-                <input type="checkbox" checked={v.accessLevels.includes(l)} onChange={() => set("accessLevels", toggle(v.accessLevels, l))} />
-                <code>{l}</code>
+              <label key={l.id} className="flex items-start gap-1.5 text-sm">
+                <input type="checkbox" className="mt-1" checked={v.accessLevels.includes(l.id)} onChange={() => set("accessLevels", toggle(v.accessLevels, l.id))} aria-label={`${l.id}: ${l.meaning}`} />
+                <span>
+                  <code className="text-xs text-slate-500">{l.id}</code> <span className="text-slate-800">{l.meaning}</span>
+                </span>
               </label>
             ))}
           </div>
@@ -207,12 +209,12 @@ export function PolicyForm({ initial, integrations }: { initial: TPolicyFormValu
         <h2 className="font-semibold text-slate-900">Controls</h2>
         <div className="grid gap-4 sm:grid-cols-2">
           <label className="block">
-            <span className="mb-1 block text-xs font-medium text-slate-600">Maximum duration (minutes, 15 – 43,200)</span>
+            <FieldLabel>Maximum duration (minutes, 15 – 43,200)</FieldLabel>
             <input type="number" name="maxDurationMinutes" min={15} max={43200} value={Number.isNaN(v.maxDurationMinutes) ? "" : v.maxDurationMinutes} onChange={(e) => set("maxDurationMinutes", e.target.valueAsNumber)} className={input} />
             <Errors messages={fieldErrors.maxDurationMinutes} />
           </label>
           <label className="block">
-            <span className="mb-1 block text-xs font-medium text-slate-600">Pending requests time out after (minutes)</span>
+            <FieldLabel>Pending requests time out after (minutes)</FieldLabel>
             <input type="number" min={15} max={43200} value={Number.isNaN(v.pendingTimeoutMinutes) ? "" : v.pendingTimeoutMinutes} onChange={(e) => set("pendingTimeoutMinutes", e.target.valueAsNumber)} className={input} />
             <Errors messages={fieldErrors.pendingTimeoutMinutes} />
           </label>
@@ -223,7 +225,7 @@ export function PolicyForm({ initial, integrations }: { initial: TPolicyFormValu
             <input type="checkbox" checked={v.requireTicket} onChange={(e) => set("requireTicket", e.target.checked)} /> Ticket required
           </label>
           <label className="block sm:col-span-2">
-            <span className="mb-1 block text-xs font-medium text-slate-600">Ticket pattern (regular expression matched against the whole ticket, e.g. <code>[A-Z]+-[0-9]+</code>)</span>
+            <FieldLabel>Ticket pattern (regular expression matched against the whole ticket, e.g. <code>[A-Z]+-[0-9]+</code>)</FieldLabel>
             <input value={v.ticketPattern} maxLength={200} onChange={(e) => set("ticketPattern", e.target.value)} className={`${input} font-mono`} />
             <Errors messages={fieldErrors.ticketPattern} />
           </label>
@@ -241,11 +243,11 @@ export function PolicyForm({ initial, integrations }: { initial: TPolicyFormValu
               <div key={i} className="rounded-md border border-slate-200 p-3" data-testid={`approval-step-${i}`}>
                 <div className="flex flex-wrap items-end gap-3">
                   <label className="block w-full sm:w-auto sm:min-w-0 sm:flex-1">
-                    <span className="mb-1 block text-xs font-medium text-slate-600">Step {i + 1} name</span>
+                    <FieldLabel>Step {i + 1} name</FieldLabel>
                     <input value={step.name} maxLength={100} onChange={(e) => set("steps", v.steps.map((s, j) => (j === i ? { ...s, name: e.target.value } : s)))} className={input} />
                   </label>
                   <label className="block w-28">
-                    <span className="mb-1 block text-xs font-medium text-slate-600">Quorum</span>
+                    <FieldLabel>Quorum</FieldLabel>
                     <input type="number" min={1} value={Number.isNaN(step.quorum) ? "" : step.quorum} onChange={(e) => set("steps", v.steps.map((s, j) => (j === i ? { ...s, quorum: e.target.valueAsNumber } : s)))} className={input} />
                   </label>
                   {([
