@@ -35,7 +35,7 @@ async function shoot(page: Page, name: string) {
 test("request → approve → ACTIVE with the assignment in AWS → revoked early by an admin → everything removed", async ({ browser }) => {
   test.setTimeout(120_000);
   const riley = await demoSession(browser, USERS.requester.email);
-  const request = await requestProdBucket(riley.page, 2, "Grant lifecycle e2e: read the export bucket");
+  const request = await requestProdBucket(riley.page, 1, "Grant lifecycle e2e: read the export bucket");
 
   const avery = await demoSession(browser, USERS.approver.email);
   await avery.page.goto("/approvals");

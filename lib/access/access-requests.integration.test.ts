@@ -152,6 +152,44 @@ describe("cancel, extend, revoke", () => {
     await expect(requestExtension(db(), riley(), { grantId: grant.id, durationMinutes: 30, justification: "x" })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
+  it("never lets extensions put more than the policy's maximum ahead of a grant, chained or auto-approved", async () => {
+    // Dev buckets: auto-approved, at most 4 h. A fresh 4 h grant has no room left.
+    const { id } = await submitAccessRequest(db(), riley(), { target: { kind: "RESOURCE", resourceId: f.resources.devBucket.id }, accessLevel: "read", durationMinutes: 240, justification: "chained extensions" });
+    const grant = await db().grant.findFirstOrThrow({ where: { requestId: id } });
+    const before = await db().accessRequest.count();
+    await expect(requestExtension(db(), riley(), { grantId: grant.id, durationMinutes: 240, justification: "more" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      userMessage: expect.stringContaining("close to the policy's maximum of 4 h"),
+    });
+    await expect(requestExtension(db(), riley(), { grantId: grant.id, durationMinutes: 15, justification: "more" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await db().accessRequest.count()).toBe(before);
+
+    // Two hours in, two hours left: at most two more hours, once.
+    const now = Date.now();
+    await db().grant.update({ where: { id: grant.id }, data: { startsAt: new Date(now - 120 * 60_000), expiresAt: new Date(now + 120 * 60_000), state: "ACTIVE" } });
+    await expect(requestExtension(db(), riley(), { grantId: grant.id, durationMinutes: 150, justification: "more" })).rejects.toMatchObject({
+      userMessage: expect.stringContaining("extend it by 2 h at most now"),
+    });
+    expect((await requestExtension(db(), riley(), { grantId: grant.id, durationMinutes: 120, justification: "more" })).status).toBe("APPROVED");
+    const extended = await db().grant.findUniqueOrThrow({ where: { id: grant.id } });
+    expect(extended.expiresAt.getTime() - now).toBe(240 * 60_000);
+    await expect(requestExtension(db(), riley(), { grantId: grant.id, durationMinutes: 15, justification: "again" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("re-checks the maximum when an extension is approved: one that no longer fits is refused, the grant untouched", async () => {
+    const grant = await activeGrant(); // prod buckets: at most 2 h; 1 h left
+    const ext = await requestExtension(db(), riley(), { grantId: grant.id, durationMinutes: 60, justification: "fits now" });
+    // Meanwhile the grant gained time (a concurrent extension): approving this one would pass 2 h ahead.
+    const moved = await db().grant.update({ where: { id: grant.id }, data: { expiresAt: new Date(grant.expiresAt.getTime() + 30 * 60_000) } });
+    await expect(db().$transaction((tx) => finalizeApproval(tx, ext.id, { id: f.users.avery.id, email: f.users.avery.email }))).rejects.toMatchObject({
+      code: "CONFLICT",
+      userMessage: expect.stringContaining("Deny this extension"),
+    });
+    expect((await db().grant.findUniqueOrThrow({ where: { id: grant.id } })).expiresAt).toEqual(moved.expiresAt);
+    expect((await db().accessRequest.findUniqueOrThrow({ where: { id: ext.id } })).status).toBe("PENDING");
+    await cancelAccessRequest(db(), riley(), ext.id);
+  });
+
   it("revokes early only the requester's own live grant, with a conditional update and audit", async () => {
     const grant = await activeGrant();
     await expect(revokeGrantEarly(db(), sam(), { grantId: grant.id })).rejects.toMatchObject({ code: "NOT_FOUND" });

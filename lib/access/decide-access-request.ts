@@ -90,6 +90,8 @@ export async function decideAccessRequest(
         where: { id: input.requestId },
         include: { account: { select: { accountId: true } } },
       });
+      // An extension moves its grant: lock that row before the audit lock, the order revokes and the worker use.
+      if (request.extendsGrantId) await tx.$queryRaw`SELECT "id" FROM "Grant" WHERE "id" = ${request.extendsGrantId} FOR UPDATE`;
 
       if (request.requesterId === approver.id) {
         throw new AppError("FORBIDDEN", { message: `self-approval refused for ${request.id}`, userMessage: "You cannot decide your own request." });

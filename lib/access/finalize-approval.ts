@@ -2,6 +2,7 @@ import "server-only";
 import type { GrantKind } from "../db/generated/client.ts";
 import { appendAuditEvent, type TAuditActor, type TTx } from "../audit/append-audit-event.ts";
 import { AppError } from "../errors/app-error.ts";
+import { extensionOverrun } from "./extension-limit.ts";
 
 const KIND_BY_TARGET: Record<"RESOURCE" | "PERMISSION_SET" | "GROUP", GrantKind> = {
   RESOURCE: "TEMP_PERMISSION_SET",
@@ -44,6 +45,12 @@ export async function finalizeApproval(tx: TTx, requestId: string, actor: TAudit
     // already ended this access: extending it would undo the revoke.
     if (!["APPROVED", "PROVISIONING", "ACTIVE"].includes(grant.state) || grant.revokedById || grant.expiresAt <= now) {
       throw new AppError("CONFLICT", { message: `grant ${grant.id} is ${grant.state}${grant.revokedById ? " (revoked)" : ""}`, userMessage: "The access this extends has already ended." });
+    }
+    // Time has passed and another extension may have landed since submission: re-check the frozen maximum.
+    const maxDurationMinutes = (request.policySnapshot as { maxDurationMinutes?: unknown } | null)?.maxDurationMinutes;
+    const overrun = typeof maxDurationMinutes === "number" ? extensionOverrun(grant, request.durationMinutes, maxDurationMinutes, now) : null;
+    if (overrun) {
+      throw new AppError("CONFLICT", { message: `extension ${request.id} would pass the policy maximum`, userMessage: `${overrun.userMessage}. Deny this extension; the requester can ask again.` });
     }
     const expiresAt = new Date(grant.expiresAt.getTime() + request.durationMinutes * 60_000);
     // Conditional: a grant revoked or revoking since the read above must not be extended.

@@ -30,6 +30,8 @@ describe("listApproverInbox", () => {
       justification: "Investigating the failed nightly export",
       ticket: "OPS-1234",
       step: { index: 0, name: "Platform leads", count: 2, quorum: 1, approvals: 0, approvedBy: [] },
+      extendsGrantId: null,
+      extendsGrantExpiresAt: null,
     });
     expect(item.policyDocument).toContain('\n  "Statement": [');
     expect(JSON.parse(item.policyDocument!)).toEqual(JSON.parse(request.policyDocument!));
@@ -69,6 +71,18 @@ describe("listApproverInbox", () => {
     expect(forSam[0]!.step).toMatchObject({ approvals: 1, quorum: 2, approvedBy: ["Avery Chen"] });
     expect(await inboxIds(f.avery)).not.toContain(overdue.id);
     expect(await inboxIds(f.avery)).not.toContain(approved.id);
+  });
+
+  it("shows an extension with the time its access ends now, so the approver sees the whole span", async () => {
+    const original = await f.createRequest({ steps: [f.leadsStep], status: "APPROVED" });
+    const expiresAt = new Date(Date.now() + 30 * 60_000);
+    const grant = await database.prisma.grant.create({
+      data: { requestId: original.id, integrationId: f.integration.id, userId: f.riley.user.id, kind: "TEMP_PERMISSION_SET", state: "ACTIVE", awsAccountId: "222222222222", startsAt: new Date(), expiresAt, nextRunAt: expiresAt },
+    });
+    const extension = await f.createRequest({ steps: [f.leadsStep] });
+    await database.prisma.accessRequest.update({ where: { id: extension.id }, data: { extendsGrantId: grant.id } });
+    const item = (await listApproverInbox(database.prisma, f.avery.user)).items.find((i) => i.id === extension.id);
+    expect(item).toMatchObject({ extendsGrantId: grant.id, extendsGrantExpiresAt: expiresAt.toISOString(), durationMinutes: 60 });
   });
 
   it("tells a user with no Identity Center user why the inbox is empty", async () => {

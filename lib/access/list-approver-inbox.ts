@@ -21,6 +21,8 @@ export type TInboxItem = {
   justification: string;
   ticket: string | null;
   extendsGrantId: string | null;
+  /** For an extension: when the access ends now (approved, it ends `durationMinutes` later). */
+  extendsGrantExpiresAt: string | null;
   step: { index: number; name: string; count: number; quorum: number; approvals: number; approvedBy: string[] };
   pendingExpiresAt: string | null;
   history: TRequesterHistoryItem[];
@@ -89,6 +91,7 @@ export async function listApproverInbox(db: TDb, user: { id: string; email: stri
       resource: { select: { name: true, arn: true, type: true, region: true } },
       permissionSet: { select: { name: true, arn: true } },
       group: { select: { displayName: true } },
+      extendsGrant: { select: { expiresAt: true } },
       approvals: { select: { step: true, decision: true, approverId: true, approver: { select: { name: true, email: true } } } },
     },
   });
@@ -131,6 +134,7 @@ export async function listApproverInbox(db: TDb, user: { id: string; email: stri
       justification: row.justification,
       ticket: row.ticket,
       extendsGrantId: row.extendsGrantId,
+      extendsGrantExpiresAt: row.extendsGrant?.expiresAt.toISOString() ?? null,
       step: {
         index: row.currentStep,
         name: step.name,

@@ -27,6 +27,8 @@ export async function requestExtension(db: TDb, actor: TRequestActor, input: TRe
   }
   const data = parsed.data;
   const result = await db.$transaction(async (tx) => {
+    // Grant row first, audit lock later (as revokes and the worker take them): no lock-order deadlock with them.
+    await tx.$queryRaw`SELECT "id" FROM "Grant" WHERE "id" = ${data.grantId} AND "userId" = ${actor.id} FOR UPDATE`;
     const grant = await tx.grant.findFirst({
       where: { id: data.grantId, userId: actor.id },
       include: { request: { include: { account: { select: { accountId: true } } } } },
@@ -52,6 +54,7 @@ export async function requestExtension(db: TDb, actor: TRequestActor, input: TRe
       ticket: data.ticket,
       startsAt: null,
       extendsGrantId: grant.id,
+      extendedGrant: { startsAt: grant.startsAt, expiresAt: grant.expiresAt },
       now,
     });
   });

@@ -10,6 +10,7 @@ import { loadRequestTarget, ZTargetRef, type TRequestTarget, type TTargetRef } f
 import { AccessError } from "./access-error";
 import { buildGrantPermissions } from "./build-grant-permissions";
 import { evaluatePolicies } from "./evaluate-policies";
+import { extensionOverrun } from "./extension-limit.ts";
 import { finalizeApproval } from "./finalize-approval.ts";
 import { POLICY_MAX_DURATION_MINUTES, POLICY_MIN_DURATION_MINUTES } from "./policy-schemas";
 
@@ -51,6 +52,8 @@ type TCreateOptions = {
   ticket: string | null;
   startsAt: Date | null;
   extendsGrantId: string | null;
+  /** The grant an extension moves: the policy's maximum bounds the time it has ahead (extension-limit.ts). */
+  extendedGrant?: { startsAt: Date; expiresAt: Date };
   now: Date;
 };
 
@@ -121,6 +124,10 @@ export async function createAccessRequestInTx(tx: TTx, options: TCreateOptions) 
   }
 
   const { effective } = evaluation;
+  if (options.extendedGrant) {
+    const overrun = extensionOverrun(options.extendedGrant, options.durationMinutes, effective.maxDurationMinutes, now);
+    if (overrun) throw ineligible([overrun.userMessage]);
+  }
   const request = await tx.accessRequest.create({
     data: {
       integrationId: target.integrationId,

@@ -79,7 +79,9 @@ export async function deliverNotifications(
     for (const message of messages) {
       if (!message.slack) continue;
       const link = absoluteLink(message.link, channels.baseUrl);
-      const text = link && link.startsWith("http") ? `*${message.subject}*\n${message.text}\n<${link}|Open in the portal>` : `*${message.subject}*\n${message.text}`;
+      // Requester-written text (justification, names) is escaped: no <!channel> pings or disguised <url|links>.
+      const body = `*${escapeSlack(message.subject)}*\n${escapeSlack(message.text)}`;
+      const text = link && link.startsWith("http") ? `${body}\n<${link}|Open in the portal>` : body;
       try {
         const response = await fetch(channels.slackWebhookUrl, {
           method: "POST",
@@ -96,4 +98,9 @@ export async function deliverNotifications(
     }
   }
   return report;
+}
+
+/** Slack's three control characters in message text (https://api.slack.com/reference/surfaces/formatting#escaping). */
+function escapeSlack(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

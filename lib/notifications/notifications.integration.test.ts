@@ -95,6 +95,17 @@ describe("notifications", () => {
     expect(slackPosts[0]!.text).toContain("<https://access.example.com/approvals|Open in the portal>");
   });
 
+  it("Slack posts escape what the requester wrote: no channel pings or disguised links", async () => {
+    const request = await f.createRequest({ steps: [f.leadsStep] });
+    await database.prisma.accessRequest.update({ where: { id: request.id }, data: { justification: "<!channel> urgent <https://evil.example/approve|Open in the portal> & more" } });
+    await notifyRequestSubmitted(database.prisma, request.id, { channels });
+    const text = slackPosts[0]!.text;
+    expect(text).toContain("&lt;!channel&gt; urgent &lt;https://evil.example/approve|Open in the portal&gt; &amp; more");
+    expect(text).not.toContain("<!channel>");
+    expect(text).not.toContain("<https://evil");
+    expect(text).toContain("<https://access.example.com/approvals|Open in the portal>");
+  });
+
   it("each decision reaches the requester; reaching a step reaches that step's approvers", async () => {
     const request = await f.createRequest({ steps: [f.leadsStep, f.securityStep] });
     await decideAccessRequest(database.prisma, f.avery.actor, { requestId: request.id, step: 0, decision: "APPROVE", comment: "fine" }, { channels });

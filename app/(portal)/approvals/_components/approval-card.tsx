@@ -104,10 +104,23 @@ export function ApprovalCard({ item, onOutcome }: { item: TInboxItem; onOutcome:
                 </Field>
               </>
             )}
-            <Field label="Duration" span="half">{formatDuration(item.durationMinutes)}</Field>
-            <Field label="Starts" span="half">
-              <span suppressHydrationWarning>{item.startsAt ? `${formatDateTime(item.startsAt)} (or at approval, if later)` : "As soon as approved"}</span>
-            </Field>
+            {item.extendsGrantExpiresAt ? (
+              <>
+                <Field label="Extension" span="half">+{formatDuration(item.durationMinutes)}</Field>
+                <Field label="Access ends" span="half">
+                  <span suppressHydrationWarning data-testid="extension-ends">
+                    {formatDateTime(item.extendsGrantExpiresAt)} → {formatDateTime(new Date(new Date(item.extendsGrantExpiresAt).getTime() + item.durationMinutes * 60_000))} if approved
+                  </span>
+                </Field>
+              </>
+            ) : (
+              <>
+                <Field label="Duration" span="half">{formatDuration(item.durationMinutes)}</Field>
+                <Field label="Starts" span="half">
+                  <span suppressHydrationWarning>{item.startsAt ? `${formatDateTime(item.startsAt)} (or at approval, if later)` : "As soon as approved"}</span>
+                </Field>
+              </>
+            )}
             <Field label="Ticket" span="half">{item.ticket ?? "—"}</Field>
             {target.region ? <Field label="Region" span="half">{target.region}</Field> : null}
             <Field label="Justification" span="full">
