@@ -477,7 +477,32 @@ async function addMembership(claim: TClaim, g: TGrant): Promise<TStepResult> {
   if (!g.groupAwsId || !g.principalId) return fail(claim, g, "grant has no group or principal", "The access target is incomplete.");
   const membershipId = await ensureGroupMembership(aws(claim, g).store, g.groupAwsId, g.principalId);
   changed(claim, g, "CreateGroupMembership");
+  await mirrorMembership(claim, g, membershipId);
   return activate(claim, g, { membershipId });
+}
+
+/**
+ * Keeps the portal's copy of Identity Center memberships (what policies and approver steps read) in step
+ * with a membership the worker just added (`membershipId`) or removed (null), instead of waiting for the
+ * next discovery run: a group's portal rights start and end with the grant. Skipped when discovery has
+ * not seen the user or the group.
+ */
+async function mirrorMembership(claim: TClaim, g: TGrant, membershipId: string | null): Promise<void> {
+  if (!g.groupAwsId || !g.principalId) return;
+  const [group, member] = await Promise.all([
+    claim.db.principal.findFirst({ where: { integrationId: g.integrationId, type: "GROUP", awsId: g.groupAwsId, deletedAt: null }, select: { id: true } }),
+    claim.db.principal.findFirst({ where: { integrationId: g.integrationId, type: "USER", awsId: g.principalId, deletedAt: null }, select: { id: true } }),
+  ]);
+  if (!group || !member) return;
+  if (membershipId) {
+    await claim.db.principalMembership.upsert({
+      where: { groupId_memberId: { groupId: group.id, memberId: member.id } },
+      create: { groupId: group.id, memberId: member.id, membershipId },
+      update: { membershipId, lastSeenAt: now() },
+    });
+  } else {
+    await claim.db.principalMembership.deleteMany({ where: { groupId: group.id, memberId: member.id } });
+  }
 }
 
 // ───────────────────────────── removal ─────────────────────────────
@@ -624,6 +649,7 @@ async function removeMembership(claim: TClaim, g: TGrant): Promise<TStepResult> 
     await deleteGroupMembership(store, membershipId);
     changed(claim, g, "DeleteGroupMembership");
   }
+  await mirrorMembership(claim, g, null);
   await record(claim, g, { step: "END", nextRunAt: now() });
   return "continue";
 }

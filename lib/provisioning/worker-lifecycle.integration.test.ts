@@ -86,6 +86,9 @@ describe("provisioning worker lifecycle", () => {
     const temp = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 4_000 });
     const ps = await createApprovedGrant(db, fx, { kind: "permissionSet", user: "riley", accountId: SAMPLE_ORG.accounts.sandbox, permissionSet: "ReadOnlyAccess" }, approve, { expiresInMs: 4_000 });
     const group = await createApprovedGrant(db, fx, { kind: "group", user: "sam", group: "Data Engineers" }, approve, { expiresInMs: 4_000 });
+    // Sam as discovery would have recorded him (the fixture only records groups).
+    const samAws = (sim.snapshot().users as { userId: string; userName: string }[]).find((u) => u.userName === "sam@example.com")!;
+    await db.principal.create({ data: { integrationId: fx.integration.id, type: "USER", awsId: samAws.userId, displayName: "Sam", email: "sam@example.com" } });
     await tickUntil(db, opts, allSettled);
     const after = await db.grant.findMany({ orderBy: { createdAt: "asc" } });
     expect(after.map((g) => g.state)).toEqual(["ACTIVE", "ACTIVE", "ACTIVE"]);
@@ -99,12 +102,16 @@ describe("provisioning worker lifecycle", () => {
     expect((set as unknown as { sessionDuration: string }).sessionDuration).toBe("PT1H");
     expect((set as unknown as { inlinePolicy: string }).inlinePolicy).toContain("s3:ListBucket");
     expect(after.find((g) => g.id === group.id)!.membershipId).toBeTruthy();
+    // The portal's own view of memberships (policies, approver steps) follows the grant, not the next sync.
+    const portalMember = () => db.principalMembership.count({ where: { group: { displayName: "Data Engineers" }, member: { email: "sam@example.com" } } });
+    expect(await portalMember()).toBe(1);
 
     await tickUntil(db, opts, allEnded, 15_000);
     const ended = await db.grant.findMany();
     expect(ended.every((g) => g.state === "EXPIRED")).toBe(true);
     expect(ended.find((g) => g.id === ps.id)!.sessionsMayRemainUntil).toBeTruthy();
     expect(ended.find((g) => g.id === group.id)!.statusMessage).toMatch(/Sessions started before removal may remain until/);
+    expect(await portalMember()).toBe(0);
     expect(ended.find((g) => g.id === temp.id)!.sessionsMayRemainUntil).toBeNull();
     expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
     expect(missingStanding(sim, standing)).toEqual([]);
