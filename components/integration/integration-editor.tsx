@@ -142,8 +142,20 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
     setSaved(null);
   };
 
+  /** The draft as it will be sent: the form's auth switch decides which half of root_account goes. */
+  const projected = (): TDraft => {
+    const c = clean(draft);
+    // In role mode the account comes from the ARN (the server derives it), so a changed ARN never clashes with a stale account_id.
+    c.root_account =
+      authMethod === "role"
+        ? { access_role_arn: c.root_account.access_role_arn ?? "", external_id: c.root_account.external_id, region: c.root_account.region }
+        : { access_key_id: c.root_account.access_key_id ?? "", secret_access_key: c.root_account.secret_access_key, region: c.root_account.region };
+    c.root_account = Object.fromEntries(Object.entries(c.root_account).filter(([, v]) => v !== undefined && v !== "")) as TDraft["root_account"];
+    return c;
+  };
+
   const toJson = () => {
-    setJson(JSON.stringify(clean(draft), null, 2));
+    setJson(JSON.stringify(projected(), null, 2));
     setErrors([]);
     setMode("json");
   };
@@ -172,14 +184,7 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
         return;
       }
     } else {
-      const c = clean(draft);
-      // The form's auth switch decides which half of root_account is sent.
-      c.root_account =
-        authMethod === "role"
-          ? { account_id: c.root_account.account_id, access_role_arn: c.root_account.access_role_arn ?? "", external_id: c.root_account.external_id, region: c.root_account.region }
-          : { access_key_id: c.root_account.access_key_id ?? "", secret_access_key: c.root_account.secret_access_key, region: c.root_account.region };
-      c.root_account = Object.fromEntries(Object.entries(c.root_account).filter(([, v]) => v !== undefined && v !== "")) as TDraft["root_account"];
-      candidate = c;
+      candidate = projected();
     }
     const local = ZIntegrationConfig.safeParse(candidate);
     if (!local.success) {

@@ -6,7 +6,7 @@ const info = (name: string, message = "", extra: { throttling?: boolean; accessD
 describe("explainAwsError", () => {
   it("names the missing action for the management credentials", () => {
     const x = explainAwsError({ kind: "management-read", action: "organizations:ListRoots" }, info("AccessDeniedException", "User: arn:aws:iam::111111111111:user/jit-portal is not authorized to perform: organizations:ListRoots", { accessDenied: true }));
-    expect(x.fix).toBe("The management credentials lack organizations:ListRoots — add it to the policy (the Setup helper below has the exact document).");
+    expect(x.fix).toBe("The management credentials lack organizations:ListRoots — add it to the policy (the Setup helper tab has the exact document).");
     expect(x.error).toMatch(/^AccessDeniedException: /);
   });
   it("tells a member account from the management account", () => {

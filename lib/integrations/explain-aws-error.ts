@@ -45,14 +45,14 @@ export function explainAwsError(ctx: TAwsCheckContext, info: Pick<TAwsErrorInfo,
         if (ctx.action.startsWith("organizations:") && /don't have permissions to access this resource/i.test(info.message)) {
           return fix(`These credentials are not the organization's management account (or a delegated administrator), so ${ctx.action} is refused. Use the management account's credentials.`);
         }
-        return fix(`The management credentials lack ${ctx.action} — add it to the policy (the Setup helper below has the exact document).`);
+        return fix(`The management credentials lack ${ctx.action} — add it to the policy (the Setup helper tab has the exact document).`);
       }
       if (info.name === "ResourceNotFoundException") return fix(`AWS found nothing for ${ctx.action}: check the Identity Center instance ARN and identity store id.`);
       return fix(`${ctx.action} failed. Check the management credentials' policy against the Setup helper.`);
     case "assume-sub-account":
       if (info.accessDenied || info.name === "AccessDenied") {
         return fix(
-          `AWS refused to let the portal assume ${ctx.roleArn}: the role's trust policy does not allow this external id${ctx.externalId ? ` (the portal sends "${ctx.externalId}")` : " (the portal sends none)"} or the management account as principal, or the role does not exist in account ${ctx.accountId}. Deploy the role with the CloudFormation template below, or fix its trust policy.`,
+          `AWS refused to let the portal assume ${ctx.roleArn}: the role's trust policy does not allow this external id${ctx.externalId ? ` (the portal sends "${ctx.externalId}")` : " (the portal sends none)"} or the management account as principal, or the role does not exist in account ${ctx.accountId}, or the management credentials' own policy does not allow sts:AssumeRole on it. Deploy the role with the CloudFormation template on the Setup helper tab (its management policy lists every role to assume), or fix the trust policy.`,
         );
       }
       if (info.name === "RegionDisabledException") return fix("STS is disabled in this region for the account. Activate the region in the account's settings or use another region.");

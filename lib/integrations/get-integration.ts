@@ -21,6 +21,7 @@ export async function getIntegration(db: TDb, id: string) {
     rootRoleArn: row.roleArn,
     rootExternalId: row.externalId,
     subAccountRoleArn: entry?.access_role_arn ?? "arn:aws:iam::*:role/jit-portal-access",
+    subAccountRoleArns: entries.filter((e) => e.enabled !== false).map((e) => e.access_role_arn),
     subAccountExternalId: entry?.external_id ?? null,
     resourceTypes: setupResourceTypes(options.resource_types, entries),
     instanceArn: row.instanceArn,

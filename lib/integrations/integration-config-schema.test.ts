@@ -33,6 +33,27 @@ describe("integration config", () => {
     expect(badType).toMatchObject({ ok: false, errors: [expect.stringMatching(/^options\.resource_types\[0\]: must be one of/)] });
   });
 
+  it("refuses what would silently do the wrong thing", () => {
+    const errorsOf = (config: unknown) => {
+      const r = parseIntegrationJson(JSON.stringify(config));
+      return r.ok ? [] : r.errors;
+    };
+    // A * entry pinned to one account's role would file that account's resources under every account.
+    expect(errorsOf({ ...valid, sub_accounts: [{ account_id: "*", access_role_arn: "arn:aws:iam::111111111111:role/jit" }] })).toEqual([
+      expect.stringMatching(/^sub_accounts\[0\]\.access_role_arn: must use \* for the account id/),
+    ]);
+    // A misspelled key must not drop the external id without a word.
+    expect(errorsOf({ ...valid, sub_accounts: [{ ...valid.sub_accounts[0], externalid: "abc123" }] })).toEqual([expect.stringMatching(/^sub_accounts\[0\]: .*externalid/)]);
+    expect(errorsOf({ ...valid, options: { ...valid.options, sso_instance: "x" } })).toEqual([expect.stringMatching(/^options: .*sso_instance/)]);
+    // Temporary keys cannot work without a session token; an external id means nothing with keys; keys and a role exclude each other.
+    expect(errorsOf({ ...valid, root_account: { ...valid.root_account, access_key_id: "ASIAJITDEMO000000001" } })).toEqual([expect.stringMatching(/^root_account\.access_key_id: is a temporary key/)]);
+    expect(errorsOf({ ...valid, root_account: { ...valid.root_account, external_id: "ext-123" } })).toEqual(["root_account.external_id: is used only with access_role_arn (access keys are not assumed)"]);
+    expect(errorsOf({ ...valid, root_account: { access_role_arn: "arn:aws:iam::111111111111:role/mgmt", secret_access_key: "jitDemoSecretAccessKey0000000000000000001" } })).toEqual([
+      "root_account.secret_access_key: give either access keys or access_role_arn, not both",
+    ]);
+    expect(errorsOf({ ...valid, root_account: { access_role_arn: "arn:aws:iam::111111111111:role/mgmt", secret_access_key: "set" } })).toEqual([]);
+  });
+
   it("maps onto the Integration model and keeps the stored secret when the config says set", () => {
     const parsed = ZIntegrationConfig.parse({ ...valid, options: { ...valid.options, resource_types: ["s3_bucket", "ec2 instance"] } });
     const { columns, newSecret } = mapIntegrationConfig(parsed);

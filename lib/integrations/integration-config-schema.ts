@@ -36,38 +36,55 @@ const ZResourceType = z.preprocess(
   z.enum(RESOURCE_TYPES, { message: `must be one of ${RESOURCE_TYPES.join(", ")}` }),
 );
 
-export const ZTagFilter = z.object({
+export const ZTagFilter = z.strictObject({
   key: z.string().trim().min(1, "must not be empty").max(128, "must be at most 128 characters"),
   /** Empty or "*": any value, the key must be present. */
   value: z.string().max(256, "must be at most 256 characters").default(""),
 });
 export type TTagFilter = z.infer<typeof ZTagFilter>;
 
-export const ZSubAccountEntry = z
-  .object({
-    account_id: z.string().trim().refine((v) => v === "*" || ACCOUNT_ID_RE.test(v), "must be a 12-digit AWS account id or *"),
-    access_role_arn: z
-      .string()
-      .trim()
-      .regex(ROLE_ARN_RE, "must be an IAM role ARN such as arn:aws:iam::*:role/jit-portal-access (* stands for each account id)"),
-    external_id: ZExternalId.optional(),
-    region: ZRegion.optional(),
-    regions: z.array(ZRegion).optional(),
-    tags: z.array(ZTagFilter).optional(),
-    resource_types: z.array(ZResourceType).optional(),
-    enabled: z.boolean().optional(),
-  })
-  .superRefine((v, ctx) => {
-    const arnAccount = v.access_role_arn.split(":")[4];
-    if (v.account_id !== "*" && arnAccount !== "*" && arnAccount !== v.account_id) {
-      ctx.addIssue({ code: "custom", path: ["access_role_arn"], message: `must be a role in account ${v.account_id} (or use * for the account id)` });
-    }
-  });
+const subAccountFields = {
+  account_id: z.string().trim().refine((v) => v === "*" || ACCOUNT_ID_RE.test(v), "must be a 12-digit AWS account id or *"),
+  access_role_arn: z
+    .string()
+    .trim()
+    .regex(ROLE_ARN_RE, "must be an IAM role ARN such as arn:aws:iam::*:role/jit-portal-access (* stands for each account id)"),
+  external_id: ZExternalId.optional(),
+  region: ZRegion.optional(),
+  regions: z.array(ZRegion).optional(),
+  tags: z.array(ZTagFilter).optional(),
+  resource_types: z.array(ZResourceType).optional(),
+  enabled: z.boolean().optional(),
+};
+
+function checkEntryAccount(v: { account_id: string; access_role_arn: string }, ctx: z.RefinementCtx) {
+  const arnAccount = v.access_role_arn.split(":")[4];
+  if (v.account_id !== "*" && arnAccount !== "*" && arnAccount !== v.account_id) {
+    ctx.addIssue({ code: "custom", path: ["access_role_arn"], message: `must be a role in account ${v.account_id} (or use * for the account id)` });
+  }
+}
+
+/** A stored entry (read back leniently: what was saved stays readable as the rules tighten). */
+export const ZSubAccountEntry = z.object(subAccountFields).superRefine(checkEntryAccount);
+
+/** An entry as an admin submits it: unknown keys (a misspelled external_id) are refused, not dropped. */
+const ZSubAccountEntryInput = z.strictObject(subAccountFields).superRefine((v, ctx) => {
+  checkEntryAccount(v, ctx);
+  // One fixed role for every account would file that account's resources under all of them.
+  if (v.account_id === "*" && ROLE_ARN_RE.test(v.access_role_arn) && v.access_role_arn.split(":")[4] !== "*") {
+    ctx.addIssue({ code: "custom", path: ["access_role_arn"], message: "must use * for the account id (arn:aws:iam::*:role/…) so each account's own role is assumed" });
+  }
+});
 export type TSubAccountEntry = z.infer<typeof ZSubAccountEntry>;
 
 export const ZRootAccount = z
-  .object({
-    access_key_id: z.string().trim().regex(/^(AKIA|ASIA)[A-Z0-9]{16}$/, "must be an access key id (AKIA… 20 characters)").optional(),
+  .strictObject({
+    access_key_id: z
+      .string()
+      .trim()
+      .refine((v) => !/^ASIA/.test(v), "is a temporary key (ASIA…), which needs a session token and expires: use a long-term access key (AKIA…) or access_role_arn")
+      .refine((v) => /^(AKIA|ASIA)[A-Z0-9]{16}$/.test(v), "must be an access key id (AKIA… 20 characters)")
+      .optional(),
     /** Omitted, empty or "set": keep the stored secret. */
     secret_access_key: z.string().trim().max(128, "is too long").optional(),
     account_id: z.string().trim().regex(ACCOUNT_ID_RE, "must be a 12-digit AWS account id").optional(),
@@ -83,16 +100,18 @@ export const ZRootAccount = z
   .superRefine((v, ctx) => {
     if (v.access_role_arn) {
       if (v.access_key_id) ctx.addIssue({ code: "custom", path: ["access_key_id"], message: "give either access keys or access_role_arn, not both" });
+      if (v.secret_access_key && v.secret_access_key !== SECRET_SET) ctx.addIssue({ code: "custom", path: ["secret_access_key"], message: "give either access keys or access_role_arn, not both" });
       const arnAccount = v.access_role_arn.split(":")[4];
       if (v.account_id && arnAccount !== v.account_id) ctx.addIssue({ code: "custom", path: ["account_id"], message: `does not match the account in access_role_arn (${arnAccount})` });
       return;
     }
     if (!v.access_key_id) ctx.addIssue({ code: "custom", path: ["access_key_id"], message: "is required (or give access_role_arn to assume a role with the server's own credentials)" });
+    if (v.external_id) ctx.addIssue({ code: "custom", path: ["external_id"], message: "is used only with access_role_arn (access keys are not assumed)" });
     const secret = v.secret_access_key;
     if (secret && secret !== SECRET_SET && secret.length < 16) ctx.addIssue({ code: "custom", path: ["secret_access_key"], message: "looks too short for a secret access key" });
   });
 
-export const ZIntegrationOptions = z.object({
+export const ZIntegrationOptions = z.strictObject({
   sso_instance_arn: z.string().trim().regex(INSTANCE_ARN_RE, "must be an Identity Center instance ARN (arn:aws:sso:::instance/ssoins-…)").optional(),
   sso_region: ZRegion.optional(),
   identity_store_id: z
@@ -115,7 +134,7 @@ export const ZIntegrationConfig = z
     name: z.string().trim().min(1, "is required").max(64, "must be at most 64 characters"),
     enabled: z.boolean().default(true),
     root_account: ZRootAccount,
-    sub_accounts: z.array(ZSubAccountEntry).default([]),
+    sub_accounts: z.array(ZSubAccountEntryInput).default([]),
     options: ZIntegrationOptions.default({ resource_types: [], tags: [], temp_permission_set_prefix: "jit-", sync_interval_minutes: 60 }),
   })
   .superRefine((v, ctx) => {

@@ -33,7 +33,8 @@ export function storedSubAccounts(json: unknown): TSubAccountEntry[] {
 
 /** Reads the stored options ({ resource_types, tags }). Pure. */
 export function storedOptions(json: unknown) {
-  const parsed = ZIntegrationOptions.pick({ resource_types: true, tags: true }).safeParse(json ?? {});
+  // Lenient about other keys: a stored row must never fall back to "every type, no tags" over an extra field.
+  const parsed = z.object({ resource_types: ZIntegrationOptions.shape.resource_types, tags: ZIntegrationOptions.shape.tags }).safeParse(json ?? {});
   return parsed.success ? parsed.data : { resource_types: [], tags: [] };
 }
 

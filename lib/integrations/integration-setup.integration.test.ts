@@ -109,7 +109,7 @@ describe("connection test", () => {
     sim.setFaults({ faults: { "organizations.ListRoots": { errorRate: 1, errorKind: "access_denied" } } });
     const { checks } = await runTest(id);
     expect(checks.get("organizations")).toMatchObject({ status: "failed", error: expect.stringMatching(/^AccessDeniedException: /) });
-    expect(checks.get("organizations")?.fix).toBe("The management credentials lack organizations:ListRoots — add it to the policy (the Setup helper below has the exact document).");
+    expect(checks.get("organizations")?.fix).toBe("The management credentials lack organizations:ListRoots — add it to the policy (the Setup helper tab has the exact document).");
   });
 
   it("names a missing tag-read permission in a sub-account's role", async () => {

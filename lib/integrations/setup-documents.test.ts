@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildManagementPolicy, buildSetupDocuments, setupResourceTypes, buildSubAccountCloudFormation, buildSubAccountPolicy, buildSubAccountTrustPolicy, type TSetupInput } from "./setup-documents.ts";
 
@@ -34,7 +36,7 @@ describe("setup documents", () => {
   it("sub-account permissions: only what the chosen resource types need", () => {
     expect(buildSubAccountPolicy(input)).toEqual({
       Version: "2012-10-17",
-      Statement: [{ Sid: "JitPortalDiscoveryRead", Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeRegions", "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:ListAllMyBuckets"], Resource: "*" }],
+      Statement: [{ Sid: "JitPortalDiscoveryRead", Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeRegions", "s3:GetBucketTagging", "s3:ListAllMyBuckets"], Resource: "*" }],
     });
     const all = buildSubAccountPolicy({ ...input, resourceTypes: [] }).Statement[0]?.Action;
     expect(all).toEqual(expect.arrayContaining(["iam:ListRoles", "iam:ListRoleTags", "iam:ListPolicies", "iam:ListPolicyTags", "secretsmanager:ListSecrets", "s3:GetBucketTagging"]));
@@ -80,6 +82,7 @@ Resources:
     Type: AWS::IAM::Role
     Properties:
       RoleName: !Ref RoleName
+      Path: '/'
       MaxSessionDuration: 3600
       Tags:
         - Key: managed-by
@@ -107,7 +110,6 @@ Resources:
                 Action:
                   - 'ec2:DescribeInstances'
                   - 'ec2:DescribeRegions'
-                  - 's3:GetBucketLocation'
                   - 's3:GetBucketTagging'
                   - 's3:ListAllMyBuckets'
                 Resource: '*'
@@ -115,6 +117,36 @@ Outputs:
   RoleArn:
     Value: !GetAtt JitPortalAccessRole.Arn
 `);
+  });
+
+  it("grants exactly the AWS actions the code calls, no more and no fewer", () => {
+    // Every `new XCommand(` in lib/aws, by the SDK client it is imported from, as an IAM action.
+    const prefix: Record<string, string> = { organizations: "organizations", "sso-admin": "sso", identitystore: "identitystore", sts: "sts", iam: "iam", s3: "s3", ec2: "ec2", "secrets-manager": "secretsmanager" };
+    const rename: Record<string, string> = { "s3:ListBuckets": "s3:ListAllMyBuckets" };
+    const called = new Set<string>();
+    const dir = join(process.cwd(), "lib/aws");
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.includes(".test."))) {
+      const source = readFileSync(join(dir, file), "utf8");
+      for (const m of source.matchAll(/import \{([^}]+)\} from "@aws-sdk\/client-([a-z0-9-]+)"/g)) {
+        for (const name of m[1]!.split(",").map((n) => n.trim().replace(/^type /, ""))) {
+          if (name.endsWith("Command") && source.includes(`new ${name}(`)) {
+            const action = `${prefix[m[2]!]}:${name.slice(0, -"Command".length)}`;
+            called.add(rename[action] ?? action);
+          }
+        }
+      }
+    }
+    called.delete("sts:GetCallerIdentity"); // needs no permission
+    const all = { ...input, resourceTypes: [] as const };
+    const granted = new Set([...buildManagementPolicy(all).Statement, ...buildSubAccountPolicy(all).Statement].flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])));
+    granted.delete("sso:ProvisionPermissionSet"); // kept on purpose: see setup-documents.ts
+    expect([...granted].sort()).toEqual([...called].sort());
+  });
+
+  it("lets the management side assume every entry's role, with its path; the template creates the role under that path", () => {
+    const doc = buildManagementPolicy({ ...input, subAccountRoleArns: ["arn:aws:iam::*:role/portal/jit-portal-access", "arn:aws:iam::222222222222:role/other-role"] });
+    expect(doc.Statement[4]?.Resource).toEqual(["arn:aws:iam::*:role/portal/jit-portal-access", "arn:aws:iam::222222222222:role/other-role"]);
+    expect(buildSubAccountCloudFormation({ ...input, subAccountRoleArn: "arn:aws:iam::*:role/portal/jit-portal-access" })).toContain("      Path: '/portal/'\n");
   });
 
   it("lists the documents with file names, adding the management trust policy only for a role", () => {

@@ -15,6 +15,8 @@ export type TSetupInput = {
   rootExternalId: string | null;
   /** access_role_arn of the sub-account entry, with * for the account id. */
   subAccountRoleArn: string;
+  /** Every enabled entry's access_role_arn: the management side may assume each of them. Defaults to subAccountRoleArn. */
+  subAccountRoleArns?: readonly string[];
   subAccountExternalId: string | null;
   resourceTypes: readonly TResourceTypeName[];
   instanceArn: string | null;
@@ -27,10 +29,12 @@ type TStatement = { Sid: string; Effect: "Allow"; Action: string | string[]; Res
 const MANAGEMENT_PLACEHOLDER = "<management-account-id>";
 export const SUB_ACCOUNT_ROLE_DEFAULT = "jit-portal-access";
 
+// Exactly the reads discovery and the connection test make (lib/aws/account-resources-api.ts): no
+// GetPolicyVersion, which would let the portal read every policy document.
 const READ_ACTIONS: Record<TResourceTypeName, string[]> = {
-  IAM_ROLE: ["iam:GetRole", "iam:ListRoleTags", "iam:ListRoles"],
-  IAM_POLICY: ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicies", "iam:ListPolicyTags"],
-  S3_BUCKET: ["s3:GetBucketLocation", "s3:GetBucketTagging", "s3:ListAllMyBuckets"],
+  IAM_ROLE: ["iam:ListRoleTags", "iam:ListRoles"],
+  IAM_POLICY: ["iam:ListPolicies", "iam:ListPolicyTags"],
+  S3_BUCKET: ["s3:GetBucketTagging", "s3:ListAllMyBuckets"],
   EC2_INSTANCE: ["ec2:DescribeInstances", "ec2:DescribeRegions"],
   SECRET: ["ec2:DescribeRegions", "secretsmanager:ListSecrets"],
 };
@@ -44,9 +48,23 @@ export function roleNameOf(roleArn: string): string {
   return roleArn.split("/").pop() || SUB_ACCOUNT_ROLE_DEFAULT;
 }
 
+/** The role's IAM path ("/" or "/portal/"), which the template must create it under. */
+export function rolePathOf(roleArn: string): string {
+  const afterRole = roleArn.split(":role/")[1] ?? "";
+  const parts = afterRole.split("/").slice(0, -1);
+  return parts.length > 0 ? `/${parts.join("/")}/` : "/";
+}
+
+/** What the management side may assume: each entry's role, path included, in any account for a * entry. */
+function assumableRoleArns(input: TSetupInput): string[] {
+  const arns = input.subAccountRoleArns?.length ? input.subAccountRoleArns : [input.subAccountRoleArn];
+  return [...new Set(arns.map((arn) => `arn:aws:iam::${arn.split(":")[4] || "*"}:role${rolePathOf(arn)}${roleNameOf(arn)}`))].sort();
+}
+
 /** The permissions of the management credentials: discovery reads plus the worker's grant operations. */
 export function buildManagementPolicy(input: TSetupInput): TPolicyDocument {
   const instance = input.instanceArn ?? "*";
+  const assumable = assumableRoleArns(input);
   return {
     Version: "2012-10-17",
     Statement: [
@@ -54,12 +72,10 @@ export function buildManagementPolicy(input: TSetupInput): TPolicyDocument {
         Sid: "OrganizationsRead",
         Effect: "Allow",
         Action: [
-          "organizations:DescribeAccount",
           "organizations:DescribeOrganization",
           "organizations:ListAccounts",
           "organizations:ListAccountsForParent",
           "organizations:ListOrganizationalUnitsForParent",
-          "organizations:ListParents",
           "organizations:ListRoots",
         ],
         Resource: "*",
@@ -71,16 +87,11 @@ export function buildManagementPolicy(input: TSetupInput): TPolicyDocument {
           "sso:DescribeAccountAssignmentCreationStatus",
           "sso:DescribeAccountAssignmentDeletionStatus",
           "sso:DescribePermissionSet",
-          "sso:DescribePermissionSetProvisioningStatus",
-          "sso:GetInlinePolicyForPermissionSet",
           "sso:ListAccountAssignments",
           "sso:ListAccountAssignmentsForPrincipal",
           "sso:ListAccountsForProvisionedPermissionSet",
-          "sso:ListCustomerManagedPolicyReferencesInPermissionSet",
           "sso:ListInstances",
-          "sso:ListManagedPoliciesInPermissionSet",
           "sso:ListPermissionSets",
-          "sso:ListPermissionSetsProvisionedToAccount",
           "sso:ListTagsForResource",
         ],
         Resource: "*",
@@ -95,9 +106,8 @@ export function buildManagementPolicy(input: TSetupInput): TPolicyDocument {
           "sso:CreateAccountAssignment",
           "sso:CreatePermissionSet",
           "sso:DeleteAccountAssignment",
-          "sso:DeleteInlinePolicyFromPermissionSet",
           "sso:DeletePermissionSet",
-          "sso:DetachCustomerManagedPolicyReferenceFromPermissionSet",
+          // CreateAccountAssignment provisions the set to the account itself; kept so that step is never refused.
           "sso:ProvisionPermissionSet",
           "sso:PutInlinePolicyToPermissionSet",
           "sso:TagResource",
@@ -110,20 +120,15 @@ export function buildManagementPolicy(input: TSetupInput): TPolicyDocument {
         Action: [
           "identitystore:CreateGroupMembership",
           "identitystore:DeleteGroupMembership",
-          "identitystore:DescribeGroup",
-          "identitystore:DescribeUser",
-          "identitystore:GetGroupId",
           "identitystore:GetGroupMembershipId",
           "identitystore:GetUserId",
-          "identitystore:IsMemberInGroups",
           "identitystore:ListGroupMemberships",
-          "identitystore:ListGroupMembershipsForMember",
           "identitystore:ListGroups",
           "identitystore:ListUsers",
         ],
         Resource: "*",
       },
-      { Sid: "AssumeSubAccountRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:aws:iam::*:role/${roleNameOf(input.subAccountRoleArn)}` },
+      { Sid: "AssumeSubAccountRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: assumable.length === 1 ? assumable[0]! : assumable },
     ],
   };
 }
@@ -208,6 +213,7 @@ export function buildSubAccountCloudFormation(input: TSetupInput): string {
     "    Type: AWS::IAM::Role",
     "    Properties:",
     "      RoleName: !Ref RoleName",
+    `      Path: ${yamlString(rolePathOf(input.subAccountRoleArn))}`,
     "      MaxSessionDuration: 3600",
     "      Tags:",
     "        - Key: managed-by",

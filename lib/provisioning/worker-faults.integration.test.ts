@@ -163,7 +163,7 @@ describe("provisioning worker under faults", () => {
   });
 
   it("a worker stopped between every pair of steps and crashing after each AWS change before recording it", async () => {
-    const ids = await createMix(db, 5_000);
+    const ids = await createMix(db, 8_000);
     const crashed = new Set<string>();
     let tick = 0;
     const restartedWorker = () =>
@@ -186,11 +186,13 @@ describe("provisioning worker under faults", () => {
     expect(await settled(db)).toBe(true);
     expect(crashed.size).toBeGreaterThan(ids.length);
     expect(await activeWithoutAccess(db, sim)).toEqual([]);
-    // No duplicates: exactly one temporary set per temporary grant.
+    // No duplicates: exactly one temporary set per live temporary grant (on a loaded machine the first
+    // grants may already have expired, and then have none).
     const temps = await db.grant.findMany({ where: { kind: "TEMP_PERMISSION_SET" } });
+    expect(temps.some((g) => g.state === "ACTIVE")).toBe(true);
     for (const g of temps) {
       const sets = sim.snapshot().permissionSets.filter((p) => p.tags.some((t) => t.Key === "grant-id" && t.Value === g.id));
-      expect(sets).toHaveLength(1);
+      expect(sets, `${g.id} ${g.state}`).toHaveLength(g.state === "ACTIVE" ? 1 : 0);
     }
     while (!(await ended(db)) && Date.now() < deadline + 20_000) await runWorkerTick(db, restartedWorker());
     expect(await ended(db)).toBe(true);
