@@ -123,6 +123,15 @@ describe("connection test", () => {
     expect(prod?.fix).not.toContain("iam:ListRoleTags");
   });
 
+  it("checks the enabled-regions read discovery makes before scanning EC2 and secrets", async () => {
+    const { id } = await saveIntegration(db, { config: config(), actor: admin });
+    sim.setFaults({ faults: { "ec2.DescribeRegions": { errorRate: 1, errorKind: "access_denied" } } });
+    const { result, checks } = await runTest(id);
+    expect(result.ok).toBe(false);
+    expect(checks.get(`account-${S.accounts.prodWorkloads}`)?.fix).toContain("Enabled regions (for EC2 instances and secrets): The role");
+    expect(checks.get(`account-${S.accounts.prodWorkloads}`)?.fix).toContain("lacks ec2:DescribeRegions");
+  });
+
   it("says when the stored secret cannot be decrypted (ENCRYPTION_KEY changed), before calling AWS", async () => {
     const { id } = await saveIntegration(db, { config: config(), actor: admin });
     await db.integration.update({ where: { id }, data: { secretAccessKeyEnc: encryptSecret("x".repeat(40), randomBytes(32)) } });

@@ -154,6 +154,16 @@ export async function testIntegrationConnection(db: TDb, integrationId: string, 
               problems.push(`${RESOURCE_TYPE_LABELS[type]}: ${x.fix}`);
             }
           }
+          // Without an explicit regions list, discovery first asks which regions are enabled.
+          if (!target.regions && (target.resourceTypes.includes("EC2_INSTANCE") || target.resourceTypes.includes("SECRET"))) {
+            try {
+              await api.listEnabledRegions();
+            } catch (e) {
+              const x = explainAwsError({ kind: "account-read", action: "ec2:DescribeRegions", roleArn: target.roleArn }, awsErrorInfo(e));
+              firstError ??= x;
+              problems.push(`Enabled regions (for EC2 instances and secrets): ${x.fix}`);
+            }
+          }
           api.destroy();
           if (problems.length > 0) report({ id, label, accountId: account.id, status: "failed", detail: problems.join(" "), error: firstError?.error, fix: problems.join(" ") });
           else report({ id, label, accountId: account.id, status: "ok", detail: `Assumed ${target.roleArn}; ${target.resourceTypes.length === 0 ? "no resource types enabled" : `read ${target.resourceTypes.map((t) => RESOURCE_TYPE_LABELS[t]).join(", ")}`}.` });
