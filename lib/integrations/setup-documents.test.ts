@@ -149,6 +149,19 @@ Outputs:
     expect(buildSubAccountCloudFormation({ ...input, subAccountRoleArn: "arn:aws:iam::*:role/portal/jit-portal-access" })).toContain("      Path: '/portal/'\n");
   });
 
+  it("gives an entry with its own role or external id its own trust policy", () => {
+    const docs = buildSetupDocuments({
+      ...input,
+      otherEntries: [
+        { accountId: "222222222222", roleArn: "arn:aws:iam::222222222222:role/other-role", externalId: "other-ext-id" },
+        { accountId: "333333333333", roleArn: input.subAccountRoleArn, externalId: input.subAccountExternalId },
+      ],
+    });
+    const own = docs.filter((d) => d.id.startsWith("sub-trust-"));
+    expect(own.map((d) => d.title)).toEqual(["Account 222222222222: trust policy of other-role"]);
+    expect(JSON.parse(own[0]!.body).Statement[0].Condition).toEqual({ StringEquals: { "sts:ExternalId": "other-ext-id" } });
+  });
+
   it("lists the documents with file names, adding the management trust policy only for a role", () => {
     expect(buildSetupDocuments(input).map((d) => d.filename)).toEqual(["jit-portal-management-policy.json", "jit-portal-access-trust-policy.json", "jit-portal-access-policy.json", "jit-portal-access-role.yaml"]);
     expect(buildSetupDocuments({ ...input, authMethod: "ASSUME_ROLE", rootRoleArn: "arn:aws:iam::111111111111:role/m", rootExternalId: "e1" }).map((d) => d.id)).toContain("management-trust");

@@ -17,6 +17,8 @@ export type TSetupInput = {
   subAccountRoleArn: string;
   /** Every enabled entry's access_role_arn: the management side may assume each of them. Defaults to subAccountRoleArn. */
   subAccountRoleArns?: readonly string[];
+  /** Enabled entries whose role or external id differ from the main one: each gets its own trust policy. */
+  otherEntries?: readonly { accountId: string; roleArn: string; externalId: string | null }[];
   subAccountExternalId: string | null;
   resourceTypes: readonly TResourceTypeName[];
   instanceArn: string | null;
@@ -255,6 +257,14 @@ export function buildSetupDocuments(input: TSetupInput): { id: string; title: st
     { id: "management-policy", title: "Management account: IAM policy for the portal's credentials", filename: "jit-portal-management-policy.json", body: json(buildManagementPolicy(input)) },
     ...(input.authMethod === "ASSUME_ROLE" ? [{ id: "management-trust", title: "Management account: trust policy of the portal's role", filename: "jit-portal-management-trust-policy.json", body: json(buildManagementTrustPolicy(input)) }] : []),
     { id: "sub-trust", title: `Every sub-account: trust policy of ${roleNameOf(input.subAccountRoleArn)}`, filename: "jit-portal-access-trust-policy.json", body: json(buildSubAccountTrustPolicy(input)) },
+    ...(input.otherEntries ?? [])
+      .filter((e) => e.roleArn !== input.subAccountRoleArn || e.externalId !== input.subAccountExternalId)
+      .map((e) => ({
+        id: `sub-trust-${e.accountId}`,
+        title: `${e.accountId === "*" ? "Every sub-account" : `Account ${e.accountId}`}: trust policy of ${roleNameOf(e.roleArn)}`,
+        filename: `${roleNameOf(e.roleArn)}-${e.accountId === "*" ? "all" : e.accountId}-trust-policy.json`,
+        body: json(buildSubAccountTrustPolicy({ ...input, subAccountRoleArn: e.roleArn, subAccountExternalId: e.externalId })),
+      })),
     { id: "sub-policy", title: `Every sub-account: permissions of ${roleNameOf(input.subAccountRoleArn)}`, filename: "jit-portal-access-policy.json", body: json(buildSubAccountPolicy(input)) },
     { id: "cloudformation", title: "CloudFormation template for a StackSet (creates the sub-account role)", filename: "jit-portal-access-role.yaml", body: buildSubAccountCloudFormation(input) },
   ];
