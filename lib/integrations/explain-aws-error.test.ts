@@ -9,9 +9,10 @@ describe("explainAwsError", () => {
     expect(x.fix).toBe("The management credentials lack organizations:ListRoots — add it to the policy (the Setup helper tab has the exact document).");
     expect(x.error).toMatch(/^AccessDeniedException: /);
   });
-  it("tells a member account from the management account", () => {
+  it("names both causes AWS gives the same answer for: a member account, or a missing permission", () => {
     const x = explainAwsError({ kind: "management-read", action: "organizations:ListRoots" }, info("AccessDeniedException", "You don't have permissions to access this resource.", { accessDenied: true }));
     expect(x.fix).toMatch(/not the organization's management account/);
+    expect(x.fix).toMatch(/their policy lacks organizations:ListRoots/);
   });
   it("explains a refused AssumeRole with the external id the portal sends", () => {
     const x = explainAwsError({ kind: "assume-sub-account", roleArn: "arn:aws:iam::222222222222:role/jit-portal-access", accountId: "222222222222", externalId: "wrong" }, info("AccessDenied", "not authorized to perform: sts:AssumeRole", { accessDenied: true }));

@@ -43,7 +43,10 @@ export function explainAwsError(ctx: TAwsCheckContext, info: Pick<TAwsErrorInfo,
       if (info.name === "AWSOrganizationsNotInUseException") return fix("This account is not part of an AWS organization. Use the credentials of the organization's management account.");
       if (info.accessDenied) {
         if (ctx.action.startsWith("organizations:") && /don't have permissions to access this resource/i.test(info.message)) {
-          return fix(`These credentials are not the organization's management account (or a delegated administrator), so ${ctx.action} is refused. Use the management account's credentials.`);
+          // AWS answers this both to a member account and to a management-account identity missing the permission.
+          return fix(
+            `${ctx.action} was refused: either these credentials are not the organization's management account (or a delegated administrator) — use the management account's — or their policy lacks ${ctx.action} (the Setup helper tab has the exact document).`,
+          );
         }
         return fix(`The management credentials lack ${ctx.action} — add it to the policy (the Setup helper tab has the exact document).`);
       }
