@@ -15,13 +15,14 @@ import {
   type TIntegrationConfigInput,
   type TResourceTypeName,
 } from "@/lib/integrations/integration-config-schema";
+import { projectRootAccount, type TRootAccountDraft } from "@/lib/integrations/project-root-account";
 
 type TTag = { key: string; value?: string };
 type TEntry = { account_id: string; access_role_arn: string; external_id?: string; region?: string; regions?: string[]; tags?: TTag[]; resource_types?: string[]; enabled?: boolean };
 type TDraft = {
   name: string;
   enabled?: boolean;
-  root_account: { access_key_id?: string; secret_access_key?: string; account_id?: string; access_role_arn?: string; external_id?: string; region?: string };
+  root_account: TRootAccountDraft;
   sub_accounts: TEntry[];
   options: { sso_instance_arn?: string; sso_region?: string; identity_store_id?: string; resource_types?: string[]; tags?: TTag[]; temp_permission_set_prefix?: string; sync_interval_minutes?: number };
 };
@@ -145,13 +146,7 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
   /** The draft as it will be sent: the form's auth switch decides which half of root_account goes. */
   const projected = (): TDraft => {
     const c = clean(draft);
-    // In role mode the account comes from the ARN (the server derives it), so a changed ARN never clashes with a stale account_id.
-    c.root_account =
-      authMethod === "role"
-        ? { access_role_arn: c.root_account.access_role_arn ?? "", external_id: c.root_account.external_id, region: c.root_account.region }
-        : { access_key_id: c.root_account.access_key_id ?? "", secret_access_key: c.root_account.secret_access_key, region: c.root_account.region };
-    c.root_account = Object.fromEntries(Object.entries(c.root_account).filter(([, v]) => v !== undefined && v !== "")) as TDraft["root_account"];
-    return c;
+    return { ...c, root_account: projectRootAccount(draft.root_account, authMethod) };
   };
 
   const toJson = () => {

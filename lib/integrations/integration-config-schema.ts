@@ -23,6 +23,13 @@ const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ROLE_ARN_RE = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|\*):role\/[\w+=,.@/-]{1,512}$/;
 const INSTANCE_ARN_RE = /^arn:aws(-cn|-us-gov)?:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
 
+/** An object that refuses keys it does not know, naming them: a misspelled key must not be dropped silently. */
+function strictObject<T extends z.ZodRawShape>(shape: T) {
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}: check its spelling` : undefined),
+  });
+}
+
 const ZRegion = z.string().trim().regex(REGION_RE, "must be an AWS region such as us-east-1");
 const ZExternalId = z
   .string()
@@ -36,7 +43,7 @@ const ZResourceType = z.preprocess(
   z.enum(RESOURCE_TYPES, { message: `must be one of ${RESOURCE_TYPES.join(", ")}` }),
 );
 
-export const ZTagFilter = z.strictObject({
+export const ZTagFilter = strictObject({
   key: z.string().trim().min(1, "must not be empty").max(128, "must be at most 128 characters"),
   /** Empty or "*": any value, the key must be present. */
   value: z.string().max(256, "must be at most 256 characters").default(""),
@@ -68,7 +75,7 @@ function checkEntryAccount(v: { account_id: string; access_role_arn: string }, c
 export const ZSubAccountEntry = z.object(subAccountFields).superRefine(checkEntryAccount);
 
 /** An entry as an admin submits it: unknown keys (a misspelled external_id) are refused, not dropped. */
-const ZSubAccountEntryInput = z.strictObject(subAccountFields).superRefine((v, ctx) => {
+const ZSubAccountEntryInput = strictObject(subAccountFields).superRefine((v, ctx) => {
   checkEntryAccount(v, ctx);
   // One fixed role for every account would file that account's resources under all of them.
   if (v.account_id === "*" && ROLE_ARN_RE.test(v.access_role_arn) && v.access_role_arn.split(":")[4] !== "*") {
@@ -77,41 +84,39 @@ const ZSubAccountEntryInput = z.strictObject(subAccountFields).superRefine((v, c
 });
 export type TSubAccountEntry = z.infer<typeof ZSubAccountEntry>;
 
-export const ZRootAccount = z
-  .strictObject({
-    access_key_id: z
-      .string()
-      .trim()
-      .refine((v) => !/^ASIA/.test(v), "is a temporary key (ASIA…), which needs a session token and expires: use a long-term access key (AKIA…) or access_role_arn")
-      .refine((v) => /^(AKIA|ASIA)[A-Z0-9]{16}$/.test(v), "must be an access key id (AKIA… 20 characters)")
-      .optional(),
-    /** Omitted, empty or "set": keep the stored secret. */
-    secret_access_key: z.string().trim().max(128, "is too long").optional(),
-    account_id: z.string().trim().regex(ACCOUNT_ID_RE, "must be a 12-digit AWS account id").optional(),
-    access_role_arn: z
-      .string()
-      .trim()
-      .regex(ROLE_ARN_RE, "must be an IAM role ARN such as arn:aws:iam::111111111111:role/jit-portal-management")
-      .refine((v) => !v.includes(":*:"), "must name one account, not *")
-      .optional(),
-    external_id: ZExternalId.optional(),
-    region: ZRegion.default("us-east-1"),
-  })
-  .superRefine((v, ctx) => {
-    if (v.access_role_arn) {
-      if (v.access_key_id) ctx.addIssue({ code: "custom", path: ["access_key_id"], message: "give either access keys or access_role_arn, not both" });
-      if (v.secret_access_key && v.secret_access_key !== SECRET_SET) ctx.addIssue({ code: "custom", path: ["secret_access_key"], message: "give either access keys or access_role_arn, not both" });
-      const arnAccount = v.access_role_arn.split(":")[4];
-      if (v.account_id && arnAccount !== v.account_id) ctx.addIssue({ code: "custom", path: ["account_id"], message: `does not match the account in access_role_arn (${arnAccount})` });
-      return;
-    }
-    if (!v.access_key_id) ctx.addIssue({ code: "custom", path: ["access_key_id"], message: "is required (or give access_role_arn to assume a role with the server's own credentials)" });
-    if (v.external_id) ctx.addIssue({ code: "custom", path: ["external_id"], message: "is used only with access_role_arn (access keys are not assumed)" });
-    const secret = v.secret_access_key;
-    if (secret && secret !== SECRET_SET && secret.length < 16) ctx.addIssue({ code: "custom", path: ["secret_access_key"], message: "looks too short for a secret access key" });
-  });
+export const ZRootAccount = strictObject({
+  access_key_id: z
+    .string()
+    .trim()
+    .refine((v) => !/^ASIA/.test(v), "is a temporary key (ASIA…), which needs a session token and expires: use a long-term access key (AKIA…) or access_role_arn")
+    .refine((v) => /^(AKIA|ASIA)[A-Z0-9]{16}$/.test(v), "must be an access key id (AKIA… 20 characters)")
+    .optional(),
+  /** Omitted, empty or "set": keep the stored secret. */
+  secret_access_key: z.string().trim().max(128, "is too long").optional(),
+  account_id: z.string().trim().regex(ACCOUNT_ID_RE, "must be a 12-digit AWS account id").optional(),
+  access_role_arn: z
+    .string()
+    .trim()
+    .regex(ROLE_ARN_RE, "must be an IAM role ARN such as arn:aws:iam::111111111111:role/jit-portal-management")
+    .refine((v) => !v.includes(":*:"), "must name one account, not *")
+    .optional(),
+  external_id: ZExternalId.optional(),
+  region: ZRegion.default("us-east-1"),
+}).superRefine((v, ctx) => {
+  if (v.access_role_arn !== undefined) {
+    if (v.access_key_id) ctx.addIssue({ code: "custom", path: ["access_key_id"], message: "give either access keys or access_role_arn, not both" });
+    if (v.secret_access_key && v.secret_access_key !== SECRET_SET) ctx.addIssue({ code: "custom", path: ["secret_access_key"], message: "give either access keys or access_role_arn, not both" });
+    const arnAccount = v.access_role_arn.split(":")[4];
+    if (v.account_id && arnAccount !== v.account_id) ctx.addIssue({ code: "custom", path: ["account_id"], message: `does not match the account in access_role_arn (${arnAccount})` });
+    return;
+  }
+  if (!v.access_key_id) ctx.addIssue({ code: "custom", path: ["access_key_id"], message: "is required (or give access_role_arn to assume a role with the server's own credentials)" });
+  if (v.external_id) ctx.addIssue({ code: "custom", path: ["external_id"], message: "is used only with access_role_arn (access keys are not assumed)" });
+  const secret = v.secret_access_key;
+  if (secret && secret !== SECRET_SET && secret.length < 16) ctx.addIssue({ code: "custom", path: ["secret_access_key"], message: "looks too short for a secret access key" });
+});
 
-export const ZIntegrationOptions = z.strictObject({
+export const ZIntegrationOptions = strictObject({
   sso_instance_arn: z.string().trim().regex(INSTANCE_ARN_RE, "must be an Identity Center instance ARN (arn:aws:sso:::instance/ssoins-…)").optional(),
   sso_region: ZRegion.optional(),
   identity_store_id: z
