@@ -53,8 +53,7 @@ export async function requestExtension(db: TDb, actor: TRequestActor, input: TRe
       justification: data.justification,
       ticket: data.ticket,
       startsAt: null,
-      extendsGrantId: grant.id,
-      extendedGrant: { startsAt: grant.startsAt, expiresAt: grant.expiresAt },
+      extendsGrant: { id: grant.id, startsAt: grant.startsAt, expiresAt: grant.expiresAt },
       now,
     });
   });

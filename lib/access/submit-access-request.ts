@@ -51,9 +51,8 @@ type TCreateOptions = {
   justification: string;
   ticket: string | null;
   startsAt: Date | null;
-  extendsGrantId: string | null;
-  /** The grant an extension moves: the policy's maximum bounds the time it has ahead (extension-limit.ts). */
-  extendedGrant?: { startsAt: Date; expiresAt: Date };
+  /** The grant an extension moves (null for a new request): the policy's maximum bounds the time it has ahead (extension-limit.ts). */
+  extendsGrant: { id: string; startsAt: Date; expiresAt: Date } | null;
   now: Date;
 };
 
@@ -112,7 +111,7 @@ export async function createAccessRequestInTx(tx: TTx, options: TCreateOptions) 
       accountId: target.accountRowId,
       groupId: target.groupId,
       accessLevel: options.accessLevel,
-      extendsGrantId: options.extendsGrantId,
+      extendsGrantId: options.extendsGrant?.id ?? null,
     },
     select: { id: true },
   });
@@ -124,8 +123,8 @@ export async function createAccessRequestInTx(tx: TTx, options: TCreateOptions) 
   }
 
   const { effective } = evaluation;
-  if (options.extendedGrant) {
-    const overrun = extensionOverrun(options.extendedGrant, options.durationMinutes, effective.maxDurationMinutes, now);
+  if (options.extendsGrant) {
+    const overrun = extensionOverrun(options.extendsGrant, options.durationMinutes, effective.maxDurationMinutes, now);
     if (overrun) throw ineligible([overrun.userMessage]);
   }
   const request = await tx.accessRequest.create({
@@ -154,13 +153,13 @@ export async function createAccessRequestInTx(tx: TTx, options: TCreateOptions) 
         requesterPrincipalRowId: principal.id,
         evaluatedAt: now.toISOString(),
       },
-      extendsGrantId: options.extendsGrantId,
+      extendsGrantId: options.extendsGrant?.id ?? null,
       pendingExpiresAt: new Date(now.getTime() + effective.pendingTimeoutMinutes * 60_000),
     },
   });
   await appendAuditEvent(tx, {
     actor: { id: actor.id, email: actor.email },
-    action: options.extendsGrantId ? "request.extension_submitted" : "request.submitted",
+    action: options.extendsGrant ? "request.extension_submitted" : "request.submitted",
     subjectType: "AccessRequest",
     subjectId: request.id,
     integrationId: target.integrationId,
@@ -174,7 +173,7 @@ export async function createAccessRequestInTx(tx: TTx, options: TCreateOptions) 
       ticket: options.ticket,
       autoApprove: effective.autoApprove,
       policyIds: evaluation.matchedPolicyIds,
-      ...(options.extendsGrantId ? { extendsGrantId: options.extendsGrantId } : {}),
+      ...(options.extendsGrant ? { extendsGrantId: options.extendsGrant.id } : {}),
     },
   });
   if (effective.autoApprove) await finalizeApproval(tx, request.id, "system", now);
@@ -219,7 +218,7 @@ export async function submitAccessRequest(db: TDb, actor: TRequestActor, input: 
       justification: data.justification,
       ticket: data.ticket,
       startsAt,
-      extendsGrantId: null,
+      extendsGrant: null,
       now,
     });
   });
