@@ -108,6 +108,21 @@ describe("decideAccessRequest", () => {
     await expect(decide(f.avery.actor, "does-not-exist", 0, "APPROVE")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  it("refuses to approve what only a since disabled or deleted policy allowed; denying still works", async () => {
+    const policy = await database.prisma.policy.create({ data: { name: "brake", approvalSteps: [f.leadsStep], allowEveryone: true } });
+    const withPolicy = async () => {
+      const r = await f.createRequest({ steps: [f.leadsStep] });
+      return database.prisma.accessRequest.update({ where: { id: r.id }, data: { policyId: policy.id, policySnapshot: { ...(r.policySnapshot as object), matchedPolicyIds: [policy.id] } } });
+    };
+    const approvable = await withPolicy();
+    const blocked = await withPolicy();
+    expect((await decide(f.avery.actor, approvable.id, 0, "APPROVE")).outcome).toBe("APPROVED");
+    await database.prisma.policy.update({ where: { id: policy.id }, data: { enabled: false } });
+    await expect(decide(f.avery.actor, blocked.id, 0, "APPROVE")).rejects.toMatchObject({ code: "CONFLICT", userMessage: expect.stringMatching(/disabled or deleted/) });
+    expect(await database.prisma.approval.count({ where: { requestId: blocked.id } })).toBe(0);
+    expect((await decide(f.avery.actor, blocked.id, 0, "DENY", "policy withdrawn")).outcome).toBe("DENIED");
+  });
+
   it("judges by the snapshot frozen at submission, not the live policy", async () => {
     const policy = await database.prisma.policy.create({
       data: { name: "live", approvalSteps: [{ name: "Security now", userIds: [], groupIds: [f.security.id], quorum: 1 }], allowEveryone: true },

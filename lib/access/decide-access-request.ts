@@ -126,6 +126,17 @@ export async function decideAccessRequest(
       });
       if (existing) throw new AppError("CONFLICT", { userMessage: "You already decided this request. Nothing changed." });
 
+      // Disabling or deleting a policy is an admin's brake: what only it allowed can no longer be approved
+      // (denying stays possible). Rules stay frozen; this only asks whether any granting policy is still on.
+      if (input.decision === "APPROVE") {
+        const matched = (request.policySnapshot as { matchedPolicyIds?: unknown } | null)?.matchedPolicyIds;
+        if (Array.isArray(matched) && matched.length > 0 && (await tx.policy.count({ where: { id: { in: matched.map(String) }, enabled: true } })) === 0) {
+          throw new AppError("CONFLICT", {
+            message: `request ${request.id}: every policy that allowed it is disabled or deleted`,
+            userMessage: "The policy that allowed this request has been disabled or deleted since it was submitted, so it can no longer be approved. Deny it, or ask an administrator.",
+          });
+        }
+      }
       await tx.approval.create({
         data: { requestId: request.id, step: input.step, approverId: approver.id, decision: input.decision, comment: input.comment },
       });
