@@ -21,7 +21,6 @@ export async function getIntegration(db: TDb, id: string) {
     rootRoleArn: row.roleArn,
     rootExternalId: row.externalId,
     subAccountRoleArn: entry?.access_role_arn ?? "arn:aws:iam::*:role/jit-portal-access",
-    subAccountRoleArns: entries.filter((e) => e.enabled !== false).map((e) => e.access_role_arn),
     otherEntries: entries.filter((e) => e.enabled !== false && e !== entry).map((e) => ({ accountId: e.account_id, roleArn: e.access_role_arn, externalId: e.external_id ?? null })),
     subAccountExternalId: entry?.external_id ?? null,
     resourceTypes: setupResourceTypes(options.resource_types, entries),

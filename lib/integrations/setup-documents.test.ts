@@ -144,7 +144,7 @@ Outputs:
   });
 
   it("lets the management side assume every entry's role, with its path; the template creates the role under that path", () => {
-    const doc = buildManagementPolicy({ ...input, subAccountRoleArns: ["arn:aws:iam::*:role/portal/jit-portal-access", "arn:aws:iam::222222222222:role/other-role"] });
+    const doc = buildManagementPolicy({ ...input, subAccountRoleArn: "arn:aws:iam::*:role/portal/jit-portal-access", otherEntries: [{ accountId: "222222222222", roleArn: "arn:aws:iam::222222222222:role/other-role", externalId: null }] });
     expect(doc.Statement[4]?.Resource).toEqual(["arn:aws:iam::*:role/portal/jit-portal-access", "arn:aws:iam::222222222222:role/other-role"]);
     expect(buildSubAccountCloudFormation({ ...input, subAccountRoleArn: "arn:aws:iam::*:role/portal/jit-portal-access" })).toContain("      Path: '/portal/'\n");
   });

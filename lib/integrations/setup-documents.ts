@@ -15,9 +15,7 @@ export type TSetupInput = {
   rootExternalId: string | null;
   /** access_role_arn of the sub-account entry, with * for the account id. */
   subAccountRoleArn: string;
-  /** Every enabled entry's access_role_arn: the management side may assume each of them. Defaults to subAccountRoleArn. */
-  subAccountRoleArns?: readonly string[];
-  /** Enabled entries whose role or external id differ from the main one: each gets its own trust policy. */
+  /** The other enabled entries: the management side may assume their roles too, and one whose role or external id differs gets its own trust policy. */
   otherEntries?: readonly { accountId: string; roleArn: string; externalId: string | null }[];
   subAccountExternalId: string | null;
   resourceTypes: readonly TResourceTypeName[];
@@ -57,10 +55,9 @@ export function rolePathOf(roleArn: string): string {
   return parts.length > 0 ? `/${parts.join("/")}/` : "/";
 }
 
-/** What the management side may assume: each entry's role, path included, in any account for a * entry. */
+/** What the management side may assume: each entry's role ARN as written (path, partition and * account kept). */
 function assumableRoleArns(input: TSetupInput): string[] {
-  const arns = input.subAccountRoleArns?.length ? input.subAccountRoleArns : [input.subAccountRoleArn];
-  return [...new Set(arns.map((arn) => `arn:aws:iam::${arn.split(":")[4] || "*"}:role${rolePathOf(arn)}${roleNameOf(arn)}`))].sort();
+  return [...new Set([input.subAccountRoleArn, ...(input.otherEntries ?? []).map((e) => e.roleArn)])].sort();
 }
 
 /** The permissions of the management credentials: discovery reads plus the worker's grant operations. */
