@@ -43,7 +43,7 @@ type TClosing = {
 export async function expirePendingRequests(
   db: TDb,
   now: Date = new Date(),
-  options: { channels?: TNotificationChannels } = {},
+  options: { channels?: TNotificationChannels; defer?: (task: () => Promise<unknown>) => void } = {},
 ): Promise<{ timedOut: number; extensionsClosed: number }> {
   const outbound: TOutboundMessage[] = [];
   const timedOut = await closeAll(db, now, outbound, {
@@ -61,7 +61,9 @@ export async function expirePendingRequests(
     details: (r) => ({ grantId: r.extendsGrant?.id ?? null, grantState: r.extendsGrant?.state ?? null, atStep: r.currentStep }),
     event: { type: "EXTENDED_ACCESS_ENDED" },
   });
-  await deliverNotifications(outbound, options.channels);
+  // Email/Slack after commit; the worker defers it so a slow mail server cannot hold the tick.
+  if (options.defer) options.defer(() => deliverNotifications(outbound, options.channels));
+  else await deliverNotifications(outbound, options.channels);
   return { timedOut, extensionsClosed };
 }
 

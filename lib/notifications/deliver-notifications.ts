@@ -10,8 +10,12 @@ export type TOutboundMessage = {
   text: string;
   /** Portal path the message points at, made absolute with the channels' baseUrl. */
   link: string | null;
-  /** Also post to the Slack channel (one post per message, not per recipient). */
-  slack: boolean;
+  /**
+   * What the shared Slack channel sees (one post per message, not per recipient), or null: not posted.
+   * The channel is everyone in it, not the recipient: it names whose request it is and never carries
+   * what only the requester should read (an approver's comment, a revoke reason).
+   */
+  slack: string | null;
 };
 
 export type TDeliveryReport = { emailsSent: number; emailsFailed: number; slackPosted: number; slackFailed: number };
@@ -77,10 +81,10 @@ export async function deliverNotifications(
 
   if (channels.slackWebhookUrl) {
     for (const message of messages) {
-      if (!message.slack) continue;
+      if (message.slack === null) continue;
       const link = absoluteLink(message.link, channels.baseUrl);
       // Requester-written text (justification, names) is escaped: no <!channel> pings or disguised <url|links>.
-      const body = `*${escapeSlack(message.subject)}*\n${escapeSlack(message.text)}`;
+      const body = `*${escapeSlack(message.subject)}*\n${escapeSlack(message.slack)}`;
       const text = link && link.startsWith("http") ? `${body}\n<${link}|Open in the portal>` : body;
       try {
         const response = await fetch(channels.slackWebhookUrl, {

@@ -118,12 +118,17 @@ describe("notifications", () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]!.to).toEqual(["riley@example.com"]);
     expect(mails[0]!.raw).toContain("Not during the freeze");
-    expect(slackPosts.some((p) => p.text.includes("Denied: prod-platform-logs"))).toBe(true);
+    const denied = slackPosts.find((p) => p.text.includes("Denied: prod-platform-logs"));
+    // The channel is not the requester: it learns whose request it was, never the approver's comment.
+    expect(denied?.text).toContain("Sam Ortiz denied Riley Park's request for read access to prod-platform-logs");
+    expect(slackPosts.map((p) => p.text).join("\n")).not.toContain("freeze");
+    expect(slackPosts.map((p) => p.text).join("\n")).not.toMatch(/your request/i);
   });
 
   it("grant events reach the holder", async () => {
     const request = await f.createRequest({ steps: [f.leadsStep] });
     const grant = await database.prisma.$transaction((tx) => finalizeApproval(tx, request.id, "system"));
+    await database.prisma.grant.update({ where: { id: grant.id }, data: { revokeReason: "Leaked credentials in ticket SEC-9" } });
     for (const event of ["ACTIVE", "FAILED", "REVOKED", "EXPIRED"] as const) {
       const report = await notifyGrantEvent(database.prisma, grant.id, event, { channels });
       expect(report?.emailsSent, event).toBe(1);
@@ -131,9 +136,24 @@ describe("notifications", () => {
     expect(mails.map((m) => m.to.join())).toEqual(Array(4).fill("riley@example.com"));
     expect(mails[0]!.raw).toMatch(/Active: prod-platform-logs/);
     expect(slackPosts.map((p) => p.text.split("\n")[0])).toEqual(["*Could not set up: prod-platform-logs*", "*Revoked: prod-platform-logs*"]);
+    expect(slackPosts[1]!.text).toContain("Riley Park's read access to prod-platform-logs");
+    expect(mails[2]!.raw).toContain("Leaked credentials");
+    expect(slackPosts.map((p) => p.text).join("\n"), "the revoke reason is the holder's to read").not.toContain("Leaked");
     const kinds = await unreadKinds(f.riley.user.id);
     expect(kinds).toEqual(expect.arrayContaining(["grant.active", "grant.failed", "grant.revoked", "grant.expired"]));
     expect(await notifyGrantEvent(database.prisma, "no-such-grant", "ACTIVE", { channels })).toEqual({ emailsSent: 0, emailsFailed: 0, slackPosted: 0, slackFailed: 0 });
+  });
+
+  it("deferred delivery: the in-app row commits before the call returns, email and Slack follow", async () => {
+    const request = await f.createRequest({ steps: [f.leadsStep] });
+    const grant = await database.prisma.$transaction((tx) => finalizeApproval(tx, request.id, "system"));
+    const deferred: (() => Promise<unknown>)[] = [];
+    expect(await notifyGrantEvent(database.prisma, grant.id, "ACTIVE", { channels, defer: (task) => deferred.push(task) })).toBeNull();
+    expect(await unreadKinds(f.riley.user.id)).toContain("grant.active");
+    expect(mails).toHaveLength(0);
+    expect(deferred).toHaveLength(1);
+    await deferred[0]!();
+    expect(mails.map((m) => m.to.join())).toEqual(["riley@example.com"]);
   });
 
   it("a dead mail server or webhook never undoes or hides the state change", async () => {

@@ -9,14 +9,18 @@ export type TGrantEvent = "ACTIVE" | "EXPIRED" | "REVOKED" | "FAILED";
 /**
  * Tells the grant's holder that their access became active, expired, was revoked or failed to be set up
  * (in-app row, email, and Slack for failures and revocations). The worker calls it after the transaction
- * that moved the grant commits. Never throws (failures are logged); the worker must not retry a grant
+ * that moved the grant commits. Returns the delivery report, or null when delivery was deferred or failed. Never throws (failures are logged); the worker must not retry a grant
  * because a mail server is down. Assumes the caller is the system (worker) acting on its own state change.
  */
 export async function notifyGrantEvent(
   db: TDb,
   grantId: string,
   event: TGrantEvent,
-  options: { channels?: TNotificationChannels } = {},
+  options: {
+    channels?: TNotificationChannels;
+    /** Runs the email/Slack delivery after the in-app row committed; the worker passes a background runner so a slow mail server cannot hold a tick (and expiries behind it). Default: awaited, report returned. */
+    defer?: (task: () => Promise<unknown>) => void;
+  } = {},
 ): Promise<TDeliveryReport | null> {
   try {
     const messages = await db.$transaction(async (tx): Promise<TOutboundMessage[]> => {
@@ -28,7 +32,7 @@ export async function notifyGrantEvent(
               id: true,
               accessLevel: true,
               targetSnapshot: true,
-              requester: { select: { id: true, email: true } },
+              requester: { select: { id: true, email: true, name: true } },
               resource: { select: { name: true } },
               permissionSet: { select: { name: true } },
               group: { select: { displayName: true } },
@@ -43,24 +47,30 @@ export async function notifyGrantEvent(
       const accountName = target.accountName ?? grant.request.account?.name ?? grant.awsAccountId;
       const what = `${grant.request.accessLevel} access to ${targetName}${accountName ? ` in ${accountName}` : ""}`;
       const until = grant.expiresAt.toISOString().replace("T", " ").slice(0, 16);
-      const content: Record<TGrantEvent, { title: string; body: string; slack: boolean }> = {
-        ACTIVE: { title: `Active: ${targetName}`, body: `Your ${what} is active until ${until} UTC. Sign in through the AWS access portal to use it.`, slack: false },
-        EXPIRED: { title: `Expired: ${targetName}`, body: `Your ${what} has expired and was removed.`, slack: false },
+      const holder = grant.request.requester.name ?? grant.request.requester.email;
+      // `slack`: the shared channel's post (third person, never the revoke reason), or null.
+      const content: Record<TGrantEvent, { title: string; body: string; slack: string | null }> = {
+        ACTIVE: { title: `Active: ${targetName}`, body: `Your ${what} is active until ${until} UTC. Sign in through the AWS access portal to use it.`, slack: null },
+        EXPIRED: { title: `Expired: ${targetName}`, body: `Your ${what} has expired and was removed.`, slack: null },
         REVOKED: {
           title: `Revoked: ${targetName}`,
           body: `Your ${what} was revoked before its expiry.${grant.revokeReason ? `\nReason: ${grant.revokeReason}` : ""}`,
-          slack: true,
+          slack: `${holder}'s ${what} was revoked before its expiry.`,
         },
         FAILED: {
           title: `Could not set up: ${targetName}`,
           body: `Your ${what} could not be set up in AWS. An administrator has been alerted and can retry it.`,
-          slack: true,
+          slack: `${holder}'s ${what} could not be set up in AWS; an administrator can retry it from Active grants.`,
         },
       };
       const { title, body, slack } = content[event];
       await tx.notification.create({ data: { userId: grant.request.requester.id, kind: `grant.${event.toLowerCase()}`, title, body, link: "/requests" } });
       return [{ to: [grant.request.requester.email], subject: title, text: body, link: "/requests", slack }];
     });
+    if (options.defer) {
+      options.defer(() => deliverNotifications(messages, options.channels));
+      return null;
+    }
     return await deliverNotifications(messages, options.channels);
   } catch (error) {
     console.error("notifications: notifyGrantEvent failed", { grantId, event, error: error instanceof Error ? error.message : String(error) });

@@ -45,9 +45,10 @@ export async function recordRequestNotifications(tx: TTx, requestId: string, eve
   const messages: TOutboundMessage[] = [];
   const inApp: { userId: string; kind: string; title: string; body: string; link: string }[] = [];
 
-  const toRequester = (kind: string, title: string, body: string, slack: boolean) => {
+  /** `channel`: the Slack post, in the third person and without comments (null: not posted). */
+  const toRequester = (kind: string, title: string, body: string, channel: string | null) => {
     inApp.push({ userId: request.requesterId, kind, title, body, link: "/requests" });
-    messages.push({ to: [request.requester.email], subject: title, text: body, link: "/requests", slack });
+    messages.push({ to: [request.requester.email], subject: title, text: body, link: "/requests", slack: channel });
   };
 
   const toCurrentApprovers = async (kind: string, title: string, body: string) => {
@@ -59,7 +60,8 @@ export async function recordRequestNotifications(tx: TTx, requestId: string, eve
       if (approver.userId) inApp.push({ userId: approver.userId, kind, title, body, link: "/approvals" });
     }
     const emails = approvers.map((a) => a.email).filter((e): e is string => Boolean(e));
-    messages.push({ to: emails, subject: title, text: body, link: "/approvals", slack: true });
+    // The channel is where approvers pick requests up: it gets the same text, justification included.
+    messages.push({ to: emails, subject: title, text: body, link: "/approvals", slack: body });
   };
 
   switch (event.type) {
@@ -67,17 +69,17 @@ export async function recordRequestNotifications(tx: TTx, requestId: string, eve
       if (request.status === "PENDING") {
         await toCurrentApprovers("request.awaiting_decision", `${requesterName} requests ${request.accessLevel} access to ${targetName}`, `${requesterName} requests ${what}.${request.justification ? `\nJustification: ${request.justification}` : ""}\nIt waits for your decision.`);
       } else if (request.status === "APPROVED") {
-        toRequester("request.approved", `Approved automatically: ${targetName}`, `Your request for ${what} was approved automatically by policy. Access is being set up.`, false);
+        toRequester("request.approved", `Approved automatically: ${targetName}`, `Your request for ${what} was approved automatically by policy. Access is being set up.`, null);
       }
       break;
     case "DECIDED": {
       const said = event.comment ? `\nComment: ${event.comment}` : "";
       if (event.outcome === "DENIED") {
-        toRequester("request.denied", `Denied: ${targetName}`, `${event.approverName} denied your request for ${what}.${said}`, true);
+        toRequester("request.denied", `Denied: ${targetName}`, `${event.approverName} denied your request for ${what}.${said}`, `${event.approverName} denied ${requesterName}'s request for ${what}.`);
       } else if (event.outcome === "APPROVED") {
-        toRequester("request.approved", `Approved: ${targetName}`, `${event.approverName} approved your request for ${what}. Access is being set up.${said}`, true);
+        toRequester("request.approved", `Approved: ${targetName}`, `${event.approverName} approved your request for ${what}. Access is being set up.${said}`, `${event.approverName} approved ${requesterName}'s request for ${what}.`);
       } else {
-        toRequester("request.approval_recorded", `${event.approverName} approved your request for ${targetName}`, `${event.approverName} approved your request for ${what}; it needs further approval.${said}`, false);
+        toRequester("request.approval_recorded", `${event.approverName} approved your request for ${targetName}`, `${event.approverName} approved your request for ${what}; it needs further approval.${said}`, null);
         if (event.outcome === "ADVANCED") {
           await toCurrentApprovers("request.awaiting_decision", `${requesterName} requests ${request.accessLevel} access to ${targetName}`, `${requesterName} requests ${what}. The previous approval step is complete; it now waits for your decision.`);
         }
@@ -85,14 +87,14 @@ export async function recordRequestNotifications(tx: TTx, requestId: string, eve
       break;
     }
     case "TIMED_OUT":
-      toRequester("request.timed_out", `Timed out: ${targetName}`, `Your request for ${what} was not decided in time and has timed out. Request it again if you still need it.`, true);
+      toRequester("request.timed_out", `Timed out: ${targetName}`, `Your request for ${what} was not decided in time and has timed out. Request it again if you still need it.`, `${requesterName}'s request for ${what} was not decided in time and has timed out.`);
       break;
     case "EXTENDED_ACCESS_ENDED":
       toRequester(
         "request.extension_closed",
         `Extension closed: ${targetName}`,
         `Your request to extend ${request.accessLevel} access to ${targetName}${where} was closed without a decision: that access has already ended. Request it again from the catalog if you still need it.`,
-        false,
+        null,
       );
       break;
   }

@@ -12,9 +12,17 @@ export type TScheduledTickReport = TTickReport & { batchSize: number; timedOut: 
 
 const holder = globalThis as unknown as { __jitWorkerOptions?: TWorkerOptions };
 
+/**
+ * Email and Slack leave the tick: a hung mail server (10–15 s per recipient) would otherwise hold every
+ * expiry and revoke queued behind it. The in-app rows still commit inside the tick; delivery never throws.
+ */
+const inBackground = (task: () => Promise<unknown>) => {
+  void task().catch((e: unknown) => console.error("notifications: background delivery failed", e));
+};
+
 /** This process's worker settings (one worker id per process), with notifications wired in. */
 export function portalWorkerOptions(): TWorkerOptions {
-  holder.__jitWorkerOptions ??= workerOptions({ notify: async (grantId, event) => notifyGrantEvent(await getDb(), grantId, event) });
+  holder.__jitWorkerOptions ??= workerOptions({ notify: async (grantId, event) => notifyGrantEvent(await getDb(), grantId, event, { defer: inBackground }) });
   return holder.__jitWorkerOptions;
 }
 
@@ -39,7 +47,7 @@ export async function runScheduledTick(database: TDb, options: { housekeeping?: 
     }
   };
   await guard("expirePendingRequests", async () => {
-    const closed = await expirePendingRequests(database, now);
+    const closed = await expirePendingRequests(database, now, { defer: inBackground });
     out.timedOut = closed.timedOut;
     out.extensionsClosed = closed.extensionsClosed;
   });
