@@ -65,8 +65,10 @@ const grantInclude = {
       accessLevel: true,
       policyDocument: true,
       targetType: true,
-      resource: { select: { type: true, arn: true, name: true, account: { select: { accountId: true } } } },
-      permissionSet: { select: { sessionDuration: true, name: true } },
+      resource: { select: { type: true, arn: true, name: true, deletedAt: true, account: { select: { accountId: true } } } },
+      permissionSet: { select: { sessionDuration: true, name: true, deletedAt: true } },
+      account: { select: { state: true, deletedAt: true } },
+      group: { select: { deletedAt: true } },
     },
   },
 } as const;
@@ -138,6 +140,9 @@ async function holdAccount(claim: TClaim, g: TGrant, accountId: string) {
   };
   if (Date.now() - waitStarted > 1_000) await record(claim, g, {});
 }
+
+/** extraWhere for record(): write whatever the expiry is now (facts about AWS that removal needs). */
+const ANY_EXPIRY: Prisma.GrantWhereInput = { expiresAt: undefined };
 
 /**
  * Records a step or a state change; audit in the same transaction when the state changes. Conditional
@@ -250,6 +255,15 @@ export async function advanceGrant(db: TDb, grantId: string, options: TWorkerOpt
   return claim.notifications;
 }
 
+/** Why the approved target can no longer be provisioned (integration disabled, target or account gone), or null. */
+function targetGone(g: TGrant): string | null {
+  const r = g.request;
+  if (!g.integration.enabled) return "the AWS integration was disabled";
+  if (r.account && (r.account.deletedAt || r.account.state !== "ACTIVE")) return "its AWS account was suspended or left the organization";
+  if (r.resource?.deletedAt || r.permissionSet?.deletedAt || r.group?.deletedAt) return "it was removed from AWS or from the catalog";
+  return null;
+}
+
 function isExpired(g: TGrant) {
   return g.expiresAt.getTime() <= Date.now();
 }
@@ -257,6 +271,9 @@ function isExpired(g: TGrant) {
 async function runStep(claim: TClaim, g: TGrant): Promise<TStepResult> {
   if (g.state === "APPROVED") {
     if (isExpired(g)) return finish(claim, g, "never provisioned");
+    // A grant can wait days for its start: what was approved may have left the catalog meanwhile.
+    const gone = targetGone(g);
+    if (gone) return fail(claim, g, `not provisioned: ${gone}`, `Not set up: ${gone} since this was approved. Request it again if you still need it.`);
     await record(claim, g, { state: "PROVISIONING", step: "RESOLVE_PRINCIPAL", attempts: 0, lastError: null, statusMessage: null, nextRunAt: now() }, { action: "grant.provisioning" });
     return "continue";
   }
@@ -424,7 +441,9 @@ async function assign(claim: TClaim, g: TGrant): Promise<TStepResult> {
   changed(claim, g, "CreateAccountAssignment");
   if (status.status !== "IN_PROGRESS") return settleAssignment(claim, g, status);
   claim.held.outstanding = true;
-  await record(claim, g, { step: "POLL_ASSIGNMENT", assignmentRequestId: status.requestId, nextRunAt: new Date(Date.now() + claim.options.firstPollMs) });
+  // Recorded even when a revoke moved the expiry meanwhile: removal must know this creation is in
+  // flight and let it settle, or a deletion that overtakes it leaves the access behind.
+  await record(claim, g, { step: "POLL_ASSIGNMENT", assignmentRequestId: status.requestId, nextRunAt: new Date(Date.now() + claim.options.firstPollMs) }, undefined, ANY_EXPIRY);
   return "continue";
 }
 
@@ -440,7 +459,7 @@ async function pollAssignment(claim: TClaim, g: TGrant): Promise<TStepResult> {
 async function settleAssignment(claim: TClaim, g: TGrant, status: TAsyncStatus): Promise<TStepResult> {
   if (status.status === "IN_PROGRESS") {
     claim.held.outstanding = true;
-    await record(claim, g, { step: "POLL_ASSIGNMENT", assignmentRequestId: status.requestId || g.assignmentRequestId, nextRunAt: new Date(Date.now() + claim.options.pollIntervalMs) });
+    await record(claim, g, { step: "POLL_ASSIGNMENT", assignmentRequestId: status.requestId || g.assignmentRequestId, nextRunAt: new Date(Date.now() + claim.options.pollIntervalMs) }, undefined, ANY_EXPIRY);
     return "continue";
   }
   releaseHeld(claim);
@@ -527,17 +546,23 @@ async function beginRevoke(claim: TClaim, g: TGrant): Promise<TStepResult> {
   return "continue";
 }
 
-/** Another live grant of the same user still needs this assignment or membership. */
+/**
+ * Another live grant of the same user that has taken this assignment or membership as its own (active
+ * and not standing access, or creating it now): it removes it when it ends. A grant that has not got
+ * that far (approved, or provisioning before it looked) does not count: kept for it, the access would
+ * look like standing access when it looks, and nobody would ever remove it. Removing now costs a
+ * back-to-back renewal a few seconds without access; it creates its own.
+ */
 function neededElsewhere(claim: TClaim, g: TGrant) {
-  const t = now();
   return claim.db.grant.findFirst({
     where: {
       id: { not: g.id },
       userId: g.userId,
       kind: g.kind,
-      expiresAt: { gt: t },
+      expiresAt: { gt: now() },
+      preExisting: false,
       ...(g.kind === "GROUP_MEMBERSHIP" ? { groupAwsId: g.groupAwsId } : { awsAccountId: g.awsAccountId, permissionSetArn: g.permissionSetArn }),
-      OR: [{ state: { in: ["PROVISIONING", "ACTIVE"] } }, { state: "APPROVED", startsAt: { lte: t } }],
+      OR: [{ state: "ACTIVE" }, { state: "PROVISIONING", step: { in: ["ASSIGN", "POLL_ASSIGNMENT", "ADD_MEMBERSHIP"] } }],
     },
     select: { id: true },
   });
@@ -555,7 +580,8 @@ async function unassign(claim: TClaim, g: TGrant): Promise<TStepResult> {
     if (other) return keep(claim, g, next, `still needed by grant ${other.id}`);
   }
   const { ic } = aws(claim, g);
-  if (!g.activatedAt && g.assignmentRequestId && (await creationInFlight(ic, g.assignmentRequestId))) {
+  // Also after activation: a reconcile re-provisioning keeps activatedAt and starts a new creation.
+  if (g.assignmentRequestId && (await creationInFlight(ic, g.assignmentRequestId))) {
     // A deletion that overtakes our own creation ends "Assignment not found" and the creation then
     // succeeds, leaving access behind: let the creation settle first.
     await record(claim, g, { step: "UNASSIGN", nextRunAt: new Date(Date.now() + claim.options.pollIntervalMs) });
@@ -589,10 +615,8 @@ async function creationInFlight(ic: TIntegrationAws["ic"], requestId: string): P
 }
 
 async function keep(claim: TClaim, g: TGrant, next: TStepName, why: string): Promise<TStepResult> {
-  await record(claim, g, { step: next, statusMessage: g.preExisting ? "Access you held before this grant was left in place." : null, nextRunAt: now() });
-  await claim.db.$transaction((tx) =>
-    appendAuditEvent(tx, { actor: "system", action: "grant.assignment_kept", subjectType: "Grant", subjectId: g.id, integrationId: g.integrationId, awsAccountId: g.awsAccountId, details: { why } }),
-  );
+  // Audited with the step it records: a crash cannot leave the decision to keep access unexplained.
+  await record(claim, g, { step: next, statusMessage: g.preExisting ? "Access you held before this grant was left in place." : null, nextRunAt: now() }, { action: "grant.assignment_kept", details: { why } });
   return "continue";
 }
 

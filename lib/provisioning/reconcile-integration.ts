@@ -20,7 +20,7 @@ import type { TDb } from "../db/client.ts";
 import type { ReconcileRun } from "../db/generated/client.ts";
 import { integrationAws, type TIntegrationAwsResolver } from "./integration-aws.ts";
 import { acquireAccount, acquireAssignmentSlot } from "./provisioning-limits.ts";
-import { MANAGED_BY_TAG } from "./temp-permission-set.ts";
+import { INTEGRATION_TAG_KEY, MANAGED_BY_TAG } from "./temp-permission-set.ts";
 
 export type TReconcileFinding = {
   kind: "ORPHAN_TEMP_PERMISSION_SET" | "MISSING_ASSIGNMENT" | "MISSING_MEMBERSHIP" | "LEFTOVER_ASSIGNMENT" | "LEFTOVER_MEMBERSHIP" | "ERROR";
@@ -62,7 +62,8 @@ async function removeAssignmentAndWait(ic: TIdentityCenter, a: TAssignmentRef): 
 /**
  * Compares one integration's Identity Center with the database and records a ReconcileRun:
  * - temporary permission sets (managed-by tag, or our prefix + generated name) whose grant is not
- *   live are removed (their assignments first, then the set, which deletes its roles);
+ *   live are removed (their assignments first, then the set, which deletes its roles; one audit event
+ *   each) when they were made for this integration or a grant it knows; others are reported only;
  * - an ACTIVE grant whose assignment or membership vanished goes back to PROVISIONING;
  * - assignments/memberships the portal once created for a grant that has ended, and that still exist,
  *   are reported, never removed: they may have become standing access since.
@@ -98,12 +99,41 @@ export async function reconcileIntegration(
         : await db.grant.findFirst({ where: { permissionSetArn: arn }, select: { id: true, state: true, step: true } });
       const live = !!grant && (LIVE_FOR_RECONCILE.includes(grant.state) || (grant.state === "FAILED" && grant.step !== null));
       if (live) continue;
+      // Ours to remove: made for this integration (a restored database keeps its id) or for a grant we
+      // know. A set that only looks like ours may be another installation's live access on a shared instance.
+      if (tags[INTEGRATION_TAG_KEY] !== integrationId && !grant) {
+        note({
+          kind: "ORPHAN_TEMP_PERMISSION_SET",
+          awsAccountId: null,
+          permissionSetArn: arn,
+          principalId: null,
+          grantId,
+          action: "REPORTED",
+          detail: `${ps.name}: looks like a portal set but was not made by this portal (integration tag ${tags[INTEGRATION_TAG_KEY] ?? "missing"}, grant ${grantId ?? "unknown"}); not removed: another installation may share this Identity Center. Delete it in IAM Identity Center if nothing uses it.`,
+        });
+        continue;
+      }
       try {
+        const removed: TAssignmentRef[] = [];
         for (const accountId of await listAccountsForPermissionSet(ic, arn)) {
-          for (const a of await listAccountAssignments(ic, accountId, arn)) await removeAssignmentAndWait(ic, a);
+          for (const a of await listAccountAssignments(ic, accountId, arn)) {
+            await removeAssignmentAndWait(ic, a);
+            removed.push(a);
+          }
         }
         await deletePermissionSet(ic, arn);
         note({ kind: "ORPHAN_TEMP_PERMISSION_SET", awsAccountId: null, permissionSetArn: arn, principalId: null, grantId: grant?.id ?? grantId, action: "REMOVED", detail: `${ps.name}: ${grant ? `grant is ${grant.state}` : "no grant"}` });
+        // Each removal of access is its own audit event, not only a count in the run's summary.
+        await db.$transaction((tx) =>
+          appendAuditEvent(tx, {
+            actor: options.actor ?? "system",
+            action: "reconcile.orphan_removed",
+            subjectType: "ReconcileRun",
+            subjectId: run.id,
+            integrationId,
+            details: { permissionSetArn: arn, permissionSetName: ps.name, grantId: grant?.id ?? grantId, grantState: grant?.state ?? null, assignmentsRemoved: removed.map((a) => ({ accountId: a.accountId, principalType: a.principalType, principalId: a.principalId })) },
+          }),
+        );
       } catch (e) {
         const info = awsErrorInfo(e);
         note({ kind: "ORPHAN_TEMP_PERMISSION_SET", awsAccountId: null, permissionSetArn: arn, principalId: null, grantId: grant?.id ?? grantId, action: "FAILED", detail: `${ps.name}: ${info.name}: ${info.message}`.slice(0, 500) });

@@ -23,7 +23,9 @@ export async function retryGrant(db: TDb, actor: { id: string; email: string }, 
     if (g.expiresAt <= now) throw new AppError("CONFLICT", { userMessage: "This grant's time has run out; ask the requester to request again." });
     const updated = await tx.grant.updateMany({
       where: { id: grantId, state: "FAILED", step: null },
-      data: { state: "PROVISIONING", step: "RESOLVE_PRINCIPAL", attempts: 0, lastError: null, statusMessage: null, nextRunAt: now, lockedBy: null, lockedUntil: null },
+      // What the failed attempt learnt about AWS is stale: removal trusts these (a kept request id reads as
+      // "the portal created this", a kept preExisting as "standing access"), so the new attempt learns them again.
+      data: { state: "PROVISIONING", step: "RESOLVE_PRINCIPAL", attempts: 0, lastError: null, statusMessage: null, nextRunAt: now, lockedBy: null, lockedUntil: null, assignmentRequestId: null, deletionRequestId: null, membershipId: null, preExisting: false },
     });
     if (updated.count !== 1) throw new AppError("CONFLICT");
     await appendAuditEvent(tx, { actor, action: "grant.retried", subjectType: "Grant", subjectId: g.id, integrationId: g.integrationId, awsAccountId: g.awsAccountId, details: { requestId: g.requestId, lastError: g.lastError } });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { TDb } from "../db/client.ts";
 import { advanceGrant, SimulatedCrash } from "./advance-grant.ts";
 import { claimDueGrants, releaseGrant } from "./claim-due-grants.ts";
@@ -15,8 +16,11 @@ export type TTickReport = { workerId: string; claimed: number; failed: number; e
  * transactions committed. Importable from scripts (no server-only). System actor: no authorization;
  * the HTTP route authenticates its caller first.
  */
-export async function runWorkerTick(db: TDb, options: TWorkerOptions): Promise<TTickReport> {
+export async function runWorkerTick(db: TDb, base: TWorkerOptions): Promise<TTickReport> {
   const started = Date.now();
+  // Each tick leases under its own token: ticks of one process overlap (the scheduler allows a few), and
+  // a claim that outlived its lease must lose every write to the tick that re-claimed the grant, not share it.
+  const options: TWorkerOptions = { ...base, workerId: `${base.workerId}#${randomUUID().slice(0, 8)}` };
   const ids = await claimDueGrants(db, options.workerId, { limit: options.batchSize, leaseMs: options.leaseMs });
   const pool = workPool(options.concurrency);
   const events: TTickReport["events"] = [];
@@ -45,5 +49,5 @@ export async function runWorkerTick(db: TDb, options: TWorkerOptions): Promise<T
   if (options.notify) {
     for (const e of events) await options.notify(e.grantId, e.event).catch(() => {});
   }
-  return { workerId: options.workerId, claimed: ids.length, failed, events, ms: Date.now() - started };
+  return { workerId: base.workerId, claimed: ids.length, failed, events, ms: Date.now() - started };
 }

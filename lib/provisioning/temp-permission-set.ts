@@ -46,10 +46,17 @@ export function tempSessionDuration(startsAt: Date, expiresAt: Date): string {
   return `PT${Math.min(12, Math.max(1, hours))}H`;
 }
 
-/** Tags that tie the set to its grant; the reconciler finds orphans by them. */
-export function tempPermissionSetTags(grant: { id: string; requestId: string; expiresAt: Date }): Record<string, string> {
+/** Tag naming the integration (a row of this portal's database) the set was made for. */
+export const INTEGRATION_TAG_KEY = "integration-id";
+
+/**
+ * Tags that tie the set to its grant and integration; the reconciler finds orphans by them, and removes
+ * only those of its own integration (another installation may share the Identity Center instance).
+ */
+export function tempPermissionSetTags(grant: { id: string; requestId: string; expiresAt: Date; integrationId: string }): Record<string, string> {
   return {
     [MANAGED_BY_TAG.key]: MANAGED_BY_TAG.value,
+    [INTEGRATION_TAG_KEY]: grant.integrationId,
     "grant-id": grant.id,
     "request-id": grant.requestId,
     "expires-at": grant.expiresAt.toISOString(),

@@ -237,7 +237,7 @@ describe("provisioning worker under faults", () => {
       const overlaps: string[] = [];
       const workers = new Set<string>();
       const onStep = (e: { grantId: string; workerId: string; phase: "start" | "end" }) => {
-        workers.add(e.workerId);
+        workers.add(e.workerId.split("#")[0]!);
         if (e.phase === "start") {
           const holder = owners.get(e.grantId);
           if (holder && holder !== e.workerId) overlaps.push(`${e.grantId}: ${holder} and ${e.workerId}`);

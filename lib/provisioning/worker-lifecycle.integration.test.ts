@@ -98,7 +98,7 @@ describe("provisioning worker lifecycle", () => {
     expect(t.permissionSetName).toMatch(/^jit-[a-z2-7]{28}$/);
     expect(t.assignmentRequestId).toBeTruthy();
     const set = awsView(sim).permissionSets.find((p) => p.arn === t.permissionSetArn)!;
-    expect(Object.fromEntries(set.tags.map((x) => [x.Key, x.Value]))).toMatchObject({ "managed-by": "jit-access-portal", "grant-id": temp.id, "request-id": temp.requestId });
+    expect(Object.fromEntries(set.tags.map((x) => [x.Key, x.Value]))).toMatchObject({ "managed-by": "jit-access-portal", "integration-id": fx.integration.id, "grant-id": temp.id, "request-id": temp.requestId });
     expect((set as unknown as { sessionDuration: string }).sessionDuration).toBe("PT1H");
     expect((set as unknown as { inlinePolicy: string }).inlinePolicy).toContain("s3:ListBucket");
     expect(after.find((g) => g.id === group.id)!.membershipId).toBeTruthy();
@@ -135,6 +135,25 @@ describe("provisioning worker lifecycle", () => {
     expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
   });
 
+  it("a grant waiting to start does not inherit an ending grant's assignment as standing access", async () => {
+    const spec = { kind: "permissionSet", user: "riley", accountId: SAMPLE_ORG.accounts.prodWorkloads, permissionSet: "PowerUserAccess" } as const;
+    const first = await createApprovedGrant(db, fx, spec, approve, { expiresInMs: 1_500 });
+    await tickUntil(db, opts, allSettled);
+    const rileyId = (await db.grant.findUniqueOrThrow({ where: { id: first.id } })).principalId!;
+    // The renewal is approved and due, but the worker has not reached it when the first one ends.
+    const renewal = await createApprovedGrant(db, fx, spec, approve, { expiresInMs: 3_000 });
+    await db.grant.update({ where: { id: renewal.id }, data: { nextRunAt: new Date(Date.now() + 3_600_000) } });
+    await tickUntil(db, opts, async () => (await db.grant.findUniqueOrThrow({ where: { id: first.id } })).state === "EXPIRED");
+    await db.grant.update({ where: { id: renewal.id }, data: { nextRunAt: new Date() } });
+    await tickUntil(db, opts, allSettled);
+    const r = await db.grant.findUniqueOrThrow({ where: { id: renewal.id } });
+    expect(r.state).toBe("ACTIVE");
+    expect(r.preExisting, "the portal's own assignment is not standing access").toBe(false);
+    expect(awsView(sim).hasAssignment(spec.accountId, fx.permissionSets.PowerUserAccess!.arn, rileyId)).toBe(true);
+    await tickUntil(db, opts, allEnded);
+    expect(awsView(sim).hasAssignment(spec.accountId, fx.permissionSets.PowerUserAccess!.arn, rileyId), "nobody's access is left behind").toBe(false);
+  });
+
   it("never removes access the user already held (assignment and group membership)", async () => {
     await giveRileyStandingViewOnly();
     const ps = await createApprovedGrant(db, fx, { kind: "permissionSet", user: "riley", accountId: SAMPLE_ORG.accounts.devWorkloads, permissionSet: "ViewOnlyAccess" }, approve, { expiresInMs: 1_500 });
@@ -165,6 +184,65 @@ describe("provisioning worker lifecycle", () => {
     } finally {
       sim.setFaults({ asyncDelayMs: 30 });
     }
+  });
+
+  it("a claim that outlived its lease loses its writes to the tick that re-claimed the grant", async () => {
+    const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 60_000 });
+    let releaseStale!: () => void;
+    const staleMayGo = new Promise<void>((r) => (releaseStale = r));
+    let staleBlocked!: () => void;
+    const isBlocked = new Promise<void>((r) => (staleBlocked = r));
+    let blocked = false;
+    let released = false;
+    // Two ticks of one process: the first stalls past its lease; the second re-claims and gets as far as polling.
+    const o: TWorkerOptions = {
+      ...opts,
+      leaseMs: 200,
+      onStep: async (e) => {
+        if (e.phase !== "start") return;
+        if (e.step === "CREATE_PERMISSION_SET" && !blocked) {
+          blocked = true;
+          staleBlocked();
+          await staleMayGo;
+        } else if (e.step === "POLL_ASSIGNMENT" && !released) {
+          released = true;
+          releaseStale();
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      },
+    };
+    const stale = runWorkerTick(db, o);
+    await isBlocked;
+    await new Promise((r) => setTimeout(r, 300));
+    await Promise.all([stale, runWorkerTick(db, o)]);
+    await tickUntil(db, opts, allSettled);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("ACTIVE");
+    // The stale claim may repeat its one idempotent call, but records nothing and goes no further.
+    expect(sim.log().counts["sso-admin.PutInlinePolicyToPermissionSet"]).toBe(1);
+    expect(sim.log().counts["sso-admin.CreateAccountAssignment"]).toBe(1);
+  });
+
+  it("does not provision an approved grant whose target left the catalog or whose integration was disabled", async () => {
+    const removed = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 60_000 });
+    await db.resource.update({ where: { id: fx.bucket.id }, data: { deletedAt: new Date() } });
+    try {
+      await tickUntil(db, opts, allSettled);
+    } finally {
+      await db.resource.update({ where: { id: fx.bucket.id }, data: { deletedAt: null } });
+    }
+    const r = await db.grant.findUniqueOrThrow({ where: { id: removed.id } });
+    expect(r.state).toBe("FAILED");
+    expect(r.statusMessage).toMatch(/removed from AWS or from the catalog since this was approved/);
+    const disabled = await createApprovedGrant(db, fx, { kind: "group", user: "sam", group: "Data Engineers" }, approve, { expiresInMs: 60_000 });
+    await db.integration.update({ where: { id: fx.integration.id }, data: { enabled: false } });
+    try {
+      await tickUntil(db, opts, allSettled);
+    } finally {
+      await db.integration.update({ where: { id: fx.integration.id }, data: { enabled: true } });
+    }
+    expect((await db.grant.findUniqueOrThrow({ where: { id: disabled.id } })).statusMessage).toMatch(/integration was disabled/);
+    expect(sim.log().counts["sso-admin.CreatePermissionSet"] ?? 0).toBe(0);
+    expect(sim.log().counts["identitystore.CreateGroupMembership"] ?? 0).toBe(0);
   });
 
   it("does not give access when the requester's email now belongs to another Identity Center user", async () => {
@@ -213,14 +291,26 @@ describe("provisioning worker lifecycle", () => {
     });
     expect(del.ok).toBe(true);
     expect(await activeWithoutAccess(db, sim)).toEqual([g.id]);
-    // An orphan: a set the portal created for a grant that no longer exists.
+    // An orphan: a set this integration made for a grant this database no longer has (restored from a backup).
     const { sso } = (await import("../aws-sim/test-clients.ts")).simClients(sim);
     const { CreatePermissionSetCommand } = await import("@aws-sdk/client-sso-admin");
-    await sso.send(new CreatePermissionSetCommand({ InstanceArn: SAMPLE_ORG.instanceArn, Name: "jit-orphanorphanorphanorphanorph", Tags: [{ Key: "managed-by", Value: "jit-access-portal" }, { Key: "grant-id", Value: "gone" }] }));
+    const managed = { Key: "managed-by", Value: "jit-access-portal" };
+    await sso.send(new CreatePermissionSetCommand({ InstanceArn: SAMPLE_ORG.instanceArn, Name: "jit-orphanorphanorphanorphanorph", Tags: [managed, { Key: "integration-id", Value: fx.integration.id }, { Key: "grant-id", Value: "gone" }] }));
+    // Another installation's live set on the same instance, same prefix: not ours to remove.
+    await sso.send(new CreatePermissionSetCommand({ InstanceArn: SAMPLE_ORG.instanceArn, Name: "jit-otherinstallationotherinsta", Tags: [managed, { Key: "integration-id", Value: "other-installation" }, { Key: "grant-id", Value: "theirs" }] }));
     const run = await reconcileIntegration(db, fx.integration.id);
-    const findings = run.findings as { kind: string; action: string }[];
-    expect(findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "ORPHAN_TEMP_PERMISSION_SET", action: "REMOVED" }), expect.objectContaining({ kind: "MISSING_ASSIGNMENT", action: "REPROVISIONED" })]));
+    const findings = run.findings as { kind: string; action: string; grantId?: string }[];
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "ORPHAN_TEMP_PERMISSION_SET", action: "REMOVED", grantId: "gone" }),
+        expect.objectContaining({ kind: "ORPHAN_TEMP_PERMISSION_SET", action: "REPORTED", grantId: "theirs" }),
+        expect.objectContaining({ kind: "MISSING_ASSIGNMENT", action: "REPROVISIONED" }),
+      ]),
+    );
     expect(awsView(sim).permissionSets.some((p) => p.name === "jit-orphanorphanorphanorphanorph")).toBe(false);
+    expect(awsView(sim).permissionSets.some((p) => p.name === "jit-otherinstallationotherinsta")).toBe(true);
+    const removal = await db.auditEvent.findFirst({ where: { action: "reconcile.orphan_removed", subjectId: run.id } });
+    expect(removal?.details).toMatchObject({ permissionSetName: "jit-orphanorphanorphanorphanorph", grantId: "gone" });
     await tickUntil(db, opts, allSettled);
     expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("ACTIVE");
     expect(await activeWithoutAccess(db, sim)).toEqual([]);
@@ -340,6 +430,59 @@ describe("revoked while provisioning", () => {
     } finally {
       sim.setFaults({ asyncDelayMs: 30 });
     }
+  });
+
+  it("a revoke that lands while the assignment is being created waits for that creation before deleting", async () => {
+    sim.setFaults({ asyncDelayMs: 800 });
+    try {
+      const g = await createApprovedGrant(db, fx, { kind: "permissionSet", user: "riley", accountId: SAMPLE_ORG.accounts.sandbox, permissionSet: "ViewOnlyAccess" }, approve, { expiresInMs: 60_000 });
+      let revoked = false;
+      // The revoke commits between AWS accepting the creation and the worker recording its request id.
+      const racing: TWorkerOptions = {
+        ...opts,
+        resolveAws: (integration) => {
+          const aws = opts.resolveAws(integration);
+          const sso = new Proxy(aws.ic.sso, {
+            get(target, prop, receiver) {
+              if (prop !== "send") return Reflect.get(target, prop, receiver) as unknown;
+              return async (command: { constructor: { name: string } }, ...rest: unknown[]) => {
+                const out = await (target.send as (...a: unknown[]) => Promise<unknown>).call(target, command, ...rest);
+                if (command.constructor.name === "CreateAccountAssignmentCommand" && !revoked) {
+                  revoked = true;
+                  await forceRevokeGrant(db, adrian(), { grantId: g.id, reason: "incident" });
+                }
+                return out;
+              };
+            },
+          });
+          return { ...aws, ic: { ...aws.ic, sso } };
+        },
+      };
+      await tickUntil(db, racing, allEnded, 15_000);
+      expect(revoked).toBe(true);
+      const after = await db.grant.findUniqueOrThrow({ where: { id: g.id } });
+      expect(after.state).toBe("REVOKED");
+      expect(after.assignmentRequestId, "the creation in flight was recorded despite the revoke").toBeTruthy();
+      // One deletion, sent after the creation settled: none raced it (a raced one can end "not found" and leave the access).
+      expect(sim.log().counts["sso-admin.DeleteAccountAssignment"]).toBe(1);
+      expect(awsView(sim).hasAssignment(SAMPLE_ORG.accounts.sandbox, fx.permissionSets.ViewOnlyAccess!.arn, after.principalId!)).toBe(false);
+    } finally {
+      sim.setFaults({ asyncDelayMs: 30 });
+    }
+  });
+
+  it("a retried grant revoked before it looked again does not trust what the failed attempt learnt", async () => {
+    await giveRileyStandingViewOnly();
+    const g = await createApprovedGrant(db, fx, { kind: "permissionSet", user: "riley", accountId: SAMPLE_ORG.accounts.devWorkloads, permissionSet: "ViewOnlyAccess" }, approve, { expiresInMs: 60_000 });
+    const rileyId = (sim.snapshot().users as { userId: string; userName: string }[]).find((u) => u.userName === SAMPLE_ORG.users.riley)!.userId;
+    // The failed attempt had created (and its cleanup removed) its own assignment; since then the user got it as standing access.
+    await db.grant.update({ where: { id: g.id }, data: { state: "FAILED", step: null, principalId: rileyId, assignmentRequestId: "stale-request", preExisting: false, lastError: "earlier failure" } });
+    await retryGrant(db, adrian(), { grantId: g.id });
+    await forceRevokeGrant(db, adrian(), { grantId: g.id, reason: "not needed after all" });
+    await tickUntil(db, opts, allEnded);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("REVOKED");
+    expect(missingStanding(sim, standing)).toEqual([]);
+    expect(sim.log().counts["sso-admin.DeleteAccountAssignment"] ?? 0).toBe(0);
   });
 
   it("an extension approved after a revoke does not undo it, and is closed", async () => {
