@@ -154,6 +154,7 @@ describe("cancel, extend, revoke", () => {
 
   it("never lets extensions put more than the policy's maximum ahead of a grant, chained or auto-approved", async () => {
     // Dev buckets: auto-approved, at most 4 h. A fresh 4 h grant has no room left.
+    await db().grant.updateMany({ where: { userId: f.users.riley.id }, data: { state: "EXPIRED" } });
     const { id } = await submitAccessRequest(db(), riley(), { target: { kind: "RESOURCE", resourceId: f.resources.devBucket.id }, accessLevel: "read", durationMinutes: 240, justification: "chained extensions" });
     const grant = await db().grant.findFirstOrThrow({ where: { requestId: id } });
     const before = await db().accessRequest.count();
@@ -174,6 +175,35 @@ describe("cancel, extend, revoke", () => {
     const extended = await db().grant.findUniqueOrThrow({ where: { id: grant.id } });
     expect(extended.expiresAt.getTime() - now).toBe(240 * 60_000);
     await expect(requestExtension(db(), riley(), { grantId: grant.id, durationMinutes: 15, justification: "again" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("never lets back-to-back bookings put more than the policy's maximum of access in one stretch", async () => {
+    // Dev buckets: auto-approved, at most 4 h. Riley books 4 h now, then tries to chain more right after it.
+    await db().grant.updateMany({ where: { userId: f.users.riley.id }, data: { state: "EXPIRED" } });
+    const devRead = (startInMin: number, durationMinutes = 240) => ({
+      target: { kind: "RESOURCE" as const, resourceId: f.resources.devBucket.id },
+      accessLevel: "read",
+      durationMinutes,
+      justification: "on call",
+      ...(startInMin > 0 ? { startsAt: new Date(Date.now() + startInMin * 60_000).toISOString() } : {}),
+    });
+    expect((await submitAccessRequest(db(), riley(), devRead(0))).status).toBe("APPROVED");
+    const before = await db().accessRequest.count();
+    for (const start of [240, 300, 420]) {
+      await expect(submitAccessRequest(db(), riley(), devRead(start)), `start in ${start} min`).rejects.toMatchObject({
+        code: "FORBIDDEN",
+        userMessage: expect.stringContaining("the policy allows at most 4 h of it at a time: extend that access instead"),
+      });
+    }
+    expect(await db().accessRequest.count()).toBe(before);
+    // Overlapping from now within the maximum is fine (it ends no later than 4 h from now), and so is a booking a full maximum away.
+    expect((await submitAccessRequest(db(), riley(), devRead(0, 60))).status).toBe("APPROVED");
+    expect((await submitAccessRequest(db(), riley(), devRead(480))).status).toBe("APPROVED");
+    // ... but not one that would join the two into one stretch.
+    await expect(submitAccessRequest(db(), riley(), devRead(240, 240))).rejects.toMatchObject({ code: "FORBIDDEN" });
+    // Once the held access has ended, the next booking stands alone.
+    await db().grant.updateMany({ where: { userId: f.users.riley.id }, data: { state: "EXPIRED" } });
+    expect((await submitAccessRequest(db(), riley(), devRead(240))).status).toBe("APPROVED");
   });
 
   it("re-checks the maximum when an extension is approved: one that no longer fits is refused, the grant untouched", async () => {

@@ -123,6 +123,26 @@ describe("decideAccessRequest", () => {
     expect((await decide(f.avery.actor, blocked.id, 0, "DENY", "policy withdrawn")).outcome).toBe("DENIED");
   });
 
+  it("refuses to approve a request whose target left the catalog while it waited; denying still works", async () => {
+    const db = database.prisma;
+    const changes: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
+      ["bucket removed", () => db.resource.update({ where: { id: f.bucket.id }, data: { deletedAt: new Date() } }), () => db.resource.update({ where: { id: f.bucket.id }, data: { deletedAt: null } })],
+      ["account suspended", () => db.account.update({ where: { id: f.account.id }, data: { state: "SUSPENDED" } }), () => db.account.update({ where: { id: f.account.id }, data: { state: "ACTIVE" } })],
+      ["integration disabled", () => db.integration.update({ where: { id: f.integration.id }, data: { enabled: false } }), () => db.integration.update({ where: { id: f.integration.id }, data: { enabled: true } })],
+    ];
+    for (const [what, change, undo] of changes) {
+      const request = await f.createRequest({ steps: [f.leadsStep] });
+      await change();
+      try {
+        await expect(decide(f.avery.actor, request.id, 0, "APPROVE"), what).rejects.toMatchObject({ code: "CONFLICT", userMessage: expect.stringMatching(/no longer available/) });
+        expect(await db.grant.count({ where: { requestId: request.id } }), what).toBe(0);
+        expect((await decide(f.avery.actor, request.id, 0, "DENY", "gone")).outcome, what).toBe("DENIED");
+      } finally {
+        await undo();
+      }
+    }
+  });
+
   it("judges by the snapshot frozen at submission, not the live policy", async () => {
     const policy = await database.prisma.policy.create({
       data: { name: "live", approvalSteps: [{ name: "Security now", userIds: [], groupIds: [f.security.id], quorum: 1 }], allowEveryone: true },

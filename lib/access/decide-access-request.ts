@@ -4,6 +4,7 @@ import { Prisma } from "../db/generated/client.ts";
 import type { TDb } from "../db/client.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import { AppError } from "../errors/app-error.ts";
+import { loadRequestTarget, targetRefOfRequest } from "../catalog/load-request-target.ts";
 import { deliverNotifications, type TOutboundMessage } from "../notifications/deliver-notifications.ts";
 import type { TNotificationChannels } from "../notifications/notification-channels.ts";
 import { recordRequestNotifications } from "../notifications/record-request-notifications.ts";
@@ -129,6 +130,17 @@ export async function decideAccessRequest(
       // Disabling or deleting a policy is an admin's brake: what only it allowed can no longer be approved
       // (denying stays possible). Rules stay frozen; this only asks whether any granting policy is still on.
       if (input.decision === "APPROVE") {
+        // So is what happened to the target while the request waited: removed from AWS or pruned from the
+        // catalog, its account suspended, its integration disabled.
+        try {
+          await loadRequestTarget(tx, targetRefOfRequest(request));
+        } catch (e) {
+          if (!(e instanceof AppError) || e.code !== "NOT_FOUND") throw e;
+          throw new AppError("CONFLICT", {
+            message: `request ${request.id}: its target is no longer in the catalog`,
+            userMessage: "What this request asks for is no longer available (removed from AWS or from the catalog, its account suspended, or its integration disabled), so it can no longer be approved. Deny it.",
+          });
+        }
         const matched = (request.policySnapshot as { matchedPolicyIds?: unknown } | null)?.matchedPolicyIds;
         if (Array.isArray(matched) && matched.length > 0 && (await tx.policy.count({ where: { id: { in: matched.map(String) }, enabled: true } })) === 0) {
           throw new AppError("CONFLICT", {

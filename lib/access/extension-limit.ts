@@ -24,3 +24,41 @@ export function extensionOverrun(
       : `This access still has ${ahead} left, close to the policy's maximum of ${max} ahead at a time: ask for more time nearer its end`;
   return { userMessage, allowedMinutes };
 }
+
+/**
+ * The same bound for a new request next to access the requester already holds or has booked on the same
+ * target and level: windows closer than the policy's maximum count as one stretch of access, which may
+ * not have more than the maximum ahead of it. Without this, back-to-back bookings (each within the
+ * maximum, each auto-approved) would give days of access without ever coming back. A booking at least
+ * the maximum away from every other one stands alone. Returns null when it fits, or the refusal.
+ */
+export function bookingOverrun(
+  held: readonly { startsAt: Date; expiresAt: Date }[],
+  requested: { startsAt: Date; expiresAt: Date },
+  maxDurationMinutes: number,
+  now: Date,
+): { userMessage: string } | null {
+  const maxMs = maxDurationMinutes * 60_000;
+  let start = requested.startsAt.getTime();
+  let end = requested.expiresAt.getTime();
+  const near: { startsAt: Date; expiresAt: Date }[] = [];
+  // Grow the stretch until no other window lies within the maximum of it.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const h of held) {
+      if (near.includes(h)) continue;
+      if (h.startsAt.getTime() - end < maxMs && start - h.expiresAt.getTime() < maxMs) {
+        near.push(h);
+        start = Math.min(start, h.startsAt.getTime());
+        end = Math.max(end, h.expiresAt.getTime());
+        grew = true;
+      }
+    }
+  }
+  if (near.length === 0 || end - Math.max(now.getTime(), start) <= maxMs) return null;
+  const latest = near.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));
+  const max = formatDuration(maxDurationMinutes);
+  return {
+    userMessage: `You already have this access until ${latest.expiresAt.toISOString().replace("T", " ").slice(0, 16)} UTC, and the policy allows at most ${max} of it at a time: extend that access instead (from My requests), or choose a start at least ${max} after it ends`,
+  };
+}

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { TDb } from "../db/client.ts";
 import { AppError } from "../errors/app-error.ts";
 import { kickWorker } from "../provisioning/kick-worker.ts";
-import { loadRequestTarget, type TTargetRef } from "../catalog/load-request-target.ts";
+import { loadRequestTarget, targetRefOfRequest } from "../catalog/load-request-target.ts";
 import { createAccessRequestInTx, ZRequestDetails, type TRequestActor } from "./submit-access-request.ts";
 
 export const ZRequestExtension = ZRequestDetails.omit({ accessLevel: true }).extend({
@@ -38,13 +38,7 @@ export async function requestExtension(db: TDb, actor: TRequestActor, input: TRe
       throw new AppError("CONFLICT", { message: `grant ${grant.id} is ${grant.state}`, userMessage: "This access has already ended; request it again from the catalog." });
     }
     const original = grant.request;
-    const ref: TTargetRef =
-      original.targetType === "PERMISSION_SET"
-        ? { kind: "PERMISSION_SET", permissionSetId: original.permissionSetId ?? "", accountId: original.account?.accountId ?? "" }
-        : original.targetType === "GROUP"
-          ? { kind: "GROUP", groupId: original.groupId ?? "" }
-          : { kind: "RESOURCE", resourceId: original.resourceId ?? "" };
-    const target = await loadRequestTarget(tx, ref);
+    const target = await loadRequestTarget(tx, targetRefOfRequest(original));
     return createAccessRequestInTx(tx, {
       actor,
       target,

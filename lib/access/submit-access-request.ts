@@ -10,7 +10,7 @@ import { loadRequestTarget, ZTargetRef, type TRequestTarget, type TTargetRef } f
 import { AccessError } from "./access-error";
 import { buildGrantPermissions } from "./build-grant-permissions";
 import { evaluatePolicies } from "./evaluate-policies";
-import { extensionOverrun } from "./extension-limit.ts";
+import { bookingOverrun, extensionOverrun } from "./extension-limit.ts";
 import { finalizeApproval } from "./finalize-approval.ts";
 import { POLICY_MAX_DURATION_MINUTES, POLICY_MIN_DURATION_MINUTES } from "./policy-schemas";
 
@@ -125,6 +125,21 @@ export async function createAccessRequestInTx(tx: TTx, options: TCreateOptions) 
   const { effective } = evaluation;
   if (options.extendsGrant) {
     const overrun = extensionOverrun(options.extendsGrant, options.durationMinutes, effective.maxDurationMinutes, now);
+    if (overrun) throw ineligible([overrun.userMessage]);
+  } else {
+    // Access already held or booked on this target and level: a new booking next to it is bounded like an extension.
+    const held = await tx.grant.findMany({
+      where: {
+        userId: actor.id,
+        state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] },
+        revokedById: null,
+        expiresAt: { gt: now },
+        request: { resourceId: target.resourceId, permissionSetId: target.permissionSetId, accountId: target.accountRowId, groupId: target.groupId, accessLevel: options.accessLevel },
+      },
+      select: { startsAt: true, expiresAt: true },
+    });
+    const startsAt = options.startsAt ?? now;
+    const overrun = bookingOverrun(held, { startsAt, expiresAt: new Date(startsAt.getTime() + options.durationMinutes * 60_000) }, effective.maxDurationMinutes, now);
     if (overrun) throw ineligible([overrun.userMessage]);
   }
   const request = await tx.accessRequest.create({

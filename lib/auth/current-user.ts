@@ -5,6 +5,8 @@ import { cache } from "react";
 import { getDb } from "../db/client.ts";
 import { AppError } from "../errors/app-error.ts";
 import { getAuthOptions } from "./get-auth-options.ts";
+import { adminConfig } from "./record-sign-in.ts";
+import { isAdminIdentity } from "./roles.ts";
 
 export type TPortalUser = { id: string; email: string; name: string | null; isAdmin: boolean; groups: string[] };
 
@@ -18,7 +20,10 @@ export const getCurrentUser = cache(async (): Promise<TPortalUser | null> => {
   const db = await getDb();
   const row = await db.session.findUnique({ where: { id: session.sid }, include: { user: true } });
   if (!row || row.revokedAt || row.expiresAt < new Date() || row.user.disabled) return null;
-  return { id: row.user.id, email: row.user.email, name: row.user.name, isAdmin: row.user.isAdmin, groups: row.user.idpGroups };
+  // Admin as of the last sign-in and still per today's configuration: taking someone out of ADMIN_EMAILS
+  // (or ADMIN_GROUPS) ends their admin rights at the next request, not at their next sign-in.
+  const isAdmin = row.user.isAdmin && isAdminIdentity({ email: row.user.email, groups: row.user.idpGroups }, adminConfig());
+  return { id: row.user.id, email: row.user.email, name: row.user.name, isAdmin, groups: row.user.idpGroups };
 });
 
 /** Pages: the signed-in user, or a redirect to sign-in. */

@@ -5,6 +5,11 @@ import { env } from "../env.ts";
 import { DEMO_ADMIN_EMAILS } from "./demo-users.ts";
 import { isAdminIdentity } from "./roles.ts";
 
+/** Who is an admin, from the environment (ADMIN_EMAILS, ADMIN_GROUPS; the demo admins in demo mode). */
+export function adminConfig(): { adminEmails: readonly string[]; adminGroups: readonly string[] } {
+  return { adminEmails: env.DEMO_MODE && env.ADMIN_EMAILS.length === 0 ? DEMO_ADMIN_EMAILS : env.ADMIN_EMAILS, adminGroups: env.ADMIN_GROUPS };
+}
+
 /**
  * Creates or updates the portal user for a verified sign-in and opens a server-side session
  * (which sign-out or an admin can revoke). The identity provider has already authenticated them.
@@ -12,8 +17,7 @@ import { isAdminIdentity } from "./roles.ts";
 export async function recordSignIn(input: { email: string; name: string | null; groups: string[]; provider: string; maxAgeS: number }) {
   const db = await getDb();
   const email = input.email.trim().toLowerCase();
-  const adminEmails = env.DEMO_MODE && env.ADMIN_EMAILS.length === 0 ? DEMO_ADMIN_EMAILS : env.ADMIN_EMAILS;
-  const isAdmin = isAdminIdentity({ email, groups: input.groups }, { adminEmails, adminGroups: env.ADMIN_GROUPS });
+  const isAdmin = isAdminIdentity({ email, groups: input.groups }, adminConfig());
   return db.$transaction(async (tx) => {
     const user = await tx.user.upsert({
       where: { email },

@@ -44,6 +44,13 @@ export type TRequestTarget = {
   snapshot: TTargetSnapshot;
 };
 
+/** The catalog reference of what a stored request asks for (to load it again, live). */
+export function targetRefOfRequest(request: { targetType: string; resourceId: string | null; permissionSetId: string | null; groupId: string | null; account: { accountId: string } | null }): TTargetRef {
+  if (request.targetType === "PERMISSION_SET") return { kind: "PERMISSION_SET", permissionSetId: request.permissionSetId ?? "", accountId: request.account?.accountId ?? "" };
+  if (request.targetType === "GROUP") return { kind: "GROUP", groupId: request.groupId ?? "" };
+  return { kind: "RESOURCE", resourceId: request.resourceId ?? "" };
+}
+
 const notFound = () =>
   new AppError("NOT_FOUND", { message: "catalog target not found", userMessage: "That item is not in the catalog (it may have been removed from AWS)." });
 
