@@ -59,9 +59,18 @@ describe("saving an integration", () => {
     expect(after.secretAccessKeyEnc).toBe(row.secretAccessKeyEnc);
     expect(after.syncIntervalMinutes).toBe(30);
 
+    // A new secret: audited by name only, never its value (plain or encrypted).
+    const newSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYNEWSECRET1";
+    await saveIntegration(db, { id, config: { ...edited, root_account: { ...edited.root_account, secret_access_key: newSecret } }, actor: admin });
+    const rotated = await db.integration.findUniqueOrThrow({ where: { id } });
+
     const events = await db.auditEvent.findMany({ where: { integrationId: id }, orderBy: { seq: "asc" } });
-    expect(events.map((e) => e.action)).toEqual(["integration.created", "integration.updated"]);
-    expect(JSON.stringify(events.map((e) => e.details))).not.toContain(S.secretAccessKey);
+    expect(events.map((e) => e.action)).toEqual(["integration.created", "integration.updated", "integration.updated"]);
+    // Each change says what it was and what it became.
+    expect(events[1]?.details).toMatchObject({ changed: ["syncIntervalMinutes"], values: { syncIntervalMinutes: { from: row.syncIntervalMinutes, to: 30 } } });
+    expect(events[2]?.details).toMatchObject({ changed: ["secretAccessKey"], values: {} });
+    const audited = JSON.stringify(events.map((e) => e.details));
+    for (const secret of [S.secretAccessKey, newSecret, row.secretAccessKeyEnc!, rotated.secretAccessKeyEnc!]) expect(audited).not.toContain(secret);
     expect(events[1]?.actorEmail).toBe(admin.email);
   });
 

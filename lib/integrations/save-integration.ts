@@ -16,7 +16,7 @@ function invalid(lines: string[]): AppError {
 /**
  * Creates or updates an integration from its config (form or JSON). The secret access key is
  * encrypted before it is stored and kept when the config says "set" or omits it. Every change is
- * audited in the same transaction, naming the changed fields but never a secret.
+ * audited in the same transaction with each changed field's old and new value, never a secret.
  * Assumes the caller is an admin (adminAction or an authenticated admin script).
  */
 export async function saveIntegration(db: TDb, input: { id?: string | null; config: unknown; actor: { id: string | null; email: string | null } | "system" }): Promise<TSaveIntegrationResult> {
@@ -65,7 +65,12 @@ export async function saveIntegration(db: TDb, input: { id?: string | null; conf
         subjectType: "Integration",
         subjectId: existing.id,
         integrationId: existing.id,
-        details: { changed: changed.map((k) => (k === "secretAccessKeyEnc" ? "secretAccessKey" : k)), ...(resourcesRemoved > 0 ? { resourcesRemoved } : {}) },
+        details: {
+          changed: changed.map((k) => (k === "secretAccessKeyEnc" ? "secretAccessKey" : k)),
+          // Where it pointed before and after (which account, role, external id, instance): never the secret.
+          values: Object.fromEntries(changed.filter((k) => k !== "secretAccessKeyEnc").map((k) => [k, { from: existing[k] ?? null, to: data[k] ?? null }])),
+          ...(resourcesRemoved > 0 ? { resourcesRemoved } : {}),
+        },
       });
       return { id: existing.id, created: false, changed, resourcesRemoved };
     });
