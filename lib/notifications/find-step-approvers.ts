@@ -12,7 +12,7 @@ export type TStepApprover = {
 
 /**
  * The people who may decide a step: the Identity Center users it names plus the current members of the
- * groups it names, minus the requester (by Principal id and by portal user). Read-only; used to address
+ * groups it names, minus the requester (by Principal id and by portal user) and disabled portal accounts. Read-only; used to address
  * notifications, never to authorize (decisions re-check canDecide against the snapshot).
  */
 export async function findStepApprovers(
@@ -34,10 +34,13 @@ export async function findStepApprovers(
   ).filter((p) => p.awsId !== input.requesterPrincipalId); // the requester's id may be stored as the AWS UserId
   const emails = principals.map((p) => p.email).filter((e): e is string => Boolean(e));
   const users = emails.length
-    ? await tx.user.findMany({ where: { email: { in: emails, mode: "insensitive" }, disabled: false }, select: { id: true, email: true } })
+    ? await tx.user.findMany({ where: { email: { in: emails, mode: "insensitive" } }, select: { id: true, email: true, disabled: true } })
     : [];
-  const userByEmail = new Map(users.map((u) => [u.email.toLowerCase(), u.id]));
+  const userByEmail = new Map(users.map((u) => [u.email.toLowerCase(), u]));
+  // A disabled portal account cannot decide anything: it gets no request (nor its justification) by email either.
   return principals
-    .map((p) => ({ principalId: p.id, displayName: p.displayName, email: p.email, userId: p.email ? (userByEmail.get(p.email.toLowerCase()) ?? null) : null }))
+    .map((p) => ({ p, user: p.email ? userByEmail.get(p.email.toLowerCase()) : undefined }))
+    .filter(({ user }) => !user?.disabled)
+    .map(({ p, user }) => ({ principalId: p.id, displayName: p.displayName, email: p.email, userId: user?.id ?? null }))
     .filter((a) => a.userId !== input.requesterUserId);
 }

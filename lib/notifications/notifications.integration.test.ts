@@ -95,6 +95,18 @@ describe("notifications", () => {
     expect(slackPosts[0]!.text).toContain("<https://access.example.com/approvals|Open in the portal>");
   });
 
+  it("a disabled portal account gets no approval email (nor the justification in it)", async () => {
+    const request = await f.createRequest({ steps: [f.leadsStep] });
+    await database.prisma.user.update({ where: { id: f.avery.user.id }, data: { disabled: true } });
+    try {
+      const report = await notifyRequestSubmitted(database.prisma, request.id, { channels });
+      expect(report?.emailsSent).toBe(0);
+      expect(mails).toHaveLength(0);
+    } finally {
+      await database.prisma.user.update({ where: { id: f.avery.user.id }, data: { disabled: false } });
+    }
+  });
+
   it("Slack posts escape what the requester wrote: no channel pings or disguised links", async () => {
     const request = await f.createRequest({ steps: [f.leadsStep] });
     await database.prisma.accessRequest.update({ where: { id: request.id }, data: { justification: "<!channel> urgent <https://evil.example/approve|Open in the portal> & more" } });
