@@ -15,6 +15,7 @@ vi.mock("next-auth", () => ({ getServerSession: async () => ({ sid: cookie.sid }
 vi.mock("./get-auth-options.ts", () => ({ getAuthOptions: () => ({}) }));
 
 const { getCurrentUser } = await import("./current-user.ts");
+const { recordSignIn } = await import("./record-sign-in.ts");
 
 let database: TDatabase;
 beforeAll(async () => {
@@ -40,5 +41,15 @@ describe("getCurrentUser", () => {
     expect((await getCurrentUser())?.isAdmin).toBe(true);
     config.ADMIN_GROUPS = ["someone-else"];
     expect((await getCurrentUser())?.isAdmin).toBe(false);
+  });
+});
+
+describe("recordSignIn", () => {
+  it("refuses a disabled account without a session, and audits the attempt", async () => {
+    const user = await database.prisma.user.create({ data: { email: "gone@example.com", name: "Gone", disabled: true } });
+    await expect(recordSignIn({ email: "Gone@Example.com", name: "Gone", groups: [], provider: "oidc", maxAgeS: 3600 })).rejects.toThrow(/disabled/);
+    expect(await database.prisma.session.count({ where: { userId: user.id } })).toBe(0);
+    const refused = await database.prisma.auditEvent.findFirst({ where: { action: "auth.sign_in_refused", subjectId: user.id } });
+    expect(refused?.details).toMatchObject({ provider: "oidc", reason: "account disabled" });
   });
 });

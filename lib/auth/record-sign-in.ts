@@ -18,6 +18,14 @@ export async function recordSignIn(input: { email: string; name: string | null; 
   const db = await getDb();
   const email = input.email.trim().toLowerCase();
   const isAdmin = isAdminIdentity({ email, groups: input.groups }, adminConfig());
+  // A disabled account's attempt is refused and leaves a trace (the check below still guards the race).
+  const known = await db.user.findUnique({ where: { email }, select: { id: true, disabled: true } });
+  if (known?.disabled) {
+    await db.$transaction((tx) =>
+      appendAuditEvent(tx, { actor: { id: known.id, email }, action: "auth.sign_in_refused", subjectType: "User", subjectId: known.id, details: { provider: input.provider, reason: "account disabled" } }),
+    );
+    throw new Error("user is disabled");
+  }
   return db.$transaction(async (tx) => {
     const user = await tx.user.upsert({
       where: { email },
