@@ -55,6 +55,14 @@ describe("nextStepAfterDecision", () => {
     });
   });
 
+  it("counts each person's approval at one step only: two steps need two different people", () => {
+    const twoSteps = [{ quorum: 1 }, { quorum: 1 }];
+    expect(nextStepAfterDecision(twoSteps, [approve(0, "u1"), approve(1, "u1")])).toEqual({ status: "PENDING", currentStep: 1, approvals: 0, quorum: 1 });
+    expect(nextStepAfterDecision(twoSteps, [approve(0, "u1"), approve(1, "u1"), approve(1, "u2")])).toEqual({ status: "APPROVED", approvedSteps: 2 });
+    // A quorum met by others leaves an extra approver free to count later.
+    expect(nextStepAfterDecision(twoSteps, [approve(0, "u1"), approve(0, "u2"), approve(1, "u2")])).toMatchObject({ status: "PENDING", currentStep: 1 });
+  });
+
   it("does not count decisions by the requester", () => {
     const decisions = [approve(0, "requester"), approve(0, "u1")];
     expect(nextStepAfterDecision(steps, decisions, { requesterUserId: "requester" })).toMatchObject({ status: "PENDING", currentStep: 0, approvals: 1 });

@@ -72,13 +72,17 @@ export function nextStepAfterDecision(
     });
   }
   const counted = decisions.filter((decision) => decision.approverId !== options.requesterUserId);
+  // Each person's approval counts at one step only: two steps mean two different people (four eyes),
+  // even when one approver belongs to both steps' groups.
+  const approvedEarlier = new Set<string>();
   for (const [index, step] of steps.entries()) {
     const atStep = counted.filter((decision) => decision.step === index);
     if (atStep.some((decision) => decision.decision === "DENY")) return { status: "DENIED", deniedAtStep: index };
-    const approvers = new Set(atStep.filter((decision) => decision.decision === "APPROVE").map((d) => d.approverId));
+    const approvers = new Set(atStep.filter((decision) => decision.decision === "APPROVE" && !approvedEarlier.has(decision.approverId)).map((d) => d.approverId));
     if (approvers.size < step.quorum) {
       return { status: "PENDING", currentStep: index, approvals: approvers.size, quorum: step.quorum };
     }
+    for (const id of approvers) approvedEarlier.add(id);
   }
   return { status: "APPROVED", approvedSteps: steps.length };
 }

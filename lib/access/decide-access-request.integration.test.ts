@@ -3,6 +3,7 @@ import type { TDatabase } from "../db/open-database.ts";
 import { verifyAuditChain } from "../audit/verify-audit-chain.ts";
 import { workerSignal } from "../provisioning/kick-worker.ts";
 import { decideAccessRequest } from "./decide-access-request.ts";
+import { listApproverInbox } from "./list-approver-inbox.ts";
 import { NO_CHANNELS, openApprovalFixture, type TFixture } from "./approval-fixtures.test-helper.ts";
 
 let database: TDatabase;
@@ -75,6 +76,20 @@ describe("decideAccessRequest", () => {
     const second = await decide(f.sam.actor, request.id, 1, "APPROVE");
     expect(second.outcome).toBe("APPROVED");
     expect(await auditActions(request.id)).toEqual(["approval.approved", "request.step_completed", "approval.approved", "request.approved"]);
+  });
+
+  it("two steps need two different people, even when one approver is in both", async () => {
+    const both = { name: "Leads or Security", userIds: [f.avery.principal.id, f.sam.principal.id], groupIds: [], quorum: 1 };
+    const request = await f.createRequest({ steps: [both, { ...both, name: "Second pair of eyes" }] });
+    const before = new Date();
+    expect((await decide(f.avery.actor, request.id, 0, "APPROVE")).outcome).toBe("ADVANCED");
+    // Avery is not asked again, cannot approve again, and does not see it in her inbox.
+    const asked = await database.prisma.notification.findMany({ where: { kind: "request.awaiting_decision", createdAt: { gte: before } } });
+    expect(asked.map((n) => n.userId)).toEqual([f.sam.user.id]);
+    await expect(decide(f.avery.actor, request.id, 1, "APPROVE")).rejects.toMatchObject({ code: "FORBIDDEN", userMessage: expect.stringMatching(/each step needs a different approver/) });
+    expect((await listApproverInbox(database.prisma, f.avery.actor)).items.map((i) => i.id)).not.toContain(request.id);
+    expect((await listApproverInbox(database.prisma, f.sam.actor)).items.map((i) => i.id)).toContain(request.id);
+    expect((await decide(f.sam.actor, request.id, 1, "APPROVE")).outcome).toBe("APPROVED");
   });
 
   it("counts distinct approvers toward a quorum and refuses a second decision by the same approver", async () => {

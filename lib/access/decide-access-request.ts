@@ -126,6 +126,15 @@ export async function decideAccessRequest(
         where: { requestId_step_approverId: { requestId: request.id, step: input.step, approverId: approver.id } },
       });
       if (existing) throw new AppError("CONFLICT", { userMessage: "You already decided this request. Nothing changed." });
+      if (input.decision === "APPROVE" && input.step > 0) {
+        const earlier = await tx.approval.findFirst({ where: { requestId: request.id, approverId: approver.id, step: { lt: input.step }, decision: "APPROVE" }, select: { step: true } });
+        if (earlier) {
+          throw new AppError("FORBIDDEN", {
+            message: `${approver.email} approved step ${earlier.step} of ${request.id} already`,
+            userMessage: "You approved an earlier step of this request; each step needs a different approver. You can still deny it.",
+          });
+        }
+      }
 
       // Disabling or deleting a policy is an admin's brake: what only it allowed can no longer be approved
       // (denying stays possible). Rules stay frozen; this only asks whether any granting policy is still on.

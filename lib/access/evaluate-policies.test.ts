@@ -323,6 +323,13 @@ describe("evaluatePolicies: request details", () => {
     expect(evaluatePolicies([withGroup], bucket, alice).eligible).toBe(true);
   });
 
+  it("refuses when steps naming only users need more different people than they name", () => {
+    const same = policy({ autoApprove: false, approvalSteps: [oneStep("lead", ["pr_bob"], 1), oneStep("security", ["pr_bob", "pr_alice"], 1)] });
+    // Bob cannot approve both steps, and Alice (the requester) cannot approve her own.
+    expect(reasons(evaluatePolicies([same], bucket, alice))).toEqual(["The approval steps need 2 different approvers other than you, but name only 1; ask an administrator"]);
+    expect(evaluatePolicies([same], bucket, { principalId: "pr_carol", groupIds: [] }).eligible).toBe(true);
+  });
+
   it("flags an invalid stored ticket pattern instead of throwing", () => {
     expect(checkRequestDetails({ maxDurationMinutes: 60, requireJustification: false, requireTicket: true, ticketPatterns: ["("] }, { ticket: "X-1" })).toEqual([
       "A policy's ticket pattern is invalid; ask an administrator to fix it",

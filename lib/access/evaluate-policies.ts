@@ -341,12 +341,13 @@ export function checkRequestDetails(
 }
 
 /**
- * A step that names only users cannot reach its quorum if it needs the requester (who may not approve
- * their own request): better to say so now than to let the request sit until it times out.
+ * Steps that name only users cannot reach their quorum if they need the requester (who may not approve
+ * their own request), or, together, more distinct people than they name (each person's approval counts at
+ * one step only): better to say so now than to let the request sit until it times out.
  */
 function checkApprovalReachable(steps: readonly TApprovalStep[], requesterPrincipalId: string): string[] {
-  return steps.flatMap((step) => {
-    if (step.groupIds.length > 0) return [];
+  const usersOnly = steps.filter((step) => step.groupIds.length === 0);
+  const perStep = usersOnly.flatMap((step) => {
     const others = step.userIds.filter((id) => id !== requesterPrincipalId).length;
     return others < step.quorum
       ? [
@@ -354,4 +355,10 @@ function checkApprovalReachable(steps: readonly TApprovalStep[], requesterPrinci
         ]
       : [];
   });
+  if (perStep.length > 0 || usersOnly.length < 2) return perStep;
+  const people = new Set(usersOnly.flatMap((step) => step.userIds).filter((id) => id !== requesterPrincipalId)).size;
+  const needed = usersOnly.reduce((sum, step) => sum + step.quorum, 0);
+  return people < needed
+    ? [`The approval steps need ${needed} different approvers other than you, but name only ${people}; ask an administrator`]
+    : [];
 }

@@ -49,7 +49,8 @@ function prettyPolicy(document: string | null): string | null {
 /**
  * The PENDING requests `user` may decide now: their Identity Center user or one of their groups is named
  * in the request's current step (canDecide on the frozen snapshot), not their own request (by portal user
- * and by Principal), not already decided by them at this step, not past its pending timeout.
+ * and by Principal), not already decided by them at this step nor approved by them at an earlier one, not
+ * past its pending timeout.
  * Assumes only that `user` is authenticated; the scope is computed here, so the route passes nothing else.
  */
 export async function listApproverInbox(db: TDb, user: { id: string; email: string }, now = new Date()): Promise<TApproverInbox> {
@@ -106,8 +107,9 @@ export async function listApproverInbox(db: TDb, user: { id: string; email: stri
 
   const items: TInboxItem[] = [];
   for (const row of rows) {
-    // Already decided by this user at this step: nothing more for them to do.
-    if (row.approvals.some((a) => a.step === row.currentStep && a.approverId === user.id)) continue;
+    // Already decided by this user at this step, or approved by them at an earlier one (each step needs
+    // a different approver): nothing more for them to do.
+    if (row.approvals.some((a) => a.approverId === user.id && (a.step === row.currentStep || (a.step < row.currentStep && a.decision === "APPROVE")))) continue;
     const steps = ZApprovalSteps.parse((row.policySnapshot as { approvalSteps?: unknown }).approvalSteps);
     const step = steps[row.currentStep];
     if (!step) continue;

@@ -55,7 +55,10 @@ export async function recordRequestNotifications(tx: TTx, requestId: string, eve
     const parsed = ZApprovalSteps.safeParse((request.policySnapshot as { approvalSteps?: unknown } | null)?.approvalSteps);
     const step = parsed.success ? parsed.data[request.currentStep] : undefined;
     if (!step) return;
-    const approvers = await findStepApprovers(tx, { step, requesterPrincipalId: request.requesterPrincipalId, requesterUserId: request.requesterId });
+    // Whoever approved an earlier step cannot decide this one: not asked again.
+    const approvedEarlier = await tx.approval.findMany({ where: { requestId: request.id, step: { lt: request.currentStep }, decision: "APPROVE" }, select: { approverId: true } });
+    const earlier = new Set(approvedEarlier.map((a) => a.approverId));
+    const approvers = (await findStepApprovers(tx, { step, requesterPrincipalId: request.requesterPrincipalId, requesterUserId: request.requesterId })).filter((a) => !a.userId || !earlier.has(a.userId));
     for (const approver of approvers) {
       if (approver.userId) inApp.push({ userId: approver.userId, kind, title, body, link: "/approvals" });
     }
