@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import type { TCatalogItem, TMyOpenRequest } from "@/lib/catalog/list-catalog";
-import { formatDateTime } from "@/lib/format/time";
+import { LocalTime } from "@/components/ui/local-time";
 import { TARGET_TYPE_LABELS, TARGET_TYPE_TONES, formatDuration } from "./target-labels";
 
 /** Where the request form for an item lives. */
@@ -69,19 +69,29 @@ export function CatalogItemRow({ item, accountId }: { item: TCatalogItem; accoun
 
 /** "You already asked": links to the request so nobody files a duplicate by mistake. */
 function MyRequestNote({ mine, name }: { mine: TMyOpenRequest; name: string }) {
-  const until = formatDateTime(mine.expiresAt);
-  const text = mine.state === "ACTIVE" ? `Access until ${until}` : mine.state === "PROVISIONING" ? "Approved · being set up" : "Your request is pending";
-  const spoken = mine.state === "ACTIVE" ? `You have access until ${until}` : text;
+  // The accessible name is the visible text plus the sr-only tail, so the time it speaks is the one shown.
+  const text =
+    mine.state === "ACTIVE" ? (
+      <>
+        Access until <LocalTime iso={mine.expiresAt} />
+      </>
+    ) : mine.state === "PROVISIONING" ? (
+      "Approved · being set up"
+    ) : (
+      "Your request is pending"
+    );
   return (
     <Link
       href={`/requests?request=${encodeURIComponent(mine.requestId)}`}
       className="mb-2 inline-flex items-center gap-1.5 rounded-md border border-sky-200 bg-sky-50 px-2 py-1 text-xs font-medium text-sky-900 hover:bg-sky-100"
       data-testid="catalog-mine"
       data-state={mine.state}
-      aria-label={`${spoken} for ${name}: view the request`}
     >
       <span className={`h-1.5 w-1.5 rounded-full ${mine.state === "ACTIVE" ? "bg-emerald-500" : mine.state === "PROVISIONING" ? "animate-pulse bg-sky-500" : "bg-amber-500"}`} aria-hidden />
-      <span suppressHydrationWarning>{text}</span>
+      <span>
+        {text}
+        <span className="sr-only"> for {name}: view the request</span>
+      </span>
       <span aria-hidden>→</span>
     </Link>
   );

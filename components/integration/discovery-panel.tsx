@@ -9,7 +9,7 @@ import { Badge, type TBadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { TSyncRunView } from "@/lib/discovery/list-sync-runs";
 import { integrationQueryKeys } from "./query-keys";
-import { formatDateTime } from "@/lib/format/time";
+import { LocalTime } from "@/components/ui/local-time";
 
 const TONE: Record<TSyncRunView["status"], TBadgeTone> = { RUNNING: "blue", SUCCEEDED: "green", PARTIAL: "amber", FAILED: "red" };
 const STATUS: Record<TSyncRunView["status"], string> = { RUNNING: "Running", SUCCEEDED: "Succeeded", PARTIAL: "Partial", FAILED: "Failed" };
@@ -94,7 +94,7 @@ export function DiscoveryPanel({ integrationId }: { integrationId: string }) {
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <Badge tone={current.stale ? "red" : TONE[current.status]}>{current.stale ? "Stalled" : STATUS[current.status]}</Badge>
             <span className="text-slate-600">
-              {current.trigger.toLowerCase()} run · started {formatDateTime(current.startedAt)} · {duration(current)}
+              {current.trigger.toLowerCase()} run · started <LocalTime iso={current.startedAt} /> · {duration(current)}
             </span>
           </div>
           <dl className="mt-3 grid grid-cols-3 gap-2 text-center">
@@ -142,7 +142,7 @@ export function DiscoveryPanel({ integrationId }: { integrationId: string }) {
               <li key={r.id} className="py-2">
                 <div className="flex flex-wrap items-center gap-2">
                   <Badge tone={r.stale ? "red" : TONE[r.status]}>{r.stale ? "Stalled" : STATUS[r.status]}</Badge>
-                  <span className="text-slate-700">{formatDateTime(r.startedAt)}</span>
+                  <LocalTime iso={r.startedAt} className="text-slate-700" />
                   <span className="text-slate-500">
                     {r.trigger.toLowerCase()} · {duration(r)} · {r.accountsDone}/{r.accountsTotal} accounts · {r.resourcesFound} resources · {r.errors.length} errors
                   </span>

@@ -1,6 +1,7 @@
 /**
- * How the portal shows durations and times, one way everywhere (client and server safe). Dates use the
- * viewer's locale and time zone with a medium date and a short time ("Nov 28, 2026, 2:30 PM").
+ * How the portal shows durations and times, one way everywhere (client and server safe). An absolute time
+ * always names its zone ("Nov 28, 2026, 2:30 PM EST"): the server formats in its own zone, usually UTC,
+ * so components render times through <LocalTime>, which switches to the viewer's zone once mounted.
  */
 
 /** "45 min", "2 h", "1 h 30 min", "1 d 4 h". */
@@ -12,10 +13,31 @@ export function formatDuration(minutes: number): string {
   return [days ? `${days} d` : "", hours ? `${hours} h` : "", rest ? `${rest} min` : ""].filter(Boolean).join(" ");
 }
 
-/** "Nov 28, 2026, 2:30 PM" in the viewer's locale; "—" for none. */
-export function formatDateTime(iso: string | Date | null | undefined): string {
+/**
+ * "Nov 28, 2026, 2:30 PM EST" in the runtime's locale, in `timeZone` (default: the runtime's zone), with
+ * the zone named; "—" for none. (`dateStyle` cannot be combined with `timeZoneName`, hence the fields.)
+ */
+export function formatDateTime(iso: string | Date | null | undefined, options: { timeZone?: string } = {}): string {
   if (!iso) return "—";
-  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return new Date(iso).toLocaleString(undefined, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
+    timeZone: options.timeZone,
+  });
+}
+
+/**
+ * "2026-11-28 14:30 UTC": the same text in every locale and zone, so a server render and the browser's
+ * first (hydrating) render agree. "—" for none.
+ */
+export function formatUtcDateTime(iso: string | Date | null | undefined): string {
+  const date = iso ? new Date(iso) : null;
+  if (!date || Number.isNaN(date.getTime())) return "—";
+  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
 /** "Nov 28, 2026". */

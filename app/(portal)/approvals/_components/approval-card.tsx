@@ -9,7 +9,8 @@ import { Button } from "@/components/ui/button";
 import { accessLevelLabel } from "@/lib/access/access-levels";
 import type { TInboxItem } from "@/lib/access/list-approver-inbox";
 import { decideAccessRequestAction } from "../actions";
-import { STATUS_TONES, formatDateTime, formatDuration, formatRelative } from "./format";
+import { LocalTime, useLocalDateTime } from "@/components/ui/local-time";
+import { STATUS_TONES, formatDuration, formatRelative } from "./format";
 import { approverInboxQueryKey } from "./inbox-query";
 
 /** "full": whole row; "half": half a row at every width; default: whole row on phones, half from sm up. */
@@ -38,6 +39,7 @@ export function ApprovalCard({ item, onOutcome }: { item: TInboxItem; onOutcome:
   const levelLabel = accessLevelLabel(targetType, item.accessLevel);
   // A group lives in Identity Center, not in an account: account, OU and ARN do not apply to it.
   const isGroup = item.targetType === "GROUP" || target.type === "GROUP";
+  const pendingExpiresText = useLocalDateTime(item.pendingExpiresAt);
 
   const decide = async (decision: "APPROVE" | "DENY") => {
     setLocalError(null);
@@ -83,7 +85,7 @@ export function ApprovalCard({ item, onOutcome }: { item: TInboxItem; onOutcome:
             Step {item.step.index + 1}/{item.step.count}: {item.step.name} · {item.step.approvals}/{item.step.quorum} approved
           </Badge>
           {item.pendingExpiresAt ? (
-            <Badge tone="amber" title={formatDateTime(item.pendingExpiresAt)}>
+            <Badge tone="amber" title={pendingExpiresText}>
               <span suppressHydrationWarning>Times out {formatRelative(item.pendingExpiresAt)}</span>
             </Badge>
           ) : null}
@@ -108,8 +110,9 @@ export function ApprovalCard({ item, onOutcome }: { item: TInboxItem; onOutcome:
               <>
                 <Field label="Extension" span="half">+{formatDuration(item.durationMinutes)}</Field>
                 <Field label="Access ends" span="half">
-                  <span suppressHydrationWarning data-testid="extension-ends">
-                    {formatDateTime(item.extendsGrantExpiresAt)} → {formatDateTime(new Date(new Date(item.extendsGrantExpiresAt).getTime() + item.durationMinutes * 60_000))} if approved
+                  <span data-testid="extension-ends">
+                    <LocalTime iso={item.extendsGrantExpiresAt} /> →{" "}
+                    <LocalTime iso={new Date(new Date(item.extendsGrantExpiresAt).getTime() + item.durationMinutes * 60_000)} /> if approved
                   </span>
                 </Field>
               </>
@@ -117,7 +120,13 @@ export function ApprovalCard({ item, onOutcome }: { item: TInboxItem; onOutcome:
               <>
                 <Field label="Duration" span="half">{formatDuration(item.durationMinutes)}</Field>
                 <Field label="Starts" span="half">
-                  <span suppressHydrationWarning>{item.startsAt ? `${formatDateTime(item.startsAt)} (or at approval, if later)` : "As soon as approved"}</span>
+                  {item.startsAt ? (
+                    <span>
+                      <LocalTime iso={item.startsAt} /> (or at approval, if later)
+                    </span>
+                  ) : (
+                    "As soon as approved"
+                  )}
                 </Field>
               </>
             )}
