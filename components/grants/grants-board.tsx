@@ -9,7 +9,8 @@ import { runReconcileNowAction } from "@/app/(admin)/admin/grants/actions";
 import type { TAdminGrantRow, TAdminGrants } from "@/lib/provisioning/list-admin-grants";
 import { queryKeys } from "@/lib/query-keys";
 import { GrantRowActions } from "./grant-row-actions";
-import { formatDateTime, formatRelative } from "@/lib/format/time";
+import { LocalTime } from "@/components/ui/local-time";
+import { formatRelative } from "@/lib/format/time";
 
 const TONES: Record<string, TBadgeTone> = { APPROVED: "blue", PROVISIONING: "blue", ACTIVE: "green", REVOKING: "amber", EXPIRED: "neutral", REVOKED: "neutral", FAILED: "red" };
 const KIND_LABELS: Record<string, string> = {
@@ -78,7 +79,9 @@ function GrantTable({ grants, now, actions }: { grants: TAdminGrantRow[]; now: n
               {g.permissionSetName ? <span className="break-all"> · {g.permissionSetName}</span> : null} · account <span className="font-mono">{g.awsAccountId ?? "—"}</span>
             </p>
             <p className="mt-1 text-xs text-slate-600">
-              {g.activatedAt ? `Since ${formatDateTime(g.activatedAt)}` : `Starts ${formatDateTime(g.startsAt)}`} · {g.endedAt ? `ended ${formatDateTime(g.endedAt)}` : `until ${formatDateTime(g.expiresAt)} (${formatRelative(g.expiresAt, now)})`}
+              {g.activatedAt ? "Since" : "Starts"} <LocalTime iso={g.activatedAt ?? g.startsAt} /> · {g.endedAt ? "ended" : "until"}{" "}
+              <LocalTime iso={g.endedAt ?? g.expiresAt} />
+              {g.endedAt ? null : ` (${formatRelative(g.expiresAt, now)})`}
             </p>
             <div className="mt-2">
               <Notes g={g} />
@@ -125,10 +128,18 @@ function GrantTable({ grants, now, actions }: { grants: TAdminGrantRow[]; now: n
                   {g.groupName ? <div className="text-xs text-slate-500">group {g.groupName}</div> : null}
                 </td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-700">
-                  <div>{g.activatedAt ? `since ${formatDateTime(g.activatedAt)}` : `starts ${formatDateTime(g.startsAt)}`}</div>
-                  <div>{g.endedAt ? `ended ${formatDateTime(g.endedAt)}` : `until ${formatDateTime(g.expiresAt)}`}</div>
+                  <div>
+                    {g.activatedAt ? "since" : "starts"} <LocalTime iso={g.activatedAt ?? g.startsAt} />
+                  </div>
+                  <div>
+                    {g.endedAt ? "ended" : "until"} <LocalTime iso={g.endedAt ?? g.expiresAt} />
+                  </div>
                   {!g.endedAt ? <div className="text-slate-500">{formatRelative(g.expiresAt, now)}</div> : null}
-                  {g.sessionsMayRemainUntil ? <div className="text-amber-700">sessions may remain until {formatDateTime(g.sessionsMayRemainUntil)}</div> : null}
+                  {g.sessionsMayRemainUntil ? (
+                    <div className="text-amber-700">
+                      sessions may remain until <LocalTime iso={g.sessionsMayRemainUntil} />
+                    </div>
+                  ) : null}
                 </td>
                 <td className="px-3 py-2">
                   <StateCell g={g} />
@@ -177,7 +188,7 @@ function ReconcilePanel({ data }: { data: TAdminGrants }) {
       {last ? (
         <div className="mt-3 text-sm" data-testid="last-reconcile">
           <p className="text-slate-700">
-            Last run {formatDateTime(last.startedAt)} ({last.trigger.toLowerCase()}, {last.integrationName}):{" "}
+            Last run <LocalTime iso={last.startedAt} /> ({last.trigger.toLowerCase()}, {last.integrationName}):{" "}
             <Badge tone={last.status === "SUCCEEDED" ? "green" : last.status === "RUNNING" ? "blue" : "red"}>{last.status.toLowerCase()}</Badge>{" "}
             {last.findings.length === 0 ? "no findings — AWS matches the grants." : `${last.findings.length} finding${last.findings.length === 1 ? "" : "s"}:`}
           </p>
@@ -212,7 +223,7 @@ export function GrantsBoard({ initial }: { initial: TAdminGrants }) {
   });
   const data = query.data;
   const now = new Date(data.generatedAt).getTime();
-  const failed = data.live.filter((g) => g.state === "FAILED").length;
+  const shownFailed = data.live.filter((g) => g.state === "FAILED").length;
   return (
     <div className="space-y-6">
       {query.isError ? (
@@ -225,10 +236,20 @@ export function GrantsBoard({ initial }: { initial: TAdminGrants }) {
           <h2 id="live-heading" className="text-lg font-semibold text-slate-900">
             Live and failed
           </h2>
-          <Badge tone="green">{data.live.filter((g) => g.state === "ACTIVE").length} active</Badge>
-          {failed ? <Badge tone="red">{failed} failed</Badge> : null}
+          <Badge tone="green">{data.totals.active} active</Badge>
+          {data.totals.failed ? <Badge tone="red">{data.totals.failed} failed</Badge> : null}
           {query.isFetching ? <span className="text-xs text-slate-400">refreshing…</span> : null}
         </div>
+        {data.truncated ? (
+          <p
+            role="status"
+            className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+            data-testid="grants-truncated"
+          >
+            Showing {shownFailed} of {data.totals.failed} failed and {data.live.length - shownFailed} of {data.totals.live} live grants: failed
+            first, then live ones by state and expiry. The counts above are complete.
+          </p>
+        ) : null}
         {data.live.length === 0 ? (
           <EmptyState title="No live grants">Approved requests appear here within seconds, while the worker sets them up, and stay until they expire or are revoked.</EmptyState>
         ) : (

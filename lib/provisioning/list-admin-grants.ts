@@ -32,10 +32,22 @@ export type TAdminGrantRow = {
 
 export type TAdminReconcileRun = { id: string; integrationName: string; trigger: string; status: string; startedAt: string; finishedAt: string | null; findings: TReconcileFinding[] };
 
-export type TAdminGrants = { live: TAdminGrantRow[]; recent: TAdminGrantRow[]; reconcile: TAdminReconcileRun[]; generatedAt: string };
+export type TAdminGrants = {
+  /** FAILED grants first (they need an admin), then the live ones by state and expiry. */
+  live: TAdminGrantRow[];
+  recent: TAdminGrantRow[];
+  reconcile: TAdminReconcileRun[];
+  /** Counted in the database, so they hold when `live` was cut short. */
+  totals: { live: number; active: number; failed: number };
+  /** Some live or failed grants are not in `live`: the page says so. */
+  truncated: boolean;
+  generatedAt: string;
+};
 
 const RECENT_MS = 7 * 24 * 3_600_000;
-const LIMIT = 300;
+const LIVE_STATES = ["APPROVED", "PROVISIONING", "ACTIVE", "REVOKING"] as const;
+/** Per list: live grants, and failed ones. Failed grants are read on their own so live ones never crowd them out. */
+export const ADMIN_GRANTS_LIMIT = 300;
 
 function targetName(snapshot: unknown, fallback: string): string {
   const s = (snapshot ?? {}) as Record<string, unknown>;
@@ -44,8 +56,8 @@ function targetName(snapshot: unknown, fallback: string): string {
 }
 
 /**
- * Every live grant (and those that ended in the last 7 days) with who, what, where, when and the
- * worker's last error, plus the latest reconcile run per integration. Admin data: includes raw
+ * Failed and live grants (up to ADMIN_GRANTS_LIMIT of each) and those that ended in the last 7 days, with
+ * who, what, where, when and the worker's last error, plus the latest reconcile runs. Admin data: includes raw
  * AWS error text. Assumes the caller checked the admin role.
  */
 export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdminGrants> {
@@ -63,11 +75,20 @@ export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdmin
       },
     },
   } as const;
-  const [live, recent, runs] = await Promise.all([
-    db.grant.findMany({ where: { OR: [{ state: { in: ["APPROVED", "PROVISIONING", "ACTIVE", "REVOKING"] } }, { state: "FAILED" }] }, include, orderBy: [{ state: "asc" }, { expiresAt: "asc" }], take: LIMIT }),
+  const [failed, live, counts, recent, runs] = await Promise.all([
+    db.grant.findMany({ where: { state: "FAILED" }, include, orderBy: [{ updatedAt: "desc" }, { id: "asc" }], take: ADMIN_GRANTS_LIMIT }),
+    db.grant.findMany({
+      where: { state: { in: [...LIVE_STATES] } },
+      include,
+      orderBy: [{ state: "asc" }, { expiresAt: "asc" }, { id: "asc" }],
+      take: ADMIN_GRANTS_LIMIT,
+    }),
+    db.grant.groupBy({ by: ["state"], where: { state: { in: [...LIVE_STATES, "FAILED"] } }, _count: { _all: true } }),
     db.grant.findMany({ where: { state: { in: ["EXPIRED", "REVOKED"] }, endedAt: { gt: new Date(now.getTime() - RECENT_MS) } }, include, orderBy: { endedAt: "desc" }, take: 100 }),
     db.reconcileRun.findMany({ orderBy: { startedAt: "desc" }, take: 5, include: { integration: { select: { name: true } } } }),
   ]);
+  const count = (states: readonly string[]) => counts.filter((c) => states.includes(c.state)).reduce((sum, c) => sum + c._count._all, 0);
+  const totals = { live: count(LIVE_STATES), active: count(["ACTIVE"]), failed: count(["FAILED"]) };
   const row = (g: (typeof live)[number]): TAdminGrantRow => {
     const r = g.request;
     const fallback = r.resource?.name ?? r.permissionSet?.name ?? r.group?.displayName ?? g.permissionSetName ?? g.groupAwsId ?? "—";
@@ -99,7 +120,7 @@ export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdmin
     };
   };
   return {
-    live: live.map(row),
+    live: [...failed, ...live].map(row),
     recent: recent.map(row),
     reconcile: runs.map((r) => ({
       id: r.id,
@@ -110,6 +131,8 @@ export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdmin
       finishedAt: r.finishedAt?.toISOString() ?? null,
       findings: (Array.isArray(r.findings) ? r.findings : []) as TReconcileFinding[],
     })),
+    totals,
+    truncated: failed.length < totals.failed || live.length < totals.live,
     generatedAt: now.toISOString(),
   };
 }
