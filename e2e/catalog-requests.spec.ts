@@ -78,6 +78,40 @@ test("a requester cancels a pending request and the page updates without reloadi
   await context.close();
 });
 
+test("a submitted request stays submitted while the page moves on: a second click files nothing", async ({ browser }) => {
+  const { context, page } = await demoSession(browser, USERS.requester.email);
+  const bucket = "data-prod-app-0-777777777777";
+  await page.goto(`/catalog?q=${bucket}`);
+  await page.getByTestId("catalog-item").filter({ hasText: bucket }).getByRole("link", { name: `Request access to ${bucket}` }).click();
+  await page.getByRole("radio", { name: /Read/ }).first().check();
+  await page.getByLabel(/Justification/).fill("Double-submit check (e2e)");
+  // Hold the navigation to My requests, so the form is still on screen after the action resolved.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(/\/requests\?submitted=/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.getByRole("button", { name: "Submit request" }).click();
+  await expect(page.getByTestId("request-submitted")).toBeVisible();
+  const submit = page.getByTestId("request-form").getByRole("button", { name: "Submitted" });
+  await expect(submit).toBeDisabled();
+  await submit.click({ force: true });
+  release();
+  await page.waitForURL(/\/requests\?submitted=/);
+
+  const open = (await (await context.request.get(`${DEMO_URL}/api/requests?status=open`)).json()) as { items: { id: string; target: { name: string } }[] };
+  const mine = open.items.filter((r) => r.target.name === bucket);
+  expect(mine).toHaveLength(1);
+  const card = page.locator(`[data-request-id="${mine[0]!.id}"]`);
+  await card.getByRole("button", { name: "Cancel request" }).click();
+  await card.getByRole("button", { name: "Yes, cancel it" }).click();
+  await expect(card).toHaveAttribute("data-status", "CANCELLED");
+  await context.close();
+});
+
 test("an item the requester may not request explains why", async ({ browser }) => {
   const { context, page } = await demoSession(browser, USERS.requester.email);
   await page.goto("/catalog?type=IAM_POLICY");

@@ -5,7 +5,10 @@
 export const queryKeys = {
   myRequests: {
     all: ["my-requests"] as const,
-    list: (cursor: string | null = null) => ["my-requests", "list", cursor] as const,
+    /** Newest first, page by page ("Show older requests"). */
+    pages: ["my-requests", "pages"] as const,
+    /** Every pending or live request, whatever page is loaded. */
+    open: ["my-requests", "open"] as const,
     detail: (id: string) => ["my-requests", "detail", id] as const,
   },
   adminGrants: {

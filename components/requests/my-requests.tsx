@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useAction } from "next-safe-action/hooks";
 import { useEffect, useRef, useState } from "react";
 import Link from "next/link";
@@ -12,21 +12,21 @@ import type { TRequestView, TTimelineEntry } from "@/lib/access/get-request-time
 import { queryKeys } from "@/lib/query-keys";
 import { cancelAccessRequestAction, requestExtensionAction, revokeGrantEarlyAction } from "@/app/(portal)/requests/actions";
 import { GrantStateBadge, RequestStatusBadge } from "./request-status-badge";
-import { formatDateTime } from "@/lib/format/time";
+import { LocalTime } from "@/components/ui/local-time";
 import { fieldClasses as input } from "@/components/ui/field";
 
 const LIVE_POLL_MS = 3_000;
 const IDLE_POLL_MS = 30_000;
 
-async function fetchMyRequests(): Promise<TMyRequestsPage> {
-  const res = await fetch("/api/requests", { cache: "no-store" });
+async function fetchMyRequests(search: string): Promise<TMyRequestsPage> {
+  const res = await fetch(`/api/requests${search}`, { cache: "no-store" });
   if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: string } | null)?.error ?? `HTTP ${res.status}`);
   return (await res.json()) as TMyRequestsPage;
 }
 
 /** Something is still moving (a decision or the worker), so poll often; otherwise rarely. */
-function isLive(page: TMyRequestsPage | undefined) {
-  return (page?.items ?? []).some((r) => r.status === "PENDING" || (r.grant && ["APPROVED", "PROVISIONING", "ACTIVE", "REVOKING"].includes(r.grant.state)));
+function isLive(items: TRequestView[] | undefined) {
+  return (items ?? []).some((r) => r.status === "PENDING" || (r.grant && ["APPROVED", "PROVISIONING", "ACTIVE", "REVOKING"].includes(r.grant.state)));
 }
 
 
@@ -47,11 +47,15 @@ function Timeline({ entries }: { entries: TTimelineEntry[] }) {
           <div className="text-sm text-slate-900">{entry.label}</div>
           {entry.due ? (
             <div className="text-xs text-slate-600">
-              {entry.due.label} {formatDateTime(entry.due.at)}
+              {entry.due.label} <LocalTime iso={entry.due.at} />
             </div>
           ) : null}
           {entry.detail ? <div className="break-words text-xs text-slate-600">{entry.detail}</div> : null}
-          {entry.at ? <div className="text-xs text-slate-400">{formatDateTime(entry.at)}</div> : null}
+          {entry.at ? (
+            <div className="text-xs text-slate-400">
+              <LocalTime iso={entry.at} />
+            </div>
+          ) : null}
         </li>
       ))}
     </ol>
@@ -127,7 +131,7 @@ function RequestCard({ request, highlight }: { request: TRequestView; highlight:
 
       {grant?.state === "ACTIVE" && !grant.revokeRequested ? (
         <div className="mt-3 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900" data-testid="how-to-use">
-          <p className="font-medium">Your access is active until {formatDateTime(grant.expiresAt)}.</p>
+          <p className="font-medium">Your access is active until <LocalTime iso={grant.expiresAt} />.</p>
           <p className="mt-1">
             Sign in at the AWS access portal
             {request.accessPortalUrl ? (
@@ -232,33 +236,95 @@ function RequestCard({ request, highlight }: { request: TRequestView; highlight:
   );
 }
 
-/** The user's requests, kept live by polling the route handler (no reload needed). */
-export function MyRequests({ initial, highlightId }: { initial: TMyRequestsPage; highlightId: string | null }) {
-  const query = useQuery({
-    queryKey: queryKeys.myRequests.list(),
-    queryFn: fetchMyRequests,
-    initialData: initial,
-    refetchInterval: (q) => (isLive(q.state.data) ? LIVE_POLL_MS : IDLE_POLL_MS),
+function mergeRequests(pages: TMyRequestsPage[] | undefined, open: TRequestView[] | undefined) {
+  const seen = new Set<string>();
+  const loaded: TRequestView[] = [];
+  for (const item of (pages ?? []).flatMap((p) => p.items)) {
+    if (seen.has(item.id)) continue;
+    seen.add(item.id);
+    loaded.push(item);
+  }
+  // Open requests older than the loaded pages: still shown, so nothing live is out of reach.
+  const olderOpen = (open ?? []).filter((item) => !seen.has(item.id));
+  return { loaded, olderOpen };
+}
+
+/**
+ * The user's requests, newest first a page at a time, plus every open request whatever page is loaded;
+ * kept live by polling the route handler (no reload needed).
+ */
+export function MyRequests({
+  initial,
+  initialOpen,
+  highlightId,
+}: {
+  initial: TMyRequestsPage;
+  initialOpen: TMyRequestsPage;
+  highlightId: string | null;
+}) {
+  const pages = useInfiniteQuery({
+    queryKey: queryKeys.myRequests.pages,
+    queryFn: ({ pageParam }) => fetchMyRequests(pageParam ? `?cursor=${encodeURIComponent(pageParam)}` : ""),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    initialData: { pages: [initial], pageParams: [null] },
+    refetchInterval: (q) => (isLive(q.state.data?.pages.flatMap((p) => p.items)) ? LIVE_POLL_MS : IDLE_POLL_MS),
   });
-  const items = query.data?.items ?? [];
-  if (items.length === 0) {
+  const open = useQuery({
+    queryKey: queryKeys.myRequests.open,
+    queryFn: () => fetchMyRequests("?status=open"),
+    initialData: initialOpen,
+    refetchInterval: (q) => (isLive(q.state.data?.items) ? LIVE_POLL_MS : IDLE_POLL_MS),
+  });
+  const { loaded, olderOpen } = mergeRequests(pages.data?.pages, open.data?.items);
+  if (loaded.length === 0 && olderOpen.length === 0) {
     return (
       <EmptyState title="You have not requested anything yet" action={<Link className={buttonClasses()} href="/catalog">Browse the catalog</Link>}>
         Find what you need in the catalog, pick an access level and a duration, and say why. You will see each decision here as it happens.
       </EmptyState>
     );
   }
+  const refreshError = pages.isRefetchError ? pages.error : open.isError ? open.error : null;
   return (
     <div className="space-y-4">
-      {query.isError ? (
+      {refreshError ? (
         <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          Could not refresh just now ({query.error.message}); showing what was last loaded.
+          Could not refresh just now ({refreshError.message}); showing what was last loaded.
         </p>
       ) : null}
-      {items.map((request) => (
+      {loaded.map((request) => (
         <RequestCard key={request.id} request={request} highlight={request.id === highlightId} />
       ))}
-      {query.data?.nextCursor ? <p className="text-center text-xs text-slate-500">Showing your {items.length} most recent requests.</p> : null}
+      {olderOpen.length > 0 ? (
+        <section aria-labelledby="older-open-heading" className="space-y-4 pt-2" data-testid="older-open-requests">
+          <h2 id="older-open-heading" className="text-sm font-semibold text-slate-700">
+            Older requests still open
+          </h2>
+          {olderOpen.map((request) => (
+            <RequestCard key={request.id} request={request} highlight={request.id === highlightId} />
+          ))}
+        </section>
+      ) : null}
+      {pages.hasNextPage ? (
+        <div className="flex flex-col items-center gap-2 pt-2">
+          <p className="text-center text-xs text-slate-500">
+            Showing your {loaded.length} most recent requests{olderOpen.length > 0 ? ` and ${olderOpen.length} older ones still open` : ""}.
+          </p>
+          <Button
+            variant="secondary"
+            onClick={() => void pages.fetchNextPage()}
+            disabled={pages.isFetchingNextPage}
+            data-testid="show-older-requests"
+          >
+            {pages.isFetchingNextPage ? "Loading…" : "Show older requests"}
+          </Button>
+          {pages.isFetchNextPageError ? (
+            <p role="alert" className="text-sm text-rose-700">
+              Could not load older requests ({pages.error.message}). Try again.
+            </p>
+          ) : null}
+        </div>
+      ) : null}
     </div>
   );
 }

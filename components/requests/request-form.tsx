@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useAction } from "next-safe-action/hooks";
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { formatDuration } from "@/components/catalog/target-labels";
@@ -62,15 +62,23 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
   const [ticket, setTicket] = useState("");
   const [errors, setErrors] = useState<TErrors>({});
   const { executeAsync, isPending } = useAction(submitAccessRequestAction);
+  // Set once the request exists: router.push is still navigating after the action resolves, and a second
+  // click then would file a second request (and, when approved automatically, a second grant).
+  const [submitted, setSubmitted] = useState(false);
+  // A double click lands before React re-renders with isPending; the ref stops the second submit at once.
+  const sending = useRef(false);
+  const busy = isPending || submitted;
   const presets = PRESETS.filter((p) => p <= max);
   const showTicket = Boolean(level && (level.requireTicket || level.ticketPatterns.length > 0));
   const example = level && level.ticketPatterns.length > 0 ? ticketExample(level.ticketPatterns) : null;
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
+    if (sending.current || submitted) return;
     const found = validateRequestForm(level, { durationMinutes, startMode, startsAt, justification, ticket });
     setErrors(found);
     if (Object.keys(found).length > 0) return;
+    sending.current = true;
     const result = await executeAsync({
       target,
       accessLevel: levelId,
@@ -78,8 +86,11 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
       startsAt: startMode === "at" ? new Date(startsAt) : null,
       justification,
       ticket: ticket.trim() || null,
+    }).finally(() => {
+      sending.current = false;
     });
     if (result?.data) {
+      setSubmitted(true);
       router.push(`/requests?submitted=${encodeURIComponent(result.data.id)}`);
       router.refresh();
       return;
@@ -89,7 +100,7 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]" data-testid="request-form">
+    <form onSubmit={onSubmit} noValidate aria-busy={busy} className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]" data-testid="request-form">
       <div className="min-w-0 space-y-5 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
         <fieldset>
           <legend className="mb-2 text-sm font-medium text-slate-900">Access level</legend>
@@ -220,9 +231,14 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
           </p>
         ) : null}
         <div className="flex items-center gap-3">
-          <Button type="submit" disabled={isPending}>
-            {isPending ? "Submitting…" : level?.autoApprove ? "Request (approved automatically)" : "Submit request"}
+          <Button type="submit" disabled={busy}>
+            {submitted ? "Submitted" : isPending ? "Submitting…" : level?.autoApprove ? "Request (approved automatically)" : "Submit request"}
           </Button>
+          {submitted ? (
+            <span role="status" className="text-sm text-slate-600" data-testid="request-submitted">
+              Request sent. Opening it…
+            </span>
+          ) : null}
         </div>
       </div>
 

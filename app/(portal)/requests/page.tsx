@@ -3,7 +3,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { buttonClasses } from "@/components/ui/button";
 import { MyRequests } from "@/components/requests/my-requests";
 import { requireUser } from "@/lib/auth/current-user";
-import { listMyRequests } from "@/lib/access/list-my-requests";
+import { listMyOpenRequests, listMyRequests } from "@/lib/access/list-my-requests";
 import { getDb } from "@/lib/db/client";
 
 export const metadata = { title: "My requests" };
@@ -16,7 +16,8 @@ export default async function RequestsPage({ searchParams }: { searchParams: TSe
   const submitted = params.submitted;
   // ?request=<id> (from the catalog's "you already asked") highlights one request without the banner.
   const focus = typeof submitted === "string" ? submitted : typeof params.request === "string" ? params.request : null;
-  const initial = await listMyRequests(await getDb(), user.id);
+  const db = await getDb();
+  const [initial, open] = await Promise.all([listMyRequests(db, user.id), listMyOpenRequests(db, user.id)]);
   return (
     <>
       <PageHeader
@@ -29,7 +30,7 @@ export default async function RequestsPage({ searchParams }: { searchParams: TSe
           Request submitted. You will see each decision below as it happens.
         </div>
       ) : null}
-      <MyRequests initial={initial} highlightId={focus} />
+      <MyRequests initial={initial} initialOpen={{ items: open, nextCursor: null }} highlightId={focus} />
     </>
   );
 }
