@@ -2,14 +2,18 @@ import "server-only";
 import { z } from "zod";
 import type { TDb } from "../db/client.ts";
 
-export const ZAuditFilter = z.object({
-  actor: z.string().trim().max(200).optional(),
-  action: z.string().trim().max(100).optional(),
-  account: z.string().trim().regex(/^\d{12}$/, "an account id has 12 digits").optional().or(z.literal("")),
-  from: z.iso.date().optional().or(z.literal("")),
-  to: z.iso.date().optional().or(z.literal("")),
-  cursor: z.string().regex(/^\d+$/).optional(),
-});
+const isoDate = z.iso.date({ error: (issue) => `“${String(issue.input)}” is not a date like 2026-11-28` });
+
+export const ZAuditFilter = z
+  .object({
+    actor: z.string().trim().max(200).optional(),
+    action: z.string().trim().max(100).optional(),
+    account: z.string().trim().regex(/^\d{12}$/, "an account id has 12 digits").optional().or(z.literal("")),
+    from: isoDate.optional().or(z.literal("")),
+    to: isoDate.optional().or(z.literal("")),
+    cursor: z.string().regex(/^\d+$/, "not a position in the log").optional(),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ["to"], message: "must be on or after From" });
 export type TAuditFilter = z.infer<typeof ZAuditFilter>;
 
 /** Newest first, keyset-paged on seq. Assumes the caller is an admin. */
