@@ -204,6 +204,25 @@ describe("cancel, extend, revoke", () => {
     // Once the held access has ended, the next booking stands alone.
     await db().grant.updateMany({ where: { userId: f.users.riley.id }, data: { state: "EXPIRED" } });
     expect((await submitAccessRequest(db(), riley(), devRead(240))).status).toBe("APPROVED");
+    // Asking for earlier access next to a booking: told to end before it, not to extend.
+    await expect(submitAccessRequest(db(), riley(), devRead(0, 120))).rejects.toMatchObject({ userMessage: expect.stringContaining("end this request at least 4 h before that starts") });
+  });
+
+  it("never lets an extension close the gap to a later booking beyond the policy's maximum", async () => {
+    await db().grant.updateMany({ where: { userId: f.users.riley.id }, data: { state: "EXPIRED" } });
+    const devRead = (startInMin: number, durationMinutes: number) => ({
+      target: { kind: "RESOURCE" as const, resourceId: f.resources.devBucket.id },
+      accessLevel: "read",
+      durationMinutes,
+      justification: "on call",
+      ...(startInMin > 0 ? { startsAt: new Date(Date.now() + startInMin * 60_000).toISOString() } : {}),
+    });
+    const now = await submitAccessRequest(db(), riley(), devRead(0, 120));
+    expect((await submitAccessRequest(db(), riley(), devRead(400, 240))).status).toBe("APPROVED");
+    const grant = await db().grant.findFirstOrThrow({ where: { requestId: now.id } });
+    // Within the maximum on its own (2 h + 2 h), but it would join the later booking into one stretch of 10 h 40 min.
+    await expect(requestExtension(db(), riley(), { grantId: grant.id, durationMinutes: 120, justification: "more" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await db().grant.findUniqueOrThrow({ where: { id: grant.id } })).expiresAt.getTime()).toBe(grant.expiresAt.getTime());
   });
 
   it("re-checks the maximum when an extension is approved: one that no longer fits is refused, the grant untouched", async () => {

@@ -4,7 +4,7 @@ import { Prisma } from "../db/generated/client.ts";
 import type { TDb } from "../db/client.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import { AppError } from "../errors/app-error.ts";
-import { loadRequestTarget, targetRefOfRequest } from "../catalog/load-request-target.ts";
+import { TARGET_AVAILABILITY_SELECT, whyTargetGone } from "./target-availability.ts";
 import { deliverNotifications, type TOutboundMessage } from "../notifications/deliver-notifications.ts";
 import type { TNotificationChannels } from "../notifications/notification-channels.ts";
 import { recordRequestNotifications } from "../notifications/record-request-notifications.ts";
@@ -141,13 +141,12 @@ export async function decideAccessRequest(
       if (input.decision === "APPROVE") {
         // So is what happened to the target while the request waited: removed from AWS or pruned from the
         // catalog, its account suspended, its integration disabled.
-        try {
-          await loadRequestTarget(tx, targetRefOfRequest(request));
-        } catch (e) {
-          if (!(e instanceof AppError) || e.code !== "NOT_FOUND") throw e;
+        const target = await tx.accessRequest.findUniqueOrThrow({ where: { id: request.id }, select: TARGET_AVAILABILITY_SELECT });
+        const gone = whyTargetGone(target);
+        if (gone) {
           throw new AppError("CONFLICT", {
-            message: `request ${request.id}: its target is no longer in the catalog`,
-            userMessage: "What this request asks for is no longer available (removed from AWS or from the catalog, its account suspended, or its integration disabled), so it can no longer be approved. Deny it.",
+            message: `request ${request.id}: ${gone}`,
+            userMessage: `What this request asks for is no longer available (${gone}), so it can no longer be approved. Deny it.`,
           });
         }
         const matched = (request.policySnapshot as { matchedPolicyIds?: unknown } | null)?.matchedPolicyIds;

@@ -56,9 +56,17 @@ export function bookingOverrun(
     }
   }
   if (near.length === 0 || end - Math.max(now.getTime(), start) <= maxMs) return null;
-  const latest = near.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));
   const max = formatDuration(maxDurationMinutes);
+  const utc = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+  // Asked for before access already booked: extending cannot help; an earlier or a later start can.
+  if (near.every((h) => h.startsAt >= requested.expiresAt)) {
+    const first = near.reduce((a, b) => (b.startsAt < a.startsAt ? b : a));
+    return {
+      userMessage: `You have this access booked from ${utc(first.startsAt)}, and the policy allows at most ${max} of it at a time: end this request at least ${max} before that starts, or change that booking`,
+    };
+  }
+  const latest = near.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));
   return {
-    userMessage: `You already have this access until ${latest.expiresAt.toISOString().replace("T", " ").slice(0, 16)} UTC, and the policy allows at most ${max} of it at a time: extend that access instead (from My requests), or choose a start at least ${max} after it ends`,
+    userMessage: `You already have this access until ${utc(latest.expiresAt)}, and the policy allows at most ${max} of it at a time: extend that access instead (from My requests), or choose a start at least ${max} after it ends`,
   };
 }

@@ -126,22 +126,25 @@ export async function createAccessRequestInTx(tx: TTx, options: TCreateOptions) 
   if (options.extendsGrant) {
     const overrun = extensionOverrun(options.extendsGrant, options.durationMinutes, effective.maxDurationMinutes, now);
     if (overrun) throw ineligible([overrun.userMessage]);
-  } else {
-    // Access already held or booked on this target and level: a new booking next to it is bounded like an extension.
-    const held = await tx.grant.findMany({
-      where: {
-        userId: actor.id,
-        state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] },
-        revokedById: null,
-        expiresAt: { gt: now },
-        request: { resourceId: target.resourceId, permissionSetId: target.permissionSetId, accountId: target.accountRowId, groupId: target.groupId, accessLevel: options.accessLevel },
-      },
-      select: { startsAt: true, expiresAt: true },
-    });
-    const startsAt = options.startsAt ?? now;
-    const overrun = bookingOverrun(held, { startsAt, expiresAt: new Date(startsAt.getTime() + options.durationMinutes * 60_000) }, effective.maxDurationMinutes, now);
-    if (overrun) throw ineligible([overrun.userMessage]);
   }
+  // Other access held or booked on this target and level: a new booking next to it, or an extension that
+  // reaches it, is bounded like an extension (bookingOverrun).
+  const held = await tx.grant.findMany({
+    where: {
+      userId: actor.id,
+      ...(options.extendsGrant ? { id: { not: options.extendsGrant.id } } : {}),
+      state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] },
+      revokedById: null,
+      expiresAt: { gt: now },
+      request: { resourceId: target.resourceId, permissionSetId: target.permissionSetId, accountId: target.accountRowId, groupId: target.groupId, accessLevel: options.accessLevel },
+    },
+    select: { startsAt: true, expiresAt: true },
+  });
+  const window = options.extendsGrant
+    ? { startsAt: options.extendsGrant.startsAt, expiresAt: new Date(options.extendsGrant.expiresAt.getTime() + options.durationMinutes * 60_000) }
+    : { startsAt: options.startsAt ?? now, expiresAt: new Date((options.startsAt ?? now).getTime() + options.durationMinutes * 60_000) };
+  const overrun = bookingOverrun(held, window, effective.maxDurationMinutes, now);
+  if (overrun) throw ineligible([overrun.userMessage]);
   const request = await tx.accessRequest.create({
     data: {
       integrationId: target.integrationId,

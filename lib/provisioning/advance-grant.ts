@@ -25,6 +25,7 @@ import type { Prisma } from "../db/generated/client.ts";
 import type { TGrantEvent } from "./grant-events.ts";
 import { IntegrationNotReadyError, type TIntegrationAws } from "./integration-aws.ts";
 import { acquireAccount, acquireAssignmentSlot, acquireWithin, parkHold, takeParkedHold } from "./provisioning-limits.ts";
+import { TARGET_AVAILABILITY_SELECT, whyTargetGone } from "../access/target-availability.ts";
 import { isoDurationMs, tempPermissionSetName, tempPermissionSetTags, tempSessionDuration } from "./temp-permission-set.ts";
 import type { TWorkerOptions } from "./worker-options.ts";
 
@@ -67,8 +68,8 @@ const grantInclude = {
       targetType: true,
       resource: { select: { type: true, arn: true, name: true, deletedAt: true, account: { select: { accountId: true } } } },
       permissionSet: { select: { sessionDuration: true, name: true, deletedAt: true } },
-      account: { select: { state: true, deletedAt: true } },
-      group: { select: { deletedAt: true } },
+      account: TARGET_AVAILABILITY_SELECT.account,
+      group: TARGET_AVAILABILITY_SELECT.group,
     },
   },
 } as const;
@@ -255,15 +256,6 @@ export async function advanceGrant(db: TDb, grantId: string, options: TWorkerOpt
   return claim.notifications;
 }
 
-/** Why the approved target can no longer be provisioned (integration disabled, target or account gone), or null. */
-function targetGone(g: TGrant): string | null {
-  const r = g.request;
-  if (!g.integration.enabled) return "the AWS integration was disabled";
-  if (r.account && (r.account.deletedAt || r.account.state !== "ACTIVE")) return "its AWS account was suspended or left the organization";
-  if (r.resource?.deletedAt || r.permissionSet?.deletedAt || r.group?.deletedAt) return "it was removed from AWS or from the catalog";
-  return null;
-}
-
 function isExpired(g: TGrant) {
   return g.expiresAt.getTime() <= Date.now();
 }
@@ -271,9 +263,6 @@ function isExpired(g: TGrant) {
 async function runStep(claim: TClaim, g: TGrant): Promise<TStepResult> {
   if (g.state === "APPROVED") {
     if (isExpired(g)) return finish(claim, g, "never provisioned");
-    // A grant can wait days for its start: what was approved may have left the catalog meanwhile.
-    const gone = targetGone(g);
-    if (gone) return fail(claim, g, `not provisioned: ${gone}`, `Not set up: ${gone} since this was approved. Request it again if you still need it.`);
     await record(claim, g, { state: "PROVISIONING", step: "RESOLVE_PRINCIPAL", attempts: 0, lastError: null, statusMessage: null, nextRunAt: now() }, { action: "grant.provisioning" });
     return "continue";
   }
@@ -319,6 +308,9 @@ async function runStep(claim: TClaim, g: TGrant): Promise<TStepResult> {
 // ───────────────────────────── provisioning ─────────────────────────────
 
 async function resolvePrincipal(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  // A grant can wait days for its start (or an admin's retry): what was approved may be gone meanwhile.
+  const gone = whyTargetGone({ integration: g.integration, ...g.request });
+  if (gone) return fail(claim, g, `not provisioned: ${gone}`, `Not set up: ${gone} since this was approved. Request it again if you still need it.`);
   const user = await claim.db.user.findUnique({ where: { id: g.userId }, select: { email: true } });
   if (!user) return fail(claim, g, `portal user ${g.userId} no longer exists`, "Your portal account no longer exists.");
   const { store } = aws(claim, g);
@@ -418,16 +410,28 @@ function portalOwnedElsewhere(claim: TClaim, g: TGrant) {
       ],
       ...(g.kind === "GROUP_MEMBERSHIP" ? {} : { AND: [{ OR: [{ assignmentRequestId: { not: null } }, { activatedAt: { not: null } }] }] }),
     },
-    select: { id: true },
+    select: { id: true, state: true, expiresAt: true },
   });
+}
+
+/**
+ * The owning grant is removing the access (or is due to): it decided without counting this grant, so
+ * what this grant sees now is about to go. Look again once it has finished, then create our own.
+ */
+async function waitForOwnerRemoval(claim: TClaim, g: TGrant, owner: { id: string; state: string; expiresAt: Date } | null): Promise<boolean> {
+  if (!owner || (owner.state !== "REVOKING" && owner.state !== "FAILED" && owner.expiresAt.getTime() > Date.now())) return false;
+  await record(claim, g, { nextRunAt: new Date(Date.now() + claim.options.pollIntervalMs), lastError: `Waiting for grant ${owner.id} to finish removing the same access` });
+  return true;
 }
 
 async function checkExistingAssignment(claim: TClaim, g: TGrant): Promise<TStepResult> {
   const { ic } = aws(claim, g);
   if (!g.awsAccountId || !g.permissionSetArn || !g.principalId) return fail(claim, g, "grant has no account or permission set", "The access target is incomplete.");
   const exists = await hasUserAssignment(ic, { accountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalId: g.principalId });
+  const owner = exists ? await portalOwnedElsewhere(claim, g) : null;
+  if (await waitForOwnerRemoval(claim, g, owner)) return "continue";
   // Present and not created by another live portal grant: standing access the portal must never remove.
-  const preExisting = exists && !(await portalOwnedElsewhere(claim, g));
+  const preExisting = exists && !owner;
   if (preExisting) return activate(claim, g, { preExisting: true }, "the user already held this assignment");
   await record(claim, g, { preExisting: false, step: "ASSIGN", nextRunAt: now() });
   return "continue";
@@ -486,7 +490,9 @@ async function activate(claim: TClaim, g: TGrant, data: Prisma.GrantUpdateManyMu
 async function checkMembership(claim: TClaim, g: TGrant): Promise<TStepResult> {
   if (!g.groupAwsId || !g.principalId) return fail(claim, g, "grant has no group or principal", "The access target is incomplete.");
   const membershipId = await findGroupMembershipId(aws(claim, g).store, g.groupAwsId, g.principalId);
-  const preExisting = !!membershipId && !(await portalOwnedElsewhere(claim, g));
+  const owner = membershipId ? await portalOwnedElsewhere(claim, g) : null;
+  if (await waitForOwnerRemoval(claim, g, owner)) return "continue";
+  const preExisting = !!membershipId && !owner;
   if (preExisting) return activate(claim, g, { preExisting: true, membershipId }, "the user was already a member");
   await record(claim, g, { preExisting: false, step: "ADD_MEMBERSHIP", nextRunAt: now() });
   return "continue";
@@ -713,6 +719,7 @@ async function finish(claim: TClaim, g: TGrant, note?: string): Promise<TStepRes
 
 /** Whether provisioning may have left something in AWS (a crash can hide an unrecorded create, so a started step counts). */
 function created(g: TGrant): boolean {
+  if (g.state === "APPROVED") return false;
   if (g.kind === "TEMP_PERMISSION_SET" && (g.permissionSetArn || g.step !== "RESOLVE_PRINCIPAL")) return true;
   return !!g.assignmentRequestId || (!!g.membershipId && !g.preExisting) || g.step === "ASSIGN" || g.step === "POLL_ASSIGNMENT" || g.step === "ADD_MEMBERSHIP";
 }

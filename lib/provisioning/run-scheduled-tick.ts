@@ -6,6 +6,7 @@ import { runDueDiscoveries } from "../discovery/run-due-discoveries.ts";
 import { notifyGrantEvent } from "../notifications/notify-grant-event.ts";
 import { runDueReconciles } from "./reconcile-integration.ts";
 import { runWorkerTick, type TTickReport } from "./run-worker-tick.ts";
+import type { TGrantEvent } from "./grant-events.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
 
 export type TScheduledTickReport = TTickReport & { batchSize: number; timedOut: number; extensionsClosed: number; discoveriesStarted: number; reconciles: number; housekeepingErrors: string[] };
@@ -32,8 +33,17 @@ export function portalWorkerOptions(): TWorkerOptions {
  * A housekeeping failure is reported, never allowed to stop grant work. System actor: the caller
  * (route or scheduler) authenticated the trigger.
  */
-export async function runScheduledTick(database: TDb, options: { housekeeping?: boolean } = {}): Promise<TScheduledTickReport> {
-  const opts = portalWorkerOptions();
+export async function runScheduledTick(
+  database: TDb,
+  options: {
+    housekeeping?: boolean;
+    /** Runs email/Slack delivery after the tick: the route passes Next's after() (a serverless host may freeze a function once it answered); default: in the background of this long-lived process. */
+    defer?: (task: () => Promise<unknown>) => void;
+  } = {},
+): Promise<TScheduledTickReport> {
+  const defer = options.defer ?? inBackground;
+  const base = portalWorkerOptions();
+  const opts = options.defer ? { ...base, notify: async (grantId: string, event: TGrantEvent) => notifyGrantEvent(database, grantId, event, { defer }) } : base;
   const report = await runWorkerTick(database, opts);
   const out: TScheduledTickReport = { ...report, batchSize: opts.batchSize, timedOut: 0, extensionsClosed: 0, discoveriesStarted: 0, reconciles: 0, housekeepingErrors: [] };
   if (options.housekeeping === false) return out;
@@ -47,7 +57,7 @@ export async function runScheduledTick(database: TDb, options: { housekeeping?: 
     }
   };
   await guard("expirePendingRequests", async () => {
-    const closed = await expirePendingRequests(database, now, { defer: inBackground });
+    const closed = await expirePendingRequests(database, now, { defer });
     out.timedOut = closed.timedOut;
     out.extensionsClosed = closed.extensionsClosed;
   });

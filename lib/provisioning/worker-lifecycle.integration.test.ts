@@ -437,9 +437,13 @@ describe("revoked while provisioning", () => {
     try {
       const g = await createApprovedGrant(db, fx, { kind: "permissionSet", user: "riley", accountId: SAMPLE_ORG.accounts.sandbox, permissionSet: "ViewOnlyAccess" }, approve, { expiresInMs: 60_000 });
       let revoked = false;
+      const at: Record<string, number> = {};
       // The revoke commits between AWS accepting the creation and the worker recording its request id.
       const racing: TWorkerOptions = {
         ...opts,
+        afterAwsChange: (_id, operation) => {
+          at[operation] ??= Date.now();
+        },
         resolveAws: (integration) => {
           const aws = opts.resolveAws(integration);
           const sso = new Proxy(aws.ic.sso, {
@@ -463,6 +467,8 @@ describe("revoked while provisioning", () => {
       const after = await db.grant.findUniqueOrThrow({ where: { id: g.id } });
       expect(after.state).toBe("REVOKED");
       expect(after.assignmentRequestId, "the creation in flight was recorded despite the revoke").toBeTruthy();
+      // The deletion waited for the creation (800 ms in AWS) instead of racing it.
+      expect(at.DeleteAccountAssignment! - at.CreateAccountAssignment!).toBeGreaterThanOrEqual(700);
       // One deletion, sent after the creation settled: none raced it (a raced one can end "not found" and leave the access).
       expect(sim.log().counts["sso-admin.DeleteAccountAssignment"]).toBe(1);
       expect(awsView(sim).hasAssignment(SAMPLE_ORG.accounts.sandbox, fx.permissionSets.ViewOnlyAccess!.arn, after.principalId!)).toBe(false);
@@ -483,6 +489,28 @@ describe("revoked while provisioning", () => {
     expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("REVOKED");
     expect(missingStanding(sim, standing)).toEqual([]);
     expect(sim.log().counts["sso-admin.DeleteAccountAssignment"] ?? 0).toBe(0);
+  });
+
+  it("a renewal waits while the grant that owns the access is removing it, then sets up its own", async () => {
+    const spec = { kind: "group", user: "sam", group: "Data Engineers" } as const;
+    const first = await createApprovedGrant(db, fx, spec, approve, { expiresInMs: 60_000 });
+    await tickUntil(db, opts, allSettled);
+    const owner = await db.grant.findUniqueOrThrow({ where: { id: first.id } });
+    expect(owner.state).toBe("ACTIVE");
+    // Revoked, and its removal (which did not count the renewal) is about to run when the renewal looks.
+    await forceRevokeGrant(db, adrian(), { grantId: first.id, reason: "rotate" });
+    await db.grant.update({ where: { id: first.id }, data: { state: "REVOKING", step: "REMOVE_MEMBERSHIP", nextRunAt: new Date(Date.now() + 3_600_000) } });
+    const renewal = await createApprovedGrant(db, fx, spec, approve, { expiresInMs: 60_000 });
+    for (let i = 0; i < 3; i++) await runWorkerTick(db, opts);
+    const waiting = await db.grant.findUniqueOrThrow({ where: { id: renewal.id } });
+    expect(waiting.state, "not ACTIVE on access that is being removed").toBe("PROVISIONING");
+    expect(waiting.step).toBe("CHECK_MEMBERSHIP");
+    await db.grant.update({ where: { id: first.id }, data: { nextRunAt: new Date() } });
+    await tickUntil(db, opts, allSettled);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: first.id } })).state).toBe("REVOKED");
+    const active = await db.grant.findUniqueOrThrow({ where: { id: renewal.id } });
+    expect(active).toMatchObject({ state: "ACTIVE", preExisting: false });
+    expect(awsView(sim).hasMembership(owner.groupAwsId!, owner.principalId!)).toBe(true);
   });
 
   it("an extension approved after a revoke does not undo it, and is closed", async () => {

@@ -1,4 +1,4 @@
-import { NextResponse } from "next/server";
+import { after, NextResponse } from "next/server";
 import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { authorizeWorkerRequest } from "@/lib/provisioning/authorize-worker-request";
@@ -13,7 +13,8 @@ export async function POST(req: Request) {
   const auth = authorizeWorkerRequest(req.headers.get("authorization"), env.WORKER_SECRET);
   if (!auth.ok) return NextResponse.json({ error: auth.message }, { status: auth.status, headers: { "Cache-Control": "no-store" } });
   try {
-    const r = await runScheduledTick(await getDb());
+    // Email and Slack go out after the answer, kept alive by after() on hosts that freeze a function once it answered.
+    const r = await runScheduledTick(await getDb(), { defer: (task) => after(task) });
     return NextResponse.json(
       { claimed: r.claimed, events: r.events.length, failed: r.failed, timedOut: r.timedOut, extensionsClosed: r.extensionsClosed, discoveriesStarted: r.discoveriesStarted, reconciles: r.reconciles, housekeepingErrors: r.housekeepingErrors.length, ms: r.ms },
       { headers: { "Cache-Control": "no-store" } },
