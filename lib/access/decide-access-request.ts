@@ -4,7 +4,7 @@ import { Prisma } from "../db/generated/client.ts";
 import type { TDb } from "../db/client.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import { AppError } from "../errors/app-error.ts";
-import { TARGET_AVAILABILITY_SELECT, whyTargetGone } from "./target-availability.ts";
+import { approvalBlocker } from "./target-availability.ts";
 import { deliverNotifications, type TOutboundMessage } from "../notifications/deliver-notifications.ts";
 import type { TNotificationChannels } from "../notifications/notification-channels.ts";
 import { recordRequestNotifications } from "../notifications/record-request-notifications.ts";
@@ -136,26 +136,11 @@ export async function decideAccessRequest(
         }
       }
 
-      // Disabling or deleting a policy is an admin's brake: what only it allowed can no longer be approved
-      // (denying stays possible). Rules stay frozen; this only asks whether any granting policy is still on.
+      // What changed while the request waited can stop an approval (denying stays possible): its target
+      // left the catalog, or every policy that allowed it was disabled or deleted (an admin's brake).
       if (input.decision === "APPROVE") {
-        // So is what happened to the target while the request waited: removed from AWS or pruned from the
-        // catalog, its account suspended, its integration disabled.
-        const target = await tx.accessRequest.findUniqueOrThrow({ where: { id: request.id }, select: TARGET_AVAILABILITY_SELECT });
-        const gone = whyTargetGone(target);
-        if (gone) {
-          throw new AppError("CONFLICT", {
-            message: `request ${request.id}: ${gone}`,
-            userMessage: `What this request asks for is no longer available (${gone}), so it can no longer be approved. Deny it.`,
-          });
-        }
-        const matched = (request.policySnapshot as { matchedPolicyIds?: unknown } | null)?.matchedPolicyIds;
-        if (Array.isArray(matched) && matched.length > 0 && (await tx.policy.count({ where: { id: { in: matched.map(String) }, enabled: true } })) === 0) {
-          throw new AppError("CONFLICT", {
-            message: `request ${request.id}: every policy that allowed it is disabled or deleted`,
-            userMessage: "The policy that allowed this request has been disabled or deleted since it was submitted, so it can no longer be approved. Deny it, or ask an administrator.",
-          });
-        }
+        const blocked = await approvalBlocker(tx, request);
+        if (blocked) throw new AppError("CONFLICT", { message: `request ${request.id}: cannot be approved any more`, userMessage: blocked });
       }
       await tx.approval.create({
         data: { requestId: request.id, step: input.step, approverId: approver.id, decision: input.decision, comment: input.comment },

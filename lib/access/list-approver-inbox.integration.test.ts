@@ -32,6 +32,7 @@ describe("listApproverInbox", () => {
       step: { index: 0, name: "Platform leads", count: 2, quorum: 1, approvals: 0, approvedBy: [] },
       extendsGrantId: null,
       extendsGrantExpiresAt: null,
+      approvalBlocked: null,
     });
     expect(item.policyDocument).toContain('\n  "Statement": [');
     expect(JSON.parse(item.policyDocument!)).toEqual(JSON.parse(request.policyDocument!));
@@ -83,6 +84,22 @@ describe("listApproverInbox", () => {
     await database.prisma.accessRequest.update({ where: { id: extension.id }, data: { extendsGrantId: grant.id } });
     const item = (await listApproverInbox(database.prisma, f.avery.user)).items.find((i) => i.id === extension.id);
     expect(item).toMatchObject({ extendsGrantId: grant.id, extendsGrantExpiresAt: expiresAt.toISOString(), durationMinutes: 60 });
+  });
+
+  it("says when a request can no longer be approved (target gone, policy disabled), so the approver denies it", async () => {
+    const db = database.prisma;
+    const item = async (id: string) => (await listApproverInbox(db, f.avery.user)).items.find((i) => i.id === id)!;
+    const request = await f.createRequest({ steps: [f.leadsStep] });
+    await db.resource.update({ where: { id: f.bucket.id }, data: { deletedAt: new Date() } });
+    try {
+      expect((await item(request.id)).approvalBlocked).toMatch(/no longer available \(it was removed from AWS or from the catalog\)/);
+    } finally {
+      await db.resource.update({ where: { id: f.bucket.id }, data: { deletedAt: null } });
+    }
+    expect((await item(request.id)).approvalBlocked).toBeNull();
+    const policy = await db.policy.create({ data: { name: "inbox brake", approvalSteps: [f.leadsStep], allowEveryone: true, enabled: false } });
+    await db.accessRequest.update({ where: { id: request.id }, data: { policySnapshot: { ...(request.policySnapshot as object), matchedPolicyIds: [policy.id] } } });
+    expect((await item(request.id)).approvalBlocked).toMatch(/policy that allowed this request has been disabled or deleted/);
   });
 
   it("tells a user with no Identity Center user why the inbox is empty", async () => {

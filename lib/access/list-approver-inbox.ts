@@ -6,6 +6,7 @@ import { ZApprovalSteps } from "./policy-schemas.ts";
 import { readTargetSnapshot, type TTargetSummary } from "./read-target-snapshot.ts";
 import { normalizeRequesterPrincipalId } from "./normalize-requester-principal-id.ts";
 import { resolvePortalIdentity, type TPortalIdentity } from "./resolve-portal-identity.ts";
+import { approvalBlocker } from "./target-availability.ts";
 
 export type TInboxItem = {
   id: string;
@@ -24,6 +25,8 @@ export type TInboxItem = {
   /** For an extension: when the access ends now (approved, it ends `durationMinutes` later). */
   extendsGrantExpiresAt: string | null;
   step: { index: number; name: string; count: number; quorum: number; approvals: number; approvedBy: string[] };
+  /** Why it can no longer be approved (target gone, policy disabled), or null: the card says so and offers only Deny. */
+  approvalBlocked: string | null;
   pendingExpiresAt: string | null;
   history: TRequesterHistoryItem[];
 };
@@ -115,7 +118,9 @@ export async function listApproverInbox(db: TDb, user: { id: string; email: stri
     if (!step) continue;
     const approvedHere = row.approvals.filter((a) => a.step === row.currentStep && a.decision === "APPROVE");
     const snapshot = readTargetSnapshot(row.targetSnapshot);
+    const approvalBlocked = await approvalBlocker(db, row);
     items.push({
+      approvalBlocked,
       id: row.id,
       requester: row.requester,
       targetType: row.targetType,

@@ -205,8 +205,13 @@ export function ApprovalCard({ item, onOutcome }: { item: TInboxItem; onOutcome:
                 {result.data.message}
               </p>
             ) : null}
+            {item.approvalBlocked ? (
+              <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="approval-blocked">
+                {item.approvalBlocked}
+              </p>
+            ) : null}
             <div className="flex flex-col gap-2 sm:flex-row">
-              <Button type="button" onClick={() => void decide("APPROVE")} disabled={isPending || hasSucceeded} className="sm:flex-1">
+              <Button type="button" onClick={() => void decide("APPROVE")} disabled={isPending || hasSucceeded || !!item.approvalBlocked} className="sm:flex-1">
                 {pending === "APPROVE" ? "Approving…" : "Approve"}
               </Button>
               <Button type="button" variant="danger" onClick={() => void decide("DENY")} disabled={isPending || hasSucceeded} className="sm:flex-1">
