@@ -16,6 +16,8 @@ export type TOutboundMessage = {
    * what only the requester should read (an approver's comment, a revoke reason).
    */
   slack: string | null;
+  /** The Slack post's link when it differs from `link` (null: none, e.g. the requester's own page means nothing to the channel). */
+  slackLink?: string | null;
 };
 
 export type TDeliveryReport = { emailsSent: number; emailsFailed: number; slackPosted: number; slackFailed: number };
@@ -82,7 +84,7 @@ export async function deliverNotifications(
   if (channels.slackWebhookUrl) {
     for (const message of messages) {
       if (message.slack === null) continue;
-      const link = absoluteLink(message.link, channels.baseUrl);
+      const link = absoluteLink(message.slackLink === undefined ? message.link : message.slackLink, channels.baseUrl);
       // Requester-written text (justification, names) is escaped: no <!channel> pings or disguised <url|links>.
       const body = `*${escapeSlack(message.subject)}*\n${escapeSlack(message.slack)}`;
       const text = link && link.startsWith("http") ? `${body}\n<${link}|Open in the portal>` : body;

@@ -133,6 +133,7 @@ describe("notifications", () => {
     const denied = slackPosts.find((p) => p.text.includes("Denied: prod-platform-logs"));
     // The channel is not the requester: it learns whose request it was, never the approver's comment.
     expect(denied?.text).toContain("Sam Ortiz denied Riley Park's request for read access to prod-platform-logs");
+    expect(denied?.text, "the requester's own page means nothing to the channel").not.toContain("Open in the portal");
     expect(slackPosts.map((p) => p.text).join("\n")).not.toContain("freeze");
     expect(slackPosts.map((p) => p.text).join("\n")).not.toMatch(/your request/i);
   });

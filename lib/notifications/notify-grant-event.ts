@@ -65,7 +65,7 @@ export async function notifyGrantEvent(
       };
       const { title, body, slack } = content[event];
       await tx.notification.create({ data: { userId: grant.request.requester.id, kind: `grant.${event.toLowerCase()}`, title, body, link: "/requests" } });
-      return [{ to: [grant.request.requester.email], subject: title, text: body, link: "/requests", slack }];
+      return [{ to: [grant.request.requester.email], subject: title, text: body, link: "/requests", slack, slackLink: null }];
     });
     if (options.defer) {
       options.defer(() => deliverNotifications(messages, options.channels));

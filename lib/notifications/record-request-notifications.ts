@@ -48,7 +48,7 @@ export async function recordRequestNotifications(tx: TTx, requestId: string, eve
   /** `channel`: the Slack post, in the third person and without comments (null: not posted). */
   const toRequester = (kind: string, title: string, body: string, channel: string | null) => {
     inApp.push({ userId: request.requesterId, kind, title, body, link: "/requests" });
-    messages.push({ to: [request.requester.email], subject: title, text: body, link: "/requests", slack: channel });
+    messages.push({ to: [request.requester.email], subject: title, text: body, link: "/requests", slack: channel, slackLink: null });
   };
 
   const toCurrentApprovers = async (kind: string, title: string, body: string) => {
