@@ -242,7 +242,6 @@ export function GrantsBoard({ initial }: { initial: TAdminGrants }) {
         </div>
         {data.truncated ? (
           <p
-            role="status"
             className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
             data-testid="grants-truncated"
           >

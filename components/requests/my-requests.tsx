@@ -236,17 +236,26 @@ function RequestCard({ request, highlight }: { request: TRequestView; highlight:
   );
 }
 
+/** Newest first, as the API orders them: (createdAt, id) descending. */
+const newerFirst = (a: TRequestView, b: TRequestView) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1);
+
 function mergeRequests(pages: TMyRequestsPage[] | undefined, open: TRequestView[] | undefined) {
+  // The open list is polled fast and is the fresher copy of every live request.
+  const fresh = new Map((open ?? []).map((item) => [item.id, item]));
   const seen = new Set<string>();
   const loaded: TRequestView[] = [];
   for (const item of (pages ?? []).flatMap((p) => p.items)) {
     if (seen.has(item.id)) continue;
     seen.add(item.id);
-    loaded.push(item);
+    loaded.push(fresh.get(item.id) ?? item);
   }
-  // Open requests older than the loaded pages: still shown, so nothing live is out of reach.
-  const olderOpen = (open ?? []).filter((item) => !seen.has(item.id));
-  return { loaded, olderOpen };
+  const last = loaded.at(-1);
+  const unseen = (open ?? []).filter((item) => !seen.has(item.id));
+  // Open requests older than the loaded pages: still shown, so nothing live is out of reach. Newer ones
+  // (filed since the pages were read) go on top where they belong.
+  const olderOpen = last ? unseen.filter((item) => newerFirst(last, item) < 0) : [];
+  const newer = unseen.filter((item) => !olderOpen.includes(item));
+  return { loaded: newer.length > 0 ? [...newer, ...loaded].sort(newerFirst) : loaded, olderOpen };
 }
 
 /**
@@ -268,7 +277,9 @@ export function MyRequests({
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     initialData: { pages: [initial], pageParams: [null] },
-    refetchInterval: (q) => (isLive(q.state.data?.pages.flatMap((p) => p.items)) ? LIVE_POLL_MS : IDLE_POLL_MS),
+    // Live requests are refreshed by the open query below; with several pages loaded a fast poll would
+    // re-read every page each time, so only a single page polls fast.
+    refetchInterval: (q) => ((q.state.data?.pages.length ?? 0) <= 1 && isLive(q.state.data?.pages.flatMap((p) => p.items)) ? LIVE_POLL_MS : IDLE_POLL_MS),
   });
   const open = useQuery({
     queryKey: queryKeys.myRequests.open,

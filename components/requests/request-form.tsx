@@ -86,9 +86,12 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
       startsAt: startMode === "at" ? new Date(startsAt) : null,
       justification,
       ticket: ticket.trim() || null,
-    }).finally(() => {
+    }).catch((e: unknown) => {
       sending.current = false;
+      throw e;
     });
+    // Released only when nothing was filed: after success the guard stays until the page moves on.
+    if (!result?.data) sending.current = false;
     if (result?.data) {
       setSubmitted(true);
       router.push(`/requests?submitted=${encodeURIComponent(result.data.id)}`);

@@ -33,6 +33,9 @@ export async function* exportAuditCsv(db: TDb, filter: TAuditFilter, pageSize = 
           e.prevHash,
           e.hash,
         ]),
+        // Actor emails and details come from outside (the identity provider, AWS): a cell starting with
+        // = + - @ must not run as a formula when an admin opens the file in a spreadsheet.
+        { escape_formulas: true },
       );
     }
     if (!nextCursor) return;

@@ -88,7 +88,8 @@ export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdmin
     db.reconcileRun.findMany({ orderBy: { startedAt: "desc" }, take: 5, include: { integration: { select: { name: true } } } }),
   ]);
   const count = (states: readonly string[]) => counts.filter((c) => states.includes(c.state)).reduce((sum, c) => sum + c._count._all, 0);
-  const totals = { live: count(LIVE_STATES), active: count(["ACTIVE"]), failed: count(["FAILED"]) };
+  // Counted in another read than the lists: never fewer than what is shown.
+  const totals = { live: Math.max(count(LIVE_STATES), live.length), active: count(["ACTIVE"]), failed: Math.max(count(["FAILED"]), failed.length) };
   const row = (g: (typeof live)[number]): TAdminGrantRow => {
     const r = g.request;
     const fallback = r.resource?.name ?? r.permissionSet?.name ?? r.group?.displayName ?? g.permissionSetName ?? g.groupAwsId ?? "—";
