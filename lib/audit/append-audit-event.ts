@@ -22,7 +22,9 @@ const AUDIT_CHAIN_LOCK = 0x4a495441; // "JITA"
 
 /**
  * Appends one event to the hash chain. Call it inside the transaction that makes the change,
- * so the change and its record commit together or not at all.
+ * so the change and its record commit together or not at all, and never on the bare client: the
+ * advisory lock lasts only as long as its transaction, so two bare appends could read the same last
+ * hash and fork the chain for good (TTx admits the client for read helpers; this must not get it).
  * Assumes the caller already authorised the change it records.
  */
 export async function appendAuditEvent(tx: TTx, input: TAuditEventInput) {

@@ -18,4 +18,9 @@ describe("secret box", () => {
     expect(() => decryptSecret(parts.join(":"), key)).toThrow();
     expect(() => decryptSecret(sealed, randomBytes(32))).toThrow();
   });
+  it("refuses a truncated authentication tag even when its bytes are right", () => {
+    const parts = encryptSecret("secret", key).split(":");
+    parts[2] = Buffer.from(parts[2]!, "base64").subarray(0, 4).toString("base64");
+    expect(() => decryptSecret(parts.join(":"), key)).toThrow();
+  });
 });

@@ -20,8 +20,11 @@ export function encryptSecret(plaintext: string, key: Buffer = encryptionKey()):
 export function decryptSecret(sealed: string, key: Buffer = encryptionKey()): string {
   const [version, iv, tag, body] = sealed.split(":");
   if (version !== VERSION || !iv || !tag || body === undefined) throw new Error("unrecognised encrypted value");
-  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64"));
-  decipher.setAuthTag(Buffer.from(tag, "base64"));
+  const authTag = Buffer.from(tag, "base64");
+  // Only the full 16-byte tag: GCM would accept a truncated one, which makes forging feasible.
+  if (authTag.length !== 16) throw new Error("unrecognised encrypted value");
+  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64"), { authTagLength: 16 });
+  decipher.setAuthTag(authTag);
   return Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]).toString("utf8");
 }
 

@@ -47,7 +47,9 @@ export async function testIntegrationConnection(db: TDb, integrationId: string, 
   const finish = async () => {
     const ok = failures.length === 0;
     // Who tested what and when is worth keeping: it is how an admin proves a change was verified.
-    await appendAuditEvent(db, { actor, action: "integration.connection_tested", subjectType: "Integration", subjectId: integrationId, integrationId, details: { ok, failed: failures.map((f) => f.id).slice(0, 50) } });
+    await db.$transaction((tx) =>
+      appendAuditEvent(tx, { actor, action: "integration.connection_tested", subjectType: "Integration", subjectId: integrationId, integrationId, details: { ok, failed: failures.map((f) => f.id).slice(0, 50) } }),
+    );
     emit({ type: "done", ok, summary: ok ? "Every check passed." : `${failures.length} check${failures.length === 1 ? "" : "s"} failed.` });
     return { ok };
   };

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { authenticate } from "@/lib/auth/current-user";
+import { isCrossSiteRequest } from "@/lib/auth/same-origin";
 import { getDb } from "@/lib/db/client";
 import { httpStatusFor, isAppError } from "@/lib/errors/app-error";
 import { markNotificationsRead, ZMarkNotificationsRead } from "@/lib/notifications/mark-notifications-read";
@@ -9,6 +10,7 @@ export const dynamic = "force-dynamic";
 /** Marks the signed-in user's notifications read: `{ ids: [...] }` or `{ all: true }`. */
 export async function POST(req: Request) {
   try {
+    if (isCrossSiteRequest(req.headers)) return NextResponse.json({ error: "Cross-site requests are refused." }, { status: 403 });
     const user = await authenticate();
     // JSON only: a cross-site HTML form cannot send it, which keeps this endpoint out of CSRF reach.
     if (!req.headers.get("content-type")?.toLowerCase().startsWith("application/json")) {

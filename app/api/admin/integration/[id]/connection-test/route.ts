@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { authenticate } from "@/lib/auth/current-user";
+import { isCrossSiteRequest } from "@/lib/auth/same-origin";
 import { getDb } from "@/lib/db/client";
 import { httpStatusFor, isAppError } from "@/lib/errors/app-error";
 import { testIntegrationConnection, type TConnectionEvent } from "@/lib/integrations/test-integration-connection";
@@ -7,7 +8,9 @@ import { testIntegrationConnection, type TConnectionEvent } from "@/lib/integrat
 export const dynamic = "force-dynamic";
 
 /** Runs the connection test and streams its results as NDJSON, one event per line, so the page shows progress. */
-export async function POST(_req: Request, { params }: { params: Promise<{ id: string }> }) {
+export async function POST(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  // It needs no body, so only the browser's own word tells a cross-site form post (sibling subdomain) apart.
+  if (isCrossSiteRequest(req.headers)) return NextResponse.json({ error: "Cross-site requests are refused." }, { status: 403 });
   let user;
   try {
     user = await authenticate("admin");
