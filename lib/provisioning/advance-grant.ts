@@ -586,8 +586,9 @@ async function unassign(claim: TClaim, g: TGrant): Promise<TStepResult> {
     if (other) return keep(claim, g, next, `still needed by grant ${other.id}`);
   }
   const { ic } = aws(claim, g);
-  // Also after activation: a reconcile re-provisioning keeps activatedAt and starts a new creation.
-  if (g.assignmentRequestId && (await creationInFlight(ic, g.assignmentRequestId))) {
+  // Only before activation (a reconcile re-provision clears activatedAt too): an activated grant's creation
+  // has settled, and asking AWS again for every expiry would spend the sso-admin rate on nothing.
+  if (!g.activatedAt && g.assignmentRequestId && (await creationInFlight(ic, g.assignmentRequestId))) {
     // A deletion that overtakes our own creation ends "Assignment not found" and the creation then
     // succeeds, leaving access behind: let the creation settle first.
     await record(claim, g, { step: "UNASSIGN", nextRunAt: new Date(Date.now() + claim.options.pollIntervalMs) });

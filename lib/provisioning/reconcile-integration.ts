@@ -156,7 +156,8 @@ export async function reconcileIntegration(
           const r = await tx.grant.updateMany({
             where: { id: g.id, state: "ACTIVE", OR: [{ lockedUntil: null }, { lockedUntil: { lt: new Date() } }] },
             // Standing access that vanished is now the portal's to give and to take back.
-            data: { state: "PROVISIONING", step, preExisting: false, membershipId: null, assignmentRequestId: null, attempts: 0, nextRunAt: new Date(), lastError: "Reconcile: the access vanished in AWS; re-provisioning." },
+            // activatedAt cleared: until it is active again, a revoke must let the new creation settle before deleting.
+            data: { state: "PROVISIONING", step, preExisting: false, membershipId: null, assignmentRequestId: null, activatedAt: null, attempts: 0, nextRunAt: new Date(), lastError: "Reconcile: the access vanished in AWS; re-provisioning." },
           });
           if (r.count !== 1) return false;
           await appendAuditEvent(tx, { actor: options.actor ?? "system", action: "grant.reprovisioning", subjectType: "Grant", subjectId: g.id, integrationId, awsAccountId: g.awsAccountId, details: { reconcileRunId: run.id, wasPreExisting: g.preExisting } });
