@@ -8,6 +8,7 @@ const production = {
   OIDC_CLIENT_ID: "portal",
   OIDC_CLIENT_SECRET: "s3cret",
   ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
+  NEXTAUTH_URL: "https://access.example.com",
 };
 
 describe("environment validation", () => {
@@ -20,6 +21,14 @@ describe("environment validation", () => {
   it("names a missing OIDC secret in production, in one line", () => {
     const { OIDC_CLIENT_SECRET: _omit, ...rest } = production;
     expect(() => parseEnv(rest)).toThrowError(/^Invalid environment variable OIDC_CLIENT_SECRET: is required in production \(DEMO_MODE off\)$/);
+  });
+
+  it("needs an https NEXTAUTH_URL in production (loopback excepted), so the session cookie is Secure", () => {
+    const { NEXTAUTH_URL: _omit, ...rest } = production;
+    expect(() => parseEnv(rest)).toThrowError(/^Invalid environment variable NEXTAUTH_URL: is required in production/);
+    expect(() => parseEnv({ ...production, NEXTAUTH_URL: "http://access.example.com" })).toThrowError(/NEXTAUTH_URL: must be an https:\/\/ URL in production/);
+    expect(() => parseEnv({ ...production, NEXTAUTH_URL: "http://127.0.0.1:3000" })).not.toThrow();
+    expect(() => parseEnv({ ...production, NEXTAUTH_URL: "http://localhost:3000" })).not.toThrow();
   });
 
   it("names a bad DATABASE_URL and a short encryption key", () => {

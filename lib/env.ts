@@ -81,6 +81,17 @@ function requireInProduction(v: TShape, ctx: z.RefinementCtx) {
   for (const key of need) {
     if (!v[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required in production (DEMO_MODE off)" });
   }
+  // next-auth marks its session cookie Secure (and __Secure- prefixed) only for an https NEXTAUTH_URL;
+  // without one, the cookie would also travel over plain http. Loopback stays allowed for local checks.
+  if (!v.NEXTAUTH_URL) {
+    ctx.addIssue({ code: "custom", path: ["NEXTAUTH_URL"], message: "is required in production (DEMO_MODE off): the portal's public https URL" });
+  } else {
+    const url = new URL(v.NEXTAUTH_URL);
+    const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    if (url.protocol !== "https:" && !loopback) {
+      ctx.addIssue({ code: "custom", path: ["NEXTAUTH_URL"], message: "must be an https:// URL in production: the session cookie is marked Secure only then" });
+    }
+  }
 }
 
 /** One line per problem, naming the variable: what an operator needs, not a stack trace. */

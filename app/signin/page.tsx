@@ -15,6 +15,7 @@ const ERRORS: Record<string, string> = {
   OAuthSignin: "Could not reach the identity provider. Try again, or ask an admin to check the OIDC settings.",
   OAuthCallback: "The identity provider's answer could not be verified. Try again.",
   Callback: "Sign-in failed. Try again.",
+  AccountDisabled: "Your portal account has been disabled. Ask a portal administrator if you think this is a mistake.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {

@@ -27,18 +27,24 @@ export const TARGET_AVAILABILITY_SELECT = {
   group: { select: { deletedAt: true } },
 } as const;
 
+const BLOCKER_SELECT = { ...TARGET_AVAILABILITY_SELECT, requester: { select: { disabled: true } } } as const;
+
 type TReader = {
-  accessRequest: { findUniqueOrThrow(args: { where: { id: string }; select: typeof TARGET_AVAILABILITY_SELECT }): Promise<Parameters<typeof whyTargetGone>[0]> };
+  accessRequest: {
+    findUniqueOrThrow(args: { where: { id: string }; select: typeof BLOCKER_SELECT }): Promise<Parameters<typeof whyTargetGone>[0] & { requester: { disabled: boolean } }>;
+  };
   policy: { count(args: { where: { id: { in: string[] }; enabled: boolean } }): Promise<number> };
 };
 
 /**
- * Why a pending request can no longer be approved, in words for the approver, or null: its target is gone
- * (whyTargetGone), or every policy that allowed it has been disabled or deleted since (an admin's brake;
+ * Why a pending request can no longer be approved, in words for the approver, or null: its requester's
+ * account was disabled, its target is gone (whyTargetGone), or every policy that allowed it has been disabled or deleted since (an admin's brake;
  * the frozen rules still decide who approves). Denying stays possible. Read-only.
  */
 export async function approvalBlocker(db: TReader, request: { id: string; policySnapshot: unknown }): Promise<string | null> {
-  const gone = whyTargetGone(await db.accessRequest.findUniqueOrThrow({ where: { id: request.id }, select: TARGET_AVAILABILITY_SELECT }));
+  const row = await db.accessRequest.findUniqueOrThrow({ where: { id: request.id }, select: BLOCKER_SELECT });
+  if (row.requester.disabled) return "The requester's portal account has been disabled, so this request can no longer be approved. Deny it.";
+  const gone = whyTargetGone(row);
   if (gone) return `What this request asks for is no longer available (${gone}), so it can no longer be approved. Deny it.`;
   const matched = (request.policySnapshot as { matchedPolicyIds?: unknown } | null)?.matchedPolicyIds;
   if (Array.isArray(matched) && matched.length > 0 && (await db.policy.count({ where: { id: { in: matched.map(String) }, enabled: true } })) === 0) {

@@ -5,7 +5,7 @@ import type { OAuthConfig } from "next-auth/providers/oauth";
 import { env } from "../env.ts";
 import { findDemoUser } from "./demo-users.ts";
 import { authSecret } from "./auth-secret.ts";
-import { recordSignIn, recordSignOut } from "./record-sign-in.ts";
+import { recordSignIn, recordSignOut, refuseDisabledSignIn } from "./record-sign-in.ts";
 import { groupsFromClaim } from "./roles.ts";
 
 export const SESSION_MAX_AGE_S = 8 * 60 * 60;
@@ -59,10 +59,12 @@ export function buildAuthOptions(): NextAuthOptions {
     callbacks: {
       // A signed-in email is the portal identity (admin rights, approvals, the Identity Center user
       // that gets the access): no email, no entry; an email the IdP did not verify, no entry either.
-      signIn: ({ user, account }) => {
+      signIn: async ({ user, account }) => {
         if (!user.email) return false;
         const verified = (user as { emailVerified?: boolean }).emailVerified === true;
         if (account?.provider === "oidc" && !verified && !env.OIDC_ALLOW_UNVERIFIED_EMAIL) return "/signin?error=EmailNotVerified";
+        // An offboarded person: refused (and audited) before a session exists, with a message saying why.
+        if (await refuseDisabledSignIn(user.email, account?.provider ?? "unknown")) return "/signin?error=AccountDisabled";
         return true;
       },
       jwt: async ({ token, user, account }) => {

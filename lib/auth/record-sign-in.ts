@@ -18,14 +18,8 @@ export async function recordSignIn(input: { email: string; name: string | null; 
   const db = await getDb();
   const email = input.email.trim().toLowerCase();
   const isAdmin = isAdminIdentity({ email, groups: input.groups }, adminConfig());
-  // A disabled account's attempt is refused and leaves a trace (the check below still guards the race).
-  const known = await db.user.findUnique({ where: { email }, select: { id: true, disabled: true } });
-  if (known?.disabled) {
-    await db.$transaction((tx) =>
-      appendAuditEvent(tx, { actor: { id: known.id, email }, action: "auth.sign_in_refused", subjectType: "User", subjectId: known.id, details: { provider: input.provider, reason: "account disabled" } }),
-    );
-    throw new Error("user is disabled");
-  }
+  // The sign-in callback refuses a disabled account first (with its own message); this guards the race.
+  if (await refuseDisabledSignIn(email, input.provider)) throw new Error("user is disabled");
   return db.$transaction(async (tx) => {
     const user = await tx.user.upsert({
       where: { email },
@@ -45,6 +39,21 @@ export async function recordSignIn(input: { email: string; name: string | null; 
     });
     return session;
   });
+}
+
+/**
+ * True when the email belongs to a disabled portal account: the attempt is refused and leaves an
+ * `auth.sign_in_refused` audit event. Called by the sign-in callback before any session exists.
+ */
+export async function refuseDisabledSignIn(rawEmail: string, provider: string): Promise<boolean> {
+  const db = await getDb();
+  const email = rawEmail.trim().toLowerCase();
+  const known = await db.user.findUnique({ where: { email }, select: { id: true, disabled: true } });
+  if (!known?.disabled) return false;
+  await db.$transaction((tx) =>
+    appendAuditEvent(tx, { actor: { id: known.id, email }, action: "auth.sign_in_refused", subjectType: "User", subjectId: known.id, details: { provider, reason: "account disabled" } }),
+  );
+  return true;
 }
 
 export async function recordSignOut(sessionId: string) {

@@ -311,8 +311,9 @@ async function resolvePrincipal(claim: TClaim, g: TGrant): Promise<TStepResult> 
   // A grant can wait days for its start (or an admin's retry): what was approved may be gone meanwhile.
   const gone = whyTargetGone({ integration: g.integration, ...g.request });
   if (gone) return fail(claim, g, `not provisioned: ${gone}`, `Not set up: ${gone} since this was approved. Request it again if you still need it.`);
-  const user = await claim.db.user.findUnique({ where: { id: g.userId }, select: { email: true } });
+  const user = await claim.db.user.findUnique({ where: { id: g.userId }, select: { email: true, disabled: true } });
   if (!user) return fail(claim, g, `portal user ${g.userId} no longer exists`, "Your portal account no longer exists.");
+  if (user.disabled) return fail(claim, g, `not provisioned: portal user ${user.email} is disabled`, "Not set up: your portal account has been disabled.");
   const { store } = aws(claim, g);
   const principalId = await findUserIdByEmail(store, user.email);
   if (!principalId) {

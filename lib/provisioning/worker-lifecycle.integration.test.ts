@@ -241,6 +241,18 @@ describe("provisioning worker lifecycle", () => {
       await db.integration.update({ where: { id: fx.integration.id }, data: { enabled: true } });
     }
     expect((await db.grant.findUniqueOrThrow({ where: { id: disabled.id } })).statusMessage).toMatch(/integration was disabled/);
+    // Approved, then the requester's portal account was disabled (offboarding): nothing is set up for them.
+    const offboarded = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 60_000 });
+    const riley = await db.grant.findUniqueOrThrow({ where: { id: offboarded.id }, select: { userId: true } });
+    await db.user.update({ where: { id: riley.userId }, data: { disabled: true } });
+    try {
+      await tickUntil(db, opts, allSettled);
+    } finally {
+      await db.user.update({ where: { id: riley.userId }, data: { disabled: false } });
+    }
+    const o = await db.grant.findUniqueOrThrow({ where: { id: offboarded.id } });
+    expect(o.state).toBe("FAILED");
+    expect(o.statusMessage).toMatch(/portal account has been disabled/);
     expect(sim.log().counts["sso-admin.CreatePermissionSet"] ?? 0).toBe(0);
     expect(sim.log().counts["identitystore.CreateGroupMembership"] ?? 0).toBe(0);
   });

@@ -25,6 +25,11 @@ export default async function AdminPage() {
       body: "Who holds what access, where and until when; force revoke, retry failures, and reconcile AWS with the grants.",
     },
     {
+      href: "/admin/people",
+      title: "People",
+      body: "Everyone with a portal account: end their sessions, or disable someone who leaves, which revokes all their access at once.",
+    },
+    {
       href: "/admin/audit",
       title: "Audit log",
       body: "Every sign-in, request, decision and grant change, hash-chained. Filter, export as CSV, verify the chain.",

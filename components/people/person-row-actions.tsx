@@ -1,0 +1,98 @@
+"use client";
+
+import { useAction } from "next-safe-action/hooks";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { disableUserAction, enableUserAction, endUserSessionsAction } from "@/app/(admin)/admin/people/actions";
+import type { TPersonRow } from "@/lib/people/list-people";
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** End sessions, disable (with a reason, saying what it will end) and enable, for one person. */
+export function PersonRowActions({ person, self }: { person: TPersonRow; self: boolean }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const [done, setDone] = useState<string | null>(null);
+  const refresh = (message: string) => {
+    setDone(message);
+    router.refresh();
+  };
+  const disable = useAction(disableUserAction, {
+    onSuccess: ({ data }) => {
+      setOpen(false);
+      setReason("");
+      if (data) refresh(`Disabled: ${plural(data.sessionsEnded, "session")} ended, ${plural(data.requestsCancelled, "request")} cancelled, ${plural(data.grantsRevoked, "grant")} being revoked.`);
+    },
+  });
+  const enable = useAction(enableUserAction, { onSuccess: () => refresh("Enabled: they can sign in again.") });
+  const endSessions = useAction(endUserSessionsAction, { onSuccess: ({ data }) => data && refresh(`${plural(data.sessionsEnded, "session")} ended.`) });
+  const error =
+    disable.result.serverError ?? disable.result.validationErrors?.reason?._errors?.[0] ?? enable.result.serverError ?? endSessions.result.serverError ?? null;
+  const busy = disable.isPending || enable.isPending || endSessions.isPending;
+  const id = person.id;
+  return (
+    <div className="flex flex-col items-stretch gap-2 md:items-end">
+      <div className="flex flex-wrap gap-2">
+        {person.liveSessions > 0 ? (
+          <Button variant="secondary" className="px-2.5 py-1 text-xs" disabled={busy} onClick={() => endSessions.execute({ userId: id })} data-testid={`end-sessions-${id}`}>
+            {endSessions.isPending ? "Signing out…" : self ? "Sign out everywhere" : "End sessions"}
+          </Button>
+        ) : null}
+        {person.disabled ? (
+          <Button variant="secondary" className="px-2.5 py-1 text-xs" disabled={busy} onClick={() => enable.execute({ userId: id })} data-testid={`enable-${id}`}>
+            {enable.isPending ? "Enabling…" : "Enable"}
+          </Button>
+        ) : !self && !open ? (
+          <Button variant="danger" className="px-2.5 py-1 text-xs" disabled={busy} onClick={() => setOpen(true)} data-testid={`disable-${id}`}>
+            Disable…
+          </Button>
+        ) : null}
+      </div>
+      {open ? (
+        <form
+          className="flex w-full flex-col gap-2 md:w-72"
+          onSubmit={(e) => {
+            e.preventDefault();
+            disable.execute({ userId: id, reason });
+          }}
+        >
+          <p className="text-xs text-slate-700">
+            Disabling {person.email} refuses their sign-in and ends {plural(person.liveSessions, "session")}, cancels{" "}
+            {plural(person.pendingRequests, "pending request")} and revokes {plural(person.liveGrants, "live grant")} now.
+          </p>
+          <label className="text-xs font-medium text-slate-700" htmlFor={`disable-reason-${id}`}>
+            Why?
+          </label>
+          <input
+            id={`disable-reason-${id}`}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            maxLength={500}
+            required
+            className="rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            placeholder="e.g. left the company"
+          />
+          <div className="flex gap-2">
+            <Button type="submit" variant="danger" className="px-2.5 py-1 text-xs" disabled={disable.isPending || reason.trim() === ""} data-testid={`confirm-disable-${id}`}>
+              {disable.isPending ? "Disabling…" : "Disable and revoke"}
+            </Button>
+            <Button type="button" variant="ghost" className="px-2.5 py-1 text-xs" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      ) : null}
+      {error ? (
+        <p role="alert" className="text-xs text-rose-700">
+          {error}
+        </p>
+      ) : done ? (
+        <p role="status" className="text-xs text-emerald-700" data-testid={`person-result-${id}`}>
+          {done}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+import "server-only";
+import { z } from "zod";
+import type { TDb } from "../db/client.ts";
+import type { Prisma } from "../db/generated/client.ts";
+import { adminConfig } from "../auth/record-sign-in.ts";
+import { isAdminIdentity } from "../auth/roles.ts";
+
+export const PEOPLE_PAGE_SIZE = 100;
+
+export const ZPeopleFilter = z.object({
+  q: z.string().trim().max(200, "Search is at most 200 characters").optional(),
+  status: z.enum(["all", "active", "disabled", "admins"]).optional(),
+});
+export type TPeopleFilter = z.output<typeof ZPeopleFilter>;
+
+export type TPersonRow = {
+  id: string;
+  email: string;
+  name: string | null;
+  /** Admin per today's configuration (ADMIN_EMAILS / ADMIN_GROUPS) and the groups of the last sign-in. */
+  isAdmin: boolean;
+  groups: string[];
+  disabled: boolean;
+  lastLoginAt: string | null;
+  liveSessions: number;
+  pendingRequests: number;
+  /** Grants held or about to be (approved, provisioning, active) with no revoke pending. */
+  liveGrants: number;
+};
+
+export type TPeoplePage = { people: TPersonRow[]; total: number; truncated: boolean };
+
+/**
+ * Everyone who ever signed in, for the admin's People page: most recent sign-in first, at most
+ * PEOPLE_PAGE_SIZE rows (`truncated` says to narrow the search), each with the live sessions, pending
+ * requests and live grants that disabling them would end. Read-only; the caller checked the admin role.
+ */
+export async function listPeople(db: TDb, filter: TPeopleFilter, now = new Date()): Promise<TPeoplePage> {
+  const admins = adminConfig();
+  const and: Prisma.UserWhereInput[] = [];
+  if (filter.q) and.push({ OR: [{ email: { contains: filter.q, mode: "insensitive" } }, { name: { contains: filter.q, mode: "insensitive" } }] });
+  if (filter.status === "active") and.push({ disabled: false });
+  if (filter.status === "disabled") and.push({ disabled: true });
+  if (filter.status === "admins") {
+    // Admin is decided by configuration, not stored alone: match its emails and groups.
+    // Emails are stored lower-cased; group claims as the IdP spelled them (matched as configured or lower-cased).
+    const groups = [...new Set(admins.adminGroups.flatMap((g) => [g, g.toLowerCase()]))];
+    and.push({ OR: [{ email: { in: admins.adminEmails.map((e) => e.toLowerCase()) } }, ...(groups.length > 0 ? [{ idpGroups: { hasSome: groups } }] : [])] });
+  }
+  const where: Prisma.UserWhereInput = and.length > 0 ? { AND: and } : {};
+  const [total, users] = await Promise.all([
+    db.user.count({ where }),
+    db.user.findMany({
+      where,
+      orderBy: [{ lastLoginAt: { sort: "desc", nulls: "last" } }, { email: "asc" }],
+      take: PEOPLE_PAGE_SIZE,
+      select: {
+        id: true,
+        email: true,
+        name: true,
+        idpGroups: true,
+        disabled: true,
+        lastLoginAt: true,
+        _count: { select: { sessions: { where: { revokedAt: null, expiresAt: { gt: now } } }, requests: { where: { status: "PENDING" } } } },
+      },
+    }),
+  ]);
+  const grantCounts = new Map(
+    (
+      await db.grant.groupBy({
+        by: ["userId"],
+        where: { userId: { in: users.map((u) => u.id) }, state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] }, revokedById: null },
+        _count: { _all: true },
+      })
+    ).map((g) => [g.userId, g._count._all]),
+  );
+  return {
+    total,
+    truncated: total > users.length,
+    people: users.map((u) => ({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      isAdmin: isAdminIdentity({ email: u.email, groups: u.idpGroups }, admins),
+      groups: u.idpGroups,
+      disabled: u.disabled,
+      lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+      liveSessions: u._count.sessions,
+      pendingRequests: u._count.requests,
+      liveGrants: grantCounts.get(u.id) ?? 0,
+    })),
+  };
+}
