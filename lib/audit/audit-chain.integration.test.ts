@@ -26,8 +26,23 @@ describe("audit chain", () => {
     expect(report).toMatchObject({ ok: true, count: 8 });
   });
 
+  it("is append-only in the database: edits, deletes, truncation and forks are refused", async () => {
+    const p = db.prisma;
+    const [first, second] = await p.auditEvent.findMany({ orderBy: { seq: "asc" }, take: 2 });
+    await expect(db.query(`UPDATE "AuditEvent" SET details = '{}' WHERE id = $1`, [first!.id])).rejects.toThrow(/append-only: UPDATE/);
+    await expect(p.auditEvent.deleteMany({ where: { id: second!.id } })).rejects.toThrow(/append-only: DELETE/);
+    await expect(db.exec(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/append-only: TRUNCATE/);
+    // A second event claiming the same predecessor (a forked chain) cannot be stored.
+    await expect(
+      p.auditEvent.create({ data: { action: "test.fork", subjectType: "Test", prevHash: second!.prevHash, hash: "f".repeat(64) } }),
+    ).rejects.toThrow(/Unique constraint|unique/i);
+    expect(await verifyAuditChain(p)).toMatchObject({ ok: true, count: 8 });
+  });
+
   it("names the first edited event", async () => {
     const p = db.prisma;
+    // Tampering from here on is by someone who owns the table and switched the guard off.
+    await db.exec(`ALTER TABLE "AuditEvent" DISABLE TRIGGER USER`);
     const events = await p.auditEvent.findMany({ orderBy: { seq: "asc" } });
     const victim = events[2]!;
     await db.query(`UPDATE "AuditEvent" SET details = '{"i": 99}' WHERE id = $1`, [victim.id]);
