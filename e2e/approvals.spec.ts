@@ -113,7 +113,7 @@ test("a stale approvals page cannot decide a request that was cancelled meanwhil
   await expect(row).toHaveAttribute("data-status", "CANCELLED");
 
   await card.getByRole("button", { name: "Approve" }).click();
-  await expect(avery.page.getByTestId("decision-notices")).toContainText("cancelled this request. Nothing changed.");
+  await expect(avery.page.getByTestId("decision-notices")).toContainText("This request was cancelled (by the requester, or because their account was disabled). Nothing changed.");
   expect((await requestStatus(riley.context.request, request.id)).status).toBe("CANCELLED");
   await riley.context.close();
   await avery.context.close();

@@ -52,8 +52,12 @@ test("an admin disables a signed-in person: their session ends, sign-in is refus
   } finally {
     // Leave Sam usable for the other specs even if an assertion failed midway.
     await page.goto(`${DEMO_URL}/admin/people?q=sam%40&status=disabled`);
-    const enable = page.getByTestId(`person-row-${USERS.approver2.email}`).getByRole("button", { name: "Enable" });
-    if (await enable.isVisible().catch(() => false)) await enable.click();
+    const row = page.getByTestId(`person-row-${USERS.approver2.email}`);
+    const enable = row.getByRole("button", { name: "Enable" });
+    if (await enable.isVisible().catch(() => false)) {
+      await enable.click();
+      await expect(row.getByRole("status")).toContainText("Enabled");
+    }
     await sam.context.close();
     await adrian.context.close();
   }

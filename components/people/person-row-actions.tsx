@@ -19,15 +19,30 @@ export function PersonRowActions({ person, self }: { person: TPersonRow; self: b
     setDone(message);
     router.refresh();
   };
+  // A refusal (e.g. another admin acted first) reloads the row too, so it shows where things stand.
+  const onError = () => {
+    setDone(null);
+    router.refresh();
+  };
   const disable = useAction(disableUserAction, {
     onSuccess: ({ data }) => {
       setOpen(false);
       setReason("");
-      if (data) refresh(`Disabled: ${plural(data.sessionsEnded, "session")} ended, ${plural(data.requestsCancelled, "request")} cancelled, ${plural(data.grantsRevoked, "grant")} being revoked.`);
+      if (data)
+        refresh(
+          `Disabled: ${plural(data.sessionsEnded, "session")} ended, ${plural(data.requestsCancelled, "request")} cancelled, ${plural(data.grantsRevoked, "grant")} being revoked${data.approvalsWithdrawn > 0 ? `, approvals withdrawn on ${plural(data.approvalsWithdrawn, "pending request")}` : ""}.`,
+        );
     },
+    onError,
   });
-  const enable = useAction(enableUserAction, { onSuccess: () => refresh("Enabled: they can sign in again.") });
-  const endSessions = useAction(endUserSessionsAction, { onSuccess: ({ data }) => data && refresh(`${plural(data.sessionsEnded, "session")} ended.`) });
+  const enable = useAction(enableUserAction, { onSuccess: () => refresh("Enabled: they can sign in again."), onError });
+  const endSessions = useAction(endUserSessionsAction, { onSuccess: ({ data }) => data && refresh(`${plural(data.sessionsEnded, "session")} ended.`), onError });
+  /** One outcome shown at a time: starting an action clears what the others said. */
+  const run = <T,>(action: { execute: (input: T) => void }, others: { reset: () => void }[], input: T) => {
+    for (const o of others) o.reset();
+    setDone(null);
+    action.execute(input);
+  };
   const error =
     disable.result.serverError ?? disable.result.validationErrors?.reason?._errors?.[0] ?? enable.result.serverError ?? endSessions.result.serverError ?? null;
   const busy = disable.isPending || enable.isPending || endSessions.isPending;
@@ -36,12 +51,12 @@ export function PersonRowActions({ person, self }: { person: TPersonRow; self: b
     <div className="flex flex-col items-stretch gap-2 md:items-end">
       <div className="flex flex-wrap gap-2">
         {person.liveSessions > 0 ? (
-          <Button variant="secondary" className="px-2.5 py-1 text-xs" disabled={busy} onClick={() => endSessions.execute({ userId: id })} data-testid={`end-sessions-${id}`}>
+          <Button variant="secondary" className="px-2.5 py-1 text-xs" disabled={busy} onClick={() => run(endSessions, [disable, enable], { userId: id })} data-testid={`end-sessions-${id}`}>
             {endSessions.isPending ? "Signing out…" : self ? "Sign out everywhere" : "End sessions"}
           </Button>
         ) : null}
         {person.disabled ? (
-          <Button variant="secondary" className="px-2.5 py-1 text-xs" disabled={busy} onClick={() => enable.execute({ userId: id })} data-testid={`enable-${id}`}>
+          <Button variant="secondary" className="px-2.5 py-1 text-xs" disabled={busy} onClick={() => run(enable, [disable, endSessions], { userId: id })} data-testid={`enable-${id}`}>
             {enable.isPending ? "Enabling…" : "Enable"}
           </Button>
         ) : !self && !open ? (
@@ -55,7 +70,7 @@ export function PersonRowActions({ person, self }: { person: TPersonRow; self: b
           className="flex w-full flex-col gap-2 md:w-72"
           onSubmit={(e) => {
             e.preventDefault();
-            disable.execute({ userId: id, reason });
+            run(disable, [enable, endSessions], { userId: id, reason });
           }}
         >
           <p className="text-xs text-slate-700">

@@ -122,6 +122,22 @@ describe("submitAccessRequest", () => {
 });
 
 describe("cancel, extend, revoke", () => {
+  it("refuses a submission or an extension from a disabled account, writing nothing", async () => {
+    const grant = await activeGrant();
+    const before = await db().accessRequest.count();
+    await db().user.update({ where: { id: f.users.riley.id }, data: { disabled: true } });
+    try {
+      await expect(submitAccessRequest(db(), riley(), prodBucketRead({ justification: "after offboarding" }))).rejects.toMatchObject({ code: "FORBIDDEN", userMessage: "Your portal account has been disabled." });
+      await expect(requestExtension(db(), riley(), { grantId: grant.id, durationMinutes: 30, justification: "after offboarding" })).rejects.toMatchObject({
+        code: "FORBIDDEN",
+        userMessage: "Your portal account has been disabled.",
+      });
+    } finally {
+      await db().user.update({ where: { id: f.users.riley.id }, data: { disabled: false } });
+    }
+    expect(await db().accessRequest.count()).toBe(before);
+  });
+
   it("cancels only the requester's own pending requests", async () => {
     const { id } = await submitAccessRequest(db(), riley(), prodBucketRead({ durationMinutes: 30 }));
     await expect(cancelAccessRequest(db(), sam(), id)).rejects.toMatchObject({ code: "NOT_FOUND" });

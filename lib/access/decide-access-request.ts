@@ -47,7 +47,7 @@ export type TDecisionOutcome = {
 const STATUS_MESSAGES: Record<string, string> = {
   APPROVED: "This request was already approved. Nothing changed.",
   DENIED: "This request was already denied. Nothing changed.",
-  CANCELLED: "The requester cancelled this request. Nothing changed.",
+  CANCELLED: "This request was cancelled (by the requester, or because their account was disabled). Nothing changed.",
   TIMED_OUT: "This request timed out before it was decided. Nothing changed.",
 };
 
@@ -84,6 +84,16 @@ export async function decideAccessRequest(
   let result: TDecisionOutcome;
   try {
     result = await db.$transaction(async (tx) => {
+      // The requester's and the approver's accounts first (FOR SHARE, in id order; disableUser locks users
+      // before requests too): a decision and either one's disable serialize. The disable then sees the
+      // approved grant (and revokes it) or the vote (and withdraws it); or the decision sees the account
+      // disabled (approvalBlocker for the requester, the check below for the approver).
+      const owner = await tx.accessRequest.findUnique({ where: { id: input.requestId }, select: { requesterId: true } });
+      if (!owner) throw new AppError("NOT_FOUND", { userMessage: "This request does not exist." });
+      for (const id of [...new Set([owner.requesterId, approver.id])].sort()) {
+        const row = await tx.$queryRaw<{ disabled: boolean }[]>`SELECT "disabled" FROM "User" WHERE "id" = ${id} FOR SHARE`;
+        if (id === approver.id && (!row[0] || row[0].disabled)) throw new AppError("FORBIDDEN", { message: `approver ${approver.id} is disabled`, userMessage: "Your portal account has been disabled." });
+      }
       // Serializes deciders of this one request: the second one re-reads what the first committed.
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "AccessRequest" WHERE "id" = ${input.requestId} FOR UPDATE`;
       if (locked.length === 0) throw new AppError("NOT_FOUND", { userMessage: "This request does not exist." });

@@ -1,4 +1,5 @@
 import "server-only";
+import { lockActiveRequester } from "./lock-active-requester.ts";
 import { z } from "zod";
 import type { TDb } from "../db/client.ts";
 import { AppError } from "../errors/app-error.ts";
@@ -27,7 +28,9 @@ export async function requestExtension(db: TDb, actor: TRequestActor, input: TRe
   }
   const data = parsed.data;
   const result = await db.$transaction(async (tx) => {
-    // Grant row first, audit lock later (as revokes and the worker take them): no lock-order deadlock with them.
+    // The requester's account, then the grant row, then the audit lock: the order disableUser, revokes and
+    // the worker take them, so no lock-order deadlock with them.
+    await lockActiveRequester(tx, actor.id);
     await tx.$queryRaw`SELECT "id" FROM "Grant" WHERE "id" = ${data.grantId} AND "userId" = ${actor.id} FOR UPDATE`;
     const grant = await tx.grant.findFirst({
       where: { id: data.grantId, userId: actor.id },

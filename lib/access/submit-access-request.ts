@@ -1,4 +1,5 @@
 import "server-only";
+import { lockActiveRequester } from "./lock-active-requester.ts";
 import { z } from "zod";
 import type { TDb } from "../db/client.ts";
 import type { TTx } from "../audit/append-audit-event.ts";
@@ -80,6 +81,7 @@ function ineligible(reasons: string[]): AppError {
  */
 export async function createAccessRequestInTx(tx: TTx, options: TCreateOptions) {
   const { actor, target, now } = options;
+  await lockActiveRequester(tx, actor.id);
   const context = await loadEligibilityContext(tx, actor.email, target.integrationId);
   const evaluation = evaluatePolicies(context.policies, target.evaluation, context.requester, {
     accessLevel: options.accessLevel,
@@ -227,6 +229,7 @@ export async function submitAccessRequest(db: TDb, actor: TRequestActor, input: 
   const data = parsed.data;
   const startsAt = checkStart(data.startsAt, now);
   const result = await db.$transaction(async (tx) => {
+    await lockActiveRequester(tx, actor.id);
     const target = await loadRequestTarget(tx, data.target as TTargetRef);
     return createAccessRequestInTx(tx, {
       actor,

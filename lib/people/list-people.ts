@@ -42,10 +42,14 @@ export async function listPeople(db: TDb, filter: TPeopleFilter, now = new Date(
   if (filter.status === "active") and.push({ disabled: false });
   if (filter.status === "disabled") and.push({ disabled: true });
   if (filter.status === "admins") {
-    // Admin is decided by configuration, not stored alone: match its emails and groups.
-    // Emails are stored lower-cased; group claims as the IdP spelled them (matched as configured or lower-cased).
-    const groups = [...new Set(admins.adminGroups.flatMap((g) => [g, g.toLowerCase()]))];
-    and.push({ OR: [{ email: { in: admins.adminEmails.map((e) => e.toLowerCase()) } }, ...(groups.length > 0 ? [{ idpGroups: { hasSome: groups } }] : [])] });
+    // Admin is decided by configuration (isAdminIdentity: emails and group claims, both case-insensitive).
+    const emails = admins.adminEmails.map((e) => e.toLowerCase());
+    const groups = admins.adminGroups.map((g) => g.toLowerCase());
+    const ids = await db.$queryRaw<{ id: string }[]>`
+      SELECT "id" FROM "User"
+      WHERE lower("email") = ANY(${emails}::text[])
+         OR EXISTS (SELECT 1 FROM unnest("idpGroups") AS g WHERE lower(g) = ANY(${groups}::text[]))`;
+    and.push({ id: { in: ids.map((r) => r.id) } });
   }
   const where: Prisma.UserWhereInput = and.length > 0 ? { AND: and } : {};
   const [total, users] = await Promise.all([

@@ -13,6 +13,8 @@ vi.mock("../env.ts", async (importOriginal) => {
 
 const { disableUser, enableUser, endUserSessions } = await import("./manage-people.ts");
 const { listPeople } = await import("./list-people.ts");
+const { lockActiveRequester } = await import("../access/lock-active-requester.ts");
+const { decideAccessRequest } = await import("../access/decide-access-request.ts");
 
 let database: TDatabase;
 let f: TCatalogFixture;
@@ -28,13 +30,15 @@ async function session(userId: string, expiresInMs: number) {
   return database.prisma.session.create({ data: { userId, provider: "oidc", expiresAt: new Date(Date.now() + expiresInMs) } });
 }
 
-async function request(requesterId: string, status: "PENDING" | "APPROVED") {
+async function request(requesterId: string, status: "PENDING" | "APPROVED", extra: { currentStep?: number; policySnapshot?: object } = {}) {
   return database.prisma.accessRequest.create({
-    data: { integrationId: f.integrationId, requesterId, targetType: "RESOURCE", resourceId: f.resources.prodBucket.id, accessLevel: "read", durationMinutes: 60, status },
+    data: { integrationId: f.integrationId, requesterId, targetType: "RESOURCE", resourceId: f.resources.prodBucket.id, accessLevel: "read", durationMinutes: 60, status, ...extra },
   });
 }
 
-async function grant(userId: string, state: "APPROVED" | "ACTIVE" | "EXPIRED") {
+const steps = (...quorums: number[]) => ({ approvalSteps: quorums.map((quorum, i) => ({ name: `Step ${i + 1}`, userIds: ["p1", "p2", "p3"], groupIds: [], quorum })) });
+
+async function grant(userId: string, state: "APPROVED" | "PROVISIONING" | "ACTIVE" | "EXPIRED") {
   const r = await request(userId, "APPROVED");
   return database.prisma.grant.create({
     data: { requestId: r.id, integrationId: f.integrationId, userId, kind: "TEMP_PERMISSION_SET", state, startsAt: new Date(Date.now() - HOUR), expiresAt: new Date(Date.now() + (state === "EXPIRED" ? -1 : 4) * HOUR) },
@@ -51,23 +55,35 @@ describe("disableUser", () => {
     const pending = await request(riley, "PENDING");
     const active = await grant(riley, "ACTIVE");
     const scheduled = await grant(riley, "APPROVED");
+    const provisioning = await grant(riley, "PROVISIONING");
     const ended = await grant(riley, "EXPIRED");
     const otherPending = await request(f.users.sam.id, "PENDING");
     const samGrant = await grant(f.users.sam.id, "ACTIVE");
+    const samSession = await session(f.users.sam.id, HOUR);
+    // Riley's votes on Sam's pending requests: one of two at a single step; the one that completed step 1 of two.
+    const quorumOfTwo = await request(f.users.sam.id, "PENDING", { policySnapshot: steps(2) });
+    const twoSteps = await request(f.users.sam.id, "PENDING", { policySnapshot: steps(1, 1), currentStep: 1 });
+    await database.prisma.approval.createMany({
+      data: [
+        { requestId: quorumOfTwo.id, step: 0, approverId: riley, decision: "APPROVE" },
+        { requestId: quorumOfTwo.id, step: 0, approverId: f.users.avery.id, decision: "APPROVE" },
+        { requestId: twoSteps.id, step: 0, approverId: riley, decision: "APPROVE" },
+      ],
+    });
 
     const before = (await listPeople(database.prisma, { q: "riley" })).people[0]!;
-    expect(before).toMatchObject({ email: "riley@example.com", disabled: false, liveSessions: 1, pendingRequests: 1, liveGrants: 2, isAdmin: false });
+    expect(before).toMatchObject({ email: "riley@example.com", disabled: false, liveSessions: 1, pendingRequests: 1, liveGrants: 3, isAdmin: false });
 
     const now = new Date();
     const out = await disableUser(database.prisma, admin(), { userId: riley, reason: "left the company" }, now);
-    expect(out).toEqual({ userId: riley, sessionsEnded: 1, requestsCancelled: 1, grantsRevoked: 2 });
+    expect(out).toEqual({ userId: riley, sessionsEnded: 1, requestsCancelled: 1, grantsRevoked: 3, approvalsWithdrawn: 2 });
 
     const p = database.prisma;
     expect((await p.user.findUniqueOrThrow({ where: { id: riley } })).disabled).toBe(true);
     expect((await p.session.findUniqueOrThrow({ where: { id: live.id } })).revokedAt).toEqual(now);
     expect((await p.session.findUniqueOrThrow({ where: { id: old.id } })).revokedAt).toBeNull();
     expect((await p.accessRequest.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe("CANCELLED");
-    for (const g of [active, scheduled]) {
+    for (const g of [active, scheduled, provisioning]) {
       const row = await p.grant.findUniqueOrThrow({ where: { id: g.id } });
       expect(row).toMatchObject({ revokedById: f.users.adrian.id, expiresAt: now, nextRunAt: now, revokeReason: "Account disabled: left the company" });
     }
@@ -75,14 +91,47 @@ describe("disableUser", () => {
     // Nobody else is touched.
     expect((await p.accessRequest.findUniqueOrThrow({ where: { id: otherPending.id } })).status).toBe("PENDING");
     expect((await p.grant.findUniqueOrThrow({ where: { id: samGrant.id } })).revokedById).toBeNull();
+    expect((await p.session.findUniqueOrThrow({ where: { id: samSession.id } })).revokedAt).toBeNull();
+    // Riley's votes no longer count: Avery's approval stays; the two-step request is back at step 1.
+    expect(await p.approval.findMany({ where: { requestId: quorumOfTwo.id }, select: { approverId: true } })).toEqual([{ approverId: f.users.avery.id }]);
+    expect(await p.approval.count({ where: { requestId: twoSteps.id } })).toBe(0);
+    expect((await p.accessRequest.findUniqueOrThrow({ where: { id: twoSteps.id } })).currentStep).toBe(0);
+    expect((await p.accessRequest.findUniqueOrThrow({ where: { id: quorumOfTwo.id } })).currentStep).toBe(0);
+    const withdrawn = await p.auditEvent.findFirst({ where: { action: "approval.withdrawn", subjectId: twoSteps.id } });
+    expect(withdrawn?.details).toMatchObject({ approverEmail: "riley@example.com", fromStep: 1, toStep: 0 });
 
-    const audit = await p.auditEvent.findMany({ where: { subjectId: { in: [riley, pending.id, active.id, scheduled.id] } }, orderBy: { seq: "asc" } });
-    expect(audit.map((e) => e.action)).toEqual(["user.disabled", "request.cancelled", "grant.force_revoked", "grant.force_revoked"]);
-    expect(audit[0]!.details).toMatchObject({ reason: "left the company", sessionsEnded: 1, requestsCancelled: 1, grantsRevoked: 2 });
+    const audit = await p.auditEvent.findMany({ where: { subjectId: { in: [riley, pending.id, active.id, scheduled.id, provisioning.id] } }, orderBy: { seq: "asc" } });
+    expect(audit.map((e) => e.action)).toEqual(["user.disabled", "request.cancelled", "grant.force_revoked", "grant.force_revoked", "grant.force_revoked"]);
+    expect(audit[0]!.details).toMatchObject({ reason: "left the company", sessionsEnded: 1, requestsCancelled: 1, grantsRevoked: 3, approvalsWithdrawn: 2 });
     expect(audit[0]!.actorEmail).toBe("adrian@example.com");
 
     const after = (await listPeople(database.prisma, { q: "RILEY", status: "disabled" })).people;
     expect(after.map((u) => [u.email, u.liveSessions, u.pendingRequests, u.liveGrants])).toEqual([["riley@example.com", 0, 0, 0]]);
+  });
+
+  it("a disabled account can neither submit (the transaction re-checks it under a lock) nor decide", async () => {
+    await expect(database.prisma.$transaction((tx) => lockActiveRequester(tx, f.users.riley.id))).rejects.toMatchObject({ code: "FORBIDDEN", userMessage: "Your portal account has been disabled." });
+    await expect(database.prisma.$transaction((tx) => lockActiveRequester(tx, f.users.sam.id))).resolves.toBeUndefined();
+    const samsRequest = await request(f.users.sam.id, "PENDING", { policySnapshot: steps(1) });
+    await expect(
+      decideAccessRequest(database.prisma, { id: f.users.riley.id, email: "riley@example.com", name: null }, { requestId: samsRequest.id, step: 0, decision: "APPROVE", comment: "" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN", userMessage: "Your portal account has been disabled." });
+  });
+
+  it("a submission in flight when the disable starts is cancelled by it, not left behind", async () => {
+    const who = f.users.outsider.id;
+    let disabling: Promise<{ requestsCancelled: number }> | undefined;
+    await database.prisma.$transaction(async (tx) => {
+      await lockActiveRequester(tx, who);
+      // On PostgreSQL the disable waits here for the account lock; on PGlite it queues behind this transaction.
+      disabling = disableUser(database.prisma, admin(), { userId: who, reason: "race" });
+      await new Promise((r) => setTimeout(r, 300));
+      await tx.accessRequest.create({
+        data: { integrationId: f.integrationId, requesterId: who, targetType: "RESOURCE", resourceId: f.resources.prodBucket.id, accessLevel: "read", durationMinutes: 60 },
+      });
+    });
+    expect((await disabling!).requestsCancelled).toBe(1);
+    expect(await database.prisma.accessRequest.count({ where: { requesterId: who, status: "PENDING" } })).toBe(0);
   });
 
   it("a request that slips in afterwards cannot be approved", async () => {
@@ -90,6 +139,13 @@ describe("disableUser", () => {
     expect(await approvalBlocker(database.prisma, { id: late.id, policySnapshot: null })).toMatch(/requester's portal account has been disabled/);
     const sams = await request(f.users.sam.id, "PENDING");
     expect(await approvalBlocker(database.prisma, { id: sams.id, policySnapshot: null })).toBeNull();
+  });
+
+  it("refuses an admin whose own account was disabled meanwhile", async () => {
+    const other = await database.prisma.user.create({ data: { email: "former-admin@example.com", disabled: true } });
+    await expect(disableUser(database.prisma, { id: other.id, email: other.email }, { userId: f.users.sam.id, reason: "x" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await database.prisma.user.findUniqueOrThrow({ where: { id: f.users.sam.id } })).disabled).toBe(false);
+    await database.prisma.user.delete({ where: { id: other.id } });
   });
 
   it("refuses to disable twice, oneself, an unknown user, or without a reason", async () => {
@@ -127,13 +183,16 @@ describe("enableUser and endUserSessions", () => {
 describe("listPeople", () => {
   it("lists admins per today's configuration (email or group claim) and filters by status", async () => {
     await database.prisma.user.create({ data: { email: "grace@example.com", name: "Grace Admin", idpGroups: ["Portal-Admins"] } });
+    await database.prisma.user.create({ data: { email: "hal@example.com", name: "Hal Admin", idpGroups: ["ops", "PORTAL-ADMINS"] } });
     const admins = await listPeople(database.prisma, { status: "admins" });
-    expect(admins.people.map((u) => u.email).sort()).toEqual(["adrian@example.com", "grace@example.com"]);
+    expect(admins.people.map((u) => u.email).sort()).toEqual(["adrian@example.com", "grace@example.com", "hal@example.com"]);
     expect(admins.people.every((u) => u.isAdmin)).toBe(true);
     const all = await listPeople(database.prisma, {});
-    expect(all.total).toBe(6);
+    expect(all.total).toBe(7);
+    expect(all.people.filter((u) => u.disabled).map((u) => u.email)).toEqual(["outsider@example.com"]);
+    expect(all.people.filter((u) => u.isAdmin)).toHaveLength(3);
     expect(all.truncated).toBe(false);
-    expect((await listPeople(database.prisma, { status: "disabled" })).people).toEqual([]);
+    expect((await listPeople(database.prisma, { status: "disabled" })).people.map((u) => u.email)).toEqual(["outsider@example.com"]);
     expect((await listPeople(database.prisma, { q: "avery chen" })).people.map((u) => u.email)).toEqual(["avery@example.com"]);
   });
 });

@@ -4,6 +4,8 @@ import { appendAuditEvent, type TTx } from "../audit/append-audit-event.ts";
 import type { TDb } from "../db/client.ts";
 import { AppError } from "../errors/app-error.ts";
 import { kickWorker } from "../provisioning/kick-worker.ts";
+import { nextStepAfterDecision } from "../access/approval-steps.ts";
+import { ZApprovalSteps } from "../access/policy-schemas.ts";
 
 const ZUserId = z.string().trim().min(1).max(64);
 
@@ -38,51 +40,124 @@ async function revokeSessions(tx: TTx, userId: string, now: Date) {
 }
 
 /**
+ * Locks portal accounts in id order (the actor FOR SHARE, the subject FOR UPDATE), so two admins disabling
+ * each other at the same moment cannot both succeed, and request submissions (which hold their requester
+ * FOR SHARE, lockActiveRequester) serialize with the disable. Refuses an actor disabled meanwhile.
+ */
+async function lockActorAndSubject(tx: TTx, actorId: string, userId: string) {
+  const rows = new Map<string, { id: string; email: string; disabled: boolean }>();
+  for (const id of [...new Set([actorId, userId])].sort()) {
+    const found =
+      id === userId
+        ? await tx.$queryRaw<{ id: string; email: string; disabled: boolean }[]>`SELECT "id", "email", "disabled" FROM "User" WHERE "id" = ${id} FOR UPDATE`
+        : await tx.$queryRaw<{ id: string; email: string; disabled: boolean }[]>`SELECT "id", "email", "disabled" FROM "User" WHERE "id" = ${id} FOR SHARE`;
+    if (found[0]) rows.set(id, found[0]);
+  }
+  const me = rows.get(actorId);
+  if (!me || me.disabled) throw new AppError("FORBIDDEN", { message: `actor ${actorId} is disabled`, userMessage: "Your own account has been disabled." });
+  const user = rows.get(userId);
+  if (!user) throw new AppError("NOT_FOUND", { message: `user ${userId} not found`, userMessage: "User not found." });
+  return user;
+}
+
+/**
+ * Takes back the approvals a person gave on requests still pending: a disabled (perhaps compromised)
+ * account's vote must not count toward a quorum completed later. Each request is locked, the votes are
+ * removed (the audit log keeps them: approval.approved, then approval.withdrawn), and the request's step
+ * moves back when its quorum no longer holds.
+ */
+async function withdrawApprovals(tx: TTx, actor: TActor, user: { id: string; email: string }) {
+  const voted = await tx.$queryRaw<{ id: string }[]>`
+    SELECT r."id" FROM "AccessRequest" r
+    WHERE r."status" = 'PENDING'
+      AND EXISTS (SELECT 1 FROM "Approval" a WHERE a."requestId" = r."id" AND a."approverId" = ${user.id} AND a."decision" = 'APPROVE')
+    ORDER BY r."id" FOR UPDATE`;
+  for (const { id } of voted) {
+    const request = await tx.accessRequest.findUniqueOrThrow({
+      where: { id },
+      select: { id: true, status: true, currentStep: true, policySnapshot: true, requesterId: true, integrationId: true, account: { select: { accountId: true } } },
+    });
+    if (request.status !== "PENDING") continue;
+    const removed = await tx.approval.deleteMany({ where: { requestId: id, approverId: user.id, decision: "APPROVE" } });
+    if (removed.count === 0) continue;
+    let toStep = request.currentStep;
+    const steps = ZApprovalSteps.safeParse((request.policySnapshot as { approvalSteps?: unknown } | null)?.approvalSteps);
+    if (steps.success && steps.data.length > 0) {
+      const decisions = await tx.approval.findMany({ where: { requestId: id }, select: { step: true, decision: true, approverId: true } });
+      const progress = nextStepAfterDecision(steps.data, decisions, { requesterUserId: request.requesterId });
+      if (progress.status === "PENDING") toStep = progress.currentStep;
+    }
+    if (toStep !== request.currentStep) await tx.accessRequest.update({ where: { id }, data: { currentStep: toStep } });
+    await appendAuditEvent(tx, {
+      actor,
+      action: "approval.withdrawn",
+      subjectType: "AccessRequest",
+      subjectId: id,
+      integrationId: request.integrationId,
+      awsAccountId: request.account?.accountId ?? null,
+      details: { approverEmail: user.email, reason: "approver disabled", approvals: removed.count, fromStep: request.currentStep, toStep },
+    });
+  }
+  return voted.length;
+}
+
+/**
  * Offboards a person in one transaction: the account is disabled (sign-in refused, every request made
- * with an old session refused), every live session ends, their pending requests are cancelled, and every
- * grant they hold or are about to receive is revoked now (the worker removes the access from AWS and
- * verifies it, as for an admin's force revoke). Each change is audited in the same transaction; then
- * the worker is nudged. An admin cannot disable themselves (the portal must keep someone who can undo it).
+ * with an old session refused), every live session ends, their pending requests are cancelled, the
+ * approvals they gave on requests still pending are withdrawn, and every grant they hold or are about to
+ * receive is revoked now (the worker removes the access from AWS and verifies it, as for an admin's force
+ * revoke). Only what actually changed is counted and audited, in the same transaction; then the worker is
+ * nudged. An admin cannot disable themselves (the portal must keep someone who can undo it).
  * Assumes the caller checked the admin role (adminAction).
  */
 export async function disableUser(db: TDb, actor: TActor, input: TDisableUser, now = new Date()) {
   const { userId, reason } = parse(ZDisableUser, input);
   if (userId === actor.id) throw new AppError("CONFLICT", { message: "self-disable refused", userMessage: "You cannot disable your own account." });
   const result = await db.$transaction(async (tx) => {
-    const user = await findUser(tx, userId);
-    const flipped = await tx.user.updateMany({ where: { id: userId, disabled: false }, data: { disabled: true } });
-    if (flipped.count === 0) throw new AppError("CONFLICT", { message: `user ${userId} already disabled`, userMessage: "This account is already disabled." });
+    const user = await lockActorAndSubject(tx, actor.id, userId);
+    if (user.disabled) throw new AppError("CONFLICT", { message: `user ${userId} already disabled`, userMessage: "This account is already disabled." });
+    await tx.user.update({ where: { id: userId }, data: { disabled: true } });
     const sessionsEnded = await revokeSessions(tx, userId, now);
 
-    const pending = await tx.accessRequest.findMany({ where: { requesterId: userId, status: "PENDING" }, select: { id: true, integrationId: true, account: { select: { accountId: true } } } });
-    if (pending.length > 0) await tx.accessRequest.updateMany({ where: { id: { in: pending.map((r) => r.id) }, status: "PENDING" }, data: { status: "CANCELLED", decidedAt: now } });
-
-    const grants = await tx.grant.findMany({
-      where: { userId, state: { in: [...LIVE_GRANT_STATES] }, revokedById: null },
-      select: { id: true, requestId: true, state: true, integrationId: true, awsAccountId: true },
+    // updateManyAndReturn: a row someone else moved meanwhile (decided, expired) is neither counted nor audited.
+    const cancelled = await tx.accessRequest.updateManyAndReturn({
+      where: { requesterId: userId, status: "PENDING" },
+      data: { status: "CANCELLED", decidedAt: now },
+      select: { id: true, integrationId: true, accountId: true },
     });
     const grantReason = `Account disabled: ${reason}`.slice(0, 500);
-    if (grants.length > 0) {
-      await tx.grant.updateMany({
-        where: { id: { in: grants.map((g) => g.id) }, state: { in: [...LIVE_GRANT_STATES] }, revokedById: null },
-        data: { expiresAt: now, revokedById: actor.id, revokeReason: grantReason, nextRunAt: now },
-      });
-    }
+    const revoked = await tx.grant.updateManyAndReturn({
+      where: { userId, state: { in: [...LIVE_GRANT_STATES] }, revokedById: null },
+      data: { expiresAt: now, revokedById: actor.id, revokeReason: grantReason, nextRunAt: now },
+      select: { id: true, requestId: true, state: true, integrationId: true, awsAccountId: true },
+    });
+    const approvalsWithdrawn = await withdrawApprovals(tx, actor, user);
 
     await appendAuditEvent(tx, {
       actor,
       action: "user.disabled",
       subjectType: "User",
       subjectId: user.id,
-      details: { email: user.email, reason, sessionsEnded, requestsCancelled: pending.length, grantsRevoked: grants.length },
+      details: { email: user.email, reason, sessionsEnded, requestsCancelled: cancelled.length, grantsRevoked: revoked.length, approvalsWithdrawn },
     });
-    for (const r of pending) {
-      await appendAuditEvent(tx, { actor, action: "request.cancelled", subjectType: "AccessRequest", subjectId: r.id, integrationId: r.integrationId, awsAccountId: r.account?.accountId ?? null, details: { reason: "requester disabled" } });
+    const accountIds = new Map(
+      (await tx.account.findMany({ where: { id: { in: cancelled.flatMap((r) => (r.accountId ? [r.accountId] : [])) } }, select: { id: true, accountId: true } })).map((a) => [a.id, a.accountId]),
+    );
+    for (const r of cancelled) {
+      await appendAuditEvent(tx, {
+        actor,
+        action: "request.cancelled",
+        subjectType: "AccessRequest",
+        subjectId: r.id,
+        integrationId: r.integrationId,
+        awsAccountId: r.accountId ? (accountIds.get(r.accountId) ?? null) : null,
+        details: { reason: "requester disabled" },
+      });
     }
-    for (const g of grants) {
+    for (const g of revoked) {
       await appendAuditEvent(tx, { actor, action: "grant.force_revoked", subjectType: "Grant", subjectId: g.id, integrationId: g.integrationId, awsAccountId: g.awsAccountId, details: { requestId: g.requestId, reason: grantReason, state: g.state } });
     }
-    return { userId, sessionsEnded, requestsCancelled: pending.length, grantsRevoked: grants.length };
+    return { userId, sessionsEnded, requestsCancelled: cancelled.length, grantsRevoked: revoked.length, approvalsWithdrawn };
   });
   if (result.grantsRevoked > 0) kickWorker("user disabled");
   return result;
