@@ -100,6 +100,19 @@ describe("listApproverInbox", () => {
     const policy = await db.policy.create({ data: { name: "inbox brake", approvalSteps: [f.leadsStep], allowEveryone: true, enabled: false } });
     await db.accessRequest.update({ where: { id: request.id }, data: { policySnapshot: { ...(request.policySnapshot as object), matchedPolicyIds: [policy.id] } } });
     expect((await item(request.id)).approvalBlocked).toMatch(/policy that allowed this request has been disabled or deleted/);
+    // Blockers are read for the whole inbox at once: one item's brake does not leak to another.
+    const other = await f.createRequest({ steps: [f.leadsStep] });
+    expect((await item(other.id)).approvalBlocked).toBeNull();
+    await db.policy.update({ where: { id: policy.id }, data: { enabled: true } });
+    await db.user.update({ where: { id: f.riley.user.id }, data: { disabled: true } });
+    try {
+      const inbox = (await listApproverInbox(db, f.avery.user)).items;
+      expect(inbox.find((i) => i.id === request.id)!.approvalBlocked).toMatch(/requester's portal account has been disabled/);
+      expect(inbox.find((i) => i.id === other.id)!.approvalBlocked).toMatch(/requester's portal account has been disabled/);
+    } finally {
+      await db.user.update({ where: { id: f.riley.user.id }, data: { disabled: false } });
+    }
+    expect((await item(request.id)).approvalBlocked).toBeNull();
   });
 
   it("tells a user with no Identity Center user why the inbox is empty", async () => {

@@ -6,7 +6,7 @@ import { ZApprovalSteps } from "./policy-schemas.ts";
 import { readTargetSnapshot, type TTargetSummary } from "./read-target-snapshot.ts";
 import { normalizeRequesterPrincipalId } from "./normalize-requester-principal-id.ts";
 import { resolvePortalIdentity, type TPortalIdentity } from "./resolve-portal-identity.ts";
-import { approvalBlocker } from "./target-availability.ts";
+import { approvalBlockers } from "./target-availability.ts";
 
 export type TInboxItem = {
   id: string;
@@ -108,6 +108,7 @@ export async function listApproverInbox(db: TDb, user: { id: string; email: stri
     histories.set(requesterId, await getRequesterHistory(db, requesterId, { limit: Math.min(HISTORY + count, 50) }));
   }
 
+  const blockers = await approvalBlockers(db, rows);
   const items: TInboxItem[] = [];
   for (const row of rows) {
     // Already decided by this user at this step, or approved by them at an earlier one (each step needs
@@ -118,7 +119,7 @@ export async function listApproverInbox(db: TDb, user: { id: string; email: stri
     if (!step) continue;
     const approvedHere = row.approvals.filter((a) => a.step === row.currentStep && a.decision === "APPROVE");
     const snapshot = readTargetSnapshot(row.targetSnapshot);
-    const approvalBlocked = await approvalBlocker(db, row);
+    const approvalBlocked = blockers.get(row.id) ?? null;
     items.push({
       approvalBlocked,
       id: row.id,

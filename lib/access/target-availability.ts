@@ -27,28 +27,48 @@ export const TARGET_AVAILABILITY_SELECT = {
   group: { select: { deletedAt: true } },
 } as const;
 
-const BLOCKER_SELECT = { ...TARGET_AVAILABILITY_SELECT, requester: { select: { disabled: true } } } as const;
+const BLOCKER_SELECT = { id: true, ...TARGET_AVAILABILITY_SELECT, requester: { select: { disabled: true } } } as const;
 
+type TBlockerRow = Parameters<typeof whyTargetGone>[0] & { id: string; requester: { disabled: boolean } };
 type TReader = {
-  accessRequest: {
-    findUniqueOrThrow(args: { where: { id: string }; select: typeof BLOCKER_SELECT }): Promise<Parameters<typeof whyTargetGone>[0] & { requester: { disabled: boolean } }>;
-  };
-  policy: { count(args: { where: { id: { in: string[] }; enabled: boolean } }): Promise<number> };
+  accessRequest: { findMany(args: { where: { id: { in: string[] } }; select: typeof BLOCKER_SELECT }): Promise<TBlockerRow[]> };
+  policy: { findMany(args: { where: { id: { in: string[] }; enabled: boolean }; select: { id: true } }): Promise<{ id: string }[]> };
+};
+
+const matchedPolicies = (snapshot: unknown): string[] => {
+  const matched = (snapshot as { matchedPolicyIds?: unknown } | null)?.matchedPolicyIds;
+  return Array.isArray(matched) ? matched.map(String) : [];
 };
 
 /**
- * Why a pending request can no longer be approved, in words for the approver, or null: its requester's
- * account was disabled, its target is gone (whyTargetGone), or every policy that allowed it has been disabled or deleted since (an admin's brake;
- * the frozen rules still decide who approves). Denying stays possible. Read-only.
+ * Why each pending request can no longer be approved, in words for the approver, or null: its requester's
+ * account was disabled, its target is gone (whyTargetGone), or every policy that allowed it has been
+ * disabled or deleted since (an admin's brake; the frozen rules still decide who approves). Denying stays
+ * possible. Two queries whatever the number of requests (the approver inbox asks for all of its items).
+ * A request id that does not exist maps to null. Read-only.
  */
-export async function approvalBlocker(db: TReader, request: { id: string; policySnapshot: unknown }): Promise<string | null> {
-  const row = await db.accessRequest.findUniqueOrThrow({ where: { id: request.id }, select: BLOCKER_SELECT });
-  if (row.requester.disabled) return "The requester's portal account has been disabled, so this request can no longer be approved. Deny it.";
-  const gone = whyTargetGone(row);
-  if (gone) return `What this request asks for is no longer available (${gone}), so it can no longer be approved. Deny it.`;
-  const matched = (request.policySnapshot as { matchedPolicyIds?: unknown } | null)?.matchedPolicyIds;
-  if (Array.isArray(matched) && matched.length > 0 && (await db.policy.count({ where: { id: { in: matched.map(String) }, enabled: true } })) === 0) {
-    return "The policy that allowed this request has been disabled or deleted since it was submitted, so it can no longer be approved. Deny it, or ask an administrator.";
+export async function approvalBlockers(db: TReader, requests: readonly { id: string; policySnapshot: unknown }[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  if (requests.length === 0) return out;
+  const rows = new Map((await db.accessRequest.findMany({ where: { id: { in: requests.map((r) => r.id) } }, select: BLOCKER_SELECT })).map((r) => [r.id, r]));
+  const wanted = [...new Set(requests.flatMap((r) => matchedPolicies(r.policySnapshot)))];
+  const enabled = new Set(wanted.length > 0 ? (await db.policy.findMany({ where: { id: { in: wanted }, enabled: true }, select: { id: true } })).map((p) => p.id) : []);
+  for (const request of requests) {
+    const row = rows.get(request.id);
+    const matched = matchedPolicies(request.policySnapshot);
+    let reason: string | null = null;
+    const gone = row ? whyTargetGone(row) : null;
+    if (row?.requester.disabled) reason = "The requester's portal account has been disabled, so this request can no longer be approved. Deny it.";
+    else if (gone) reason = `What this request asks for is no longer available (${gone}), so it can no longer be approved. Deny it.`;
+    else if (matched.length > 0 && !matched.some((id) => enabled.has(id))) {
+      reason = "The policy that allowed this request has been disabled or deleted since it was submitted, so it can no longer be approved. Deny it, or ask an administrator.";
+    }
+    out.set(request.id, reason);
   }
-  return null;
+  return out;
+}
+
+/** approvalBlockers for one request. */
+export async function approvalBlocker(db: TReader, request: { id: string; policySnapshot: unknown }): Promise<string | null> {
+  return (await approvalBlockers(db, [request])).get(request.id) ?? null;
 }
