@@ -1,7 +1,8 @@
 /**
  * Follows NextToken/Marker pages until the service says there are no more. Organizations may
- * answer an empty page that still carries a token, so emptiness never ends the loop; a repeated
- * token does (a misbehaving endpoint must not spin forever).
+ * answer an empty page that still carries a token, so emptiness never ends the loop. A repeated
+ * token throws (a misbehaving endpoint must not spin forever): a listing cut short must not pass
+ * for complete, or discovery would soft-delete everything on the pages it never read.
  */
 export async function collectPages<T>(fetchPage: (token: string | undefined) => Promise<{ items: readonly T[]; next?: string | undefined }>): Promise<T[]> {
   const out: T[] = [];
@@ -10,7 +11,8 @@ export async function collectPages<T>(fetchPage: (token: string | undefined) => 
   for (;;) {
     const page = await fetchPage(token);
     out.push(...page.items);
-    if (!page.next || seen.has(page.next)) return out;
+    if (!page.next) return out;
+    if (seen.has(page.next)) throw new Error(`the endpoint repeated a page token after ${out.length} items; the listing is incomplete`);
     seen.add(page.next);
     token = page.next;
   }

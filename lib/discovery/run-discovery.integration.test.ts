@@ -317,4 +317,16 @@ describe("discovery against the sample organization", () => {
     expect(await db.resource.count({ where: { integrationId, deletedAt: null, type: "S3_BUCKET" } })).toBeGreaterThan(0);
     await saveIntegration(db, { id: integrationId, config: config(), actor: "system" });
   });
+
+  it("treats only the worker's own sets as temporary: a hand-made set that starts with the prefix stays requestable", async () => {
+    const { SSOAdminClient, CreatePermissionSetCommand } = await import("@aws-sdk/client-sso-admin");
+    const { tempPermissionSetName } = await import("../provisioning/temp-permission-set.ts");
+    const admin = new SSOAdminClient({ region: S.region, credentials: { accessKeyId: S.accessKeyId, secretAccessKey: S.secretAccessKey } });
+    const generated = tempPermissionSetName("jit-", "grant-whose-tagging-failed");
+    for (const Name of ["jit-readonly", generated]) await admin.send(new CreatePermissionSetCommand({ InstanceArn: S.instanceArn, Name }));
+    admin.destroy();
+    await sync();
+    const sets = await db.permissionSet.findMany({ where: { integrationId, name: { in: ["jit-readonly", generated] } }, select: { name: true, portalManaged: true } });
+    expect(Object.fromEntries(sets.map((p) => [p.name, p.portalManaged]))).toEqual({ "jit-readonly": false, [generated]: true });
+  });
 });

@@ -218,11 +218,14 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
 
     const onAccounts = async (accounts: TOrgAccount[], parent: { dbId: string }) => {
       const fresh: Prisma.AccountCreateManyInput[] = [];
-      managementAccountId ??= managementAccountFromArn(accounts[0]?.arn) ?? fallbackManagementId;
+      // Learnt from the first non-empty page's ARNs; an empty OU's page says nothing, and the fallback
+      // guess only decides this page (it must not stick before a page that knows better arrives).
+      if (accounts.length > 0) managementAccountId ??= managementAccountFromArn(accounts[0]!.arn);
+      const management = managementAccountId ?? fallbackManagementId;
       await dbLock(async () => {
         for (const a of accounts) {
           seenAccounts.add(a.id);
-          const isManagement = a.id === managementAccountId;
+          const isManagement = a.id === management;
           const s = accountByAwsId.get(a.id);
           if (!s) {
             fresh.push({ integrationId: integration.id, accountId: a.id, name: a.name, email: a.email, state: a.state, isManagement, orgUnitId: parent.dbId, lastSeenAt: now });
@@ -237,7 +240,7 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
       });
       for (const a of accounts) {
         const row = accountByAwsId.get(a.id);
-        const target = resolveScanTarget({ accountId: a.id, state: a.state, isManagement: a.id === managementAccountId }, entries, { resourceTypes: options.resource_types, tags: options.tags });
+        const target = resolveScanTarget({ accountId: a.id, state: a.state, isManagement: a.id === management }, entries, { resourceTypes: options.resource_types, tags: options.tags });
         if (row && !target) untargeted.push(row.id);
         if (!row || !target) continue;
         progress.accountsTotal += 1;

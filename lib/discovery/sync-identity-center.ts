@@ -5,11 +5,10 @@ import { awsErrorInfo } from "../aws/aws-errors.ts";
 import { identityCenterApi, type TIdentityGroup, type TIdentityUser } from "../aws/identity-center-api.ts";
 import type { TDb } from "../db/client.ts";
 import { explainAwsError } from "../integrations/explain-aws-error.ts";
+import { looksLikeTempPermissionSetName, MANAGED_BY_TAG } from "../provisioning/temp-permission-set.ts";
 import { stableJson } from "./stable-json.ts";
 
 /** Tag the portal puts on the permission sets it creates (DESIGN.md §3). */
-export const PORTAL_MANAGED_TAG = { key: "managed-by", value: "jit-access-portal" } as const;
-
 type TIntegrationRow = { id: string; instanceArn: string | null; identityStoreId: string | null; tempPermissionSetPrefix: string };
 
 type TSyncContext = {
@@ -171,7 +170,9 @@ async function syncPermissionSets(db: TDb, integration: TIntegrationRow, ic: TIc
   const byArn = new Map(stored.map((p) => [p.arn, p]));
   const fresh = [];
   for (const { info, tags } of details) {
-    const portalManaged = info.name.startsWith(integration.tempPermissionSetPrefix) || tags[PORTAL_MANAGED_TAG.key] === PORTAL_MANAGED_TAG.value;
+    // Our temporary sets: tagged by the worker, or named as it names them (a set whose tagging failed);
+    // a hand-made "jit-readonly" is an ordinary, requestable set.
+    const portalManaged = tags[MANAGED_BY_TAG.key] === MANAGED_BY_TAG.value || looksLikeTempPermissionSetName(info.name, integration.tempPermissionSetPrefix);
     const data = { name: info.name, description: info.description, sessionDuration: info.sessionDuration, tags, portalManaged };
     const s = byArn.get(info.arn);
     if (!s) fresh.push({ integrationId: integration.id, arn: info.arn, ...data, lastSeenAt: now });

@@ -20,7 +20,7 @@ import type { TDb } from "../db/client.ts";
 import type { ReconcileRun } from "../db/generated/client.ts";
 import { integrationAws, type TIntegrationAwsResolver } from "./integration-aws.ts";
 import { acquireAccount, acquireAssignmentSlot } from "./provisioning-limits.ts";
-import { INTEGRATION_TAG_KEY, MANAGED_BY_TAG } from "./temp-permission-set.ts";
+import { INTEGRATION_TAG_KEY, looksLikeTempPermissionSetName, MANAGED_BY_TAG } from "./temp-permission-set.ts";
 
 export type TReconcileFinding = {
   kind: "ORPHAN_TEMP_PERMISSION_SET" | "MISSING_ASSIGNMENT" | "MISSING_MEMBERSHIP" | "LEFTOVER_ASSIGNMENT" | "LEFTOVER_MEMBERSHIP" | "ERROR";
@@ -35,11 +35,6 @@ export type TReconcileFinding = {
 const LIVE_FOR_RECONCILE = ["APPROVED", "PROVISIONING", "ACTIVE", "REVOKING"];
 const LEFTOVER_WINDOW_MS = 30 * 24 * 3_600_000;
 
-/** Our generated names: prefix + base32 hash filling 32 characters (see tempPermissionSetName). */
-function looksLikeOurName(name: string, prefix: string): boolean {
-  const safePrefix = prefix.replace(/[^\w+=,.@-]/g, "-").slice(0, 16);
-  return name.length === 32 && name.startsWith(safePrefix) && /^[a-z2-7]+$/.test(name.slice(safePrefix.length));
-}
 
 async function removeAssignmentAndWait(ic: TIdentityCenter, a: TAssignmentRef): Promise<void> {
   const releaseAccount = await acquireAccount(a.accountId);
@@ -91,7 +86,7 @@ export async function reconcileIntegration(
       const ps = await describePermissionSet(ic, arn);
       if (!ps) continue;
       const tags = await listPermissionSetTags(ic, arn);
-      const ours = tags[MANAGED_BY_TAG.key] === MANAGED_BY_TAG.value || looksLikeOurName(ps.name, integration.tempPermissionSetPrefix);
+      const ours = tags[MANAGED_BY_TAG.key] === MANAGED_BY_TAG.value || looksLikeTempPermissionSetName(ps.name, integration.tempPermissionSetPrefix);
       if (!ours) continue;
       const grantId = tags["grant-id"] ?? null;
       const grant = grantId

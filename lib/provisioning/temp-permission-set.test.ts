@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isoDurationMs, tempPermissionSetName, tempSessionDuration } from "./temp-permission-set.ts";
+import { isoDurationMs, tempPermissionSetName, looksLikeTempPermissionSetName, tempSessionDuration } from "./temp-permission-set.ts";
 
 describe("temporary permission set", () => {
   it("names are stable, 32 characters, valid for AWS and distinct per grant", () => {
@@ -10,6 +10,13 @@ describe("temporary permission set", () => {
     expect(tempPermissionSetName("jit-", "grant-2")).not.toBe(a);
     expect(tempPermissionSetName("a very long prefix/with bad chars!", "g")).toMatch(/^[\w+=,.@-]{32}$/);
   });
+  it("recognises its own names and nothing that merely starts with the prefix", () => {
+    expect(looksLikeTempPermissionSetName(tempPermissionSetName("jit-", "g-1"), "jit-")).toBe(true);
+    expect(looksLikeTempPermissionSetName("jit-readonly", "jit-")).toBe(false);
+    expect(looksLikeTempPermissionSetName(`jit-${"A".repeat(28)}`, "jit-")).toBe(false);
+    expect(looksLikeTempPermissionSetName(tempPermissionSetName("jit-", "g-1"), "tmp-")).toBe(false);
+  });
+
   it("session duration is whole hours, never longer than the grant, within PT1H..PT12H", () => {
     const t = new Date("2026-01-01T00:00:00Z");
     const plus = (m: number) => new Date(t.getTime() + m * 60_000);

@@ -30,9 +30,21 @@ function base32(bytes: Uint8Array): string {
  * prefix of up to 16 characters). Characters outside [\w+=,.@-] in the prefix are replaced.
  */
 export function tempPermissionSetName(prefix: string, grantId: string): string {
-  const safePrefix = prefix.replace(/[^\w+=,.@-]/g, "-").slice(0, 16);
   const hash = base32(createHash("sha256").update(grantId).digest());
-  return (safePrefix + hash).slice(0, NAME_MAX);
+  return (safeTempPrefix(prefix) + hash).slice(0, NAME_MAX);
+}
+
+function safeTempPrefix(prefix: string): string {
+  return prefix.replace(/[^\w+=,.@-]/g, "-").slice(0, 16);
+}
+
+/**
+ * Whether a permission set name has the shape tempPermissionSetName makes (prefix + base32 hash filling
+ * 32 characters). A hand-made set that merely starts with the prefix ("jit-readonly") does not.
+ */
+export function looksLikeTempPermissionSetName(name: string, prefix: string): boolean {
+  const safePrefix = safeTempPrefix(prefix);
+  return name.length === NAME_MAX && name.startsWith(safePrefix) && /^[a-z2-7]+$/.test(name.slice(safePrefix.length));
 }
 
 /**
