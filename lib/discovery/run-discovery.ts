@@ -13,6 +13,7 @@ import { RESOURCE_TYPES, type TResourceTypeName } from "../integrations/integrat
 import { storedOptions, storedSubAccounts } from "../integrations/integration-config-view.ts";
 import { explainAwsError, type TAwsCheckContext } from "../integrations/explain-aws-error.ts";
 import { integrationCredentials } from "../integrations/integration-credentials.ts";
+import { rememberKeyAccount } from "../integrations/remember-key-account.ts";
 import { diffResources, type TResourceDiff, type TStoredResource } from "./diff-resources.ts";
 import { accountScanPool, type TScanPoolOptions } from "./account-scan-pool.ts";
 import { resolveScanTarget, type TScanTarget } from "./resolve-scan-targets.ts";
@@ -146,6 +147,7 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
       const [caller, description] = await Promise.all([sts.getCallerIdentity(), org.describeOrganization().catch(() => null)]);
       managementAccountId = description?.managementAccountId ?? null;
       fallbackManagementId ??= caller.accountId;
+      await rememberKeyAccount(db, integration, caller.accountId);
     } catch (e) {
       const x = explained(rootCtx, e);
       fatal = { accountId: null, scope: "credentials", message: x.error, fix: x.fix };

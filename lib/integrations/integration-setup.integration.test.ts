@@ -74,6 +74,26 @@ describe("saving an integration", () => {
     expect(events[1]?.actorEmail).toBe(admin.email);
   });
 
+  it("forgets the identity store when the instance changes, even though the editor sends the old id back", async () => {
+    const { id } = await saveIntegration(db, { config: config(), actor: admin });
+    await db.integration.update({ where: { id }, data: { identityStoreId: "d-0000000001" } });
+    const view = integrationConfigView(await db.integration.findUniqueOrThrow({ where: { id } }));
+    expect(view.options!.identity_store_id).toBe("d-0000000001");
+    const otherInstance = "arn:aws:sso:::instance/ssoins-99999999aaaaaaaa";
+    await saveIntegration(db, { id, config: { ...view, options: { ...view.options, sso_instance_arn: otherInstance } }, actor: admin });
+    expect(await db.integration.findUniqueOrThrow({ where: { id }, select: { instanceArn: true, identityStoreId: true } })).toEqual({ instanceArn: otherInstance, identityStoreId: null });
+    // With an access key, the key's account is learnt from AWS (connection test or run) and kept by later saves.
+    await runTest(id);
+    const learnt = await db.integration.findUniqueOrThrow({ where: { id } });
+    expect(learnt.rootAccountId).toBe(S.managementAccountId);
+    await saveIntegration(db, { id, config: { ...integrationConfigView(learnt), enabled: true }, actor: admin });
+    expect((await db.integration.findUniqueOrThrow({ where: { id } })).rootAccountId).toBe(S.managementAccountId);
+    // A new id typed with the new instance is kept.
+    const again = integrationConfigView(await db.integration.findUniqueOrThrow({ where: { id } }));
+    await saveIntegration(db, { id, config: { ...again, options: { ...again.options, sso_instance_arn: S.instanceArn, identity_store_id: "d-0000000002" } }, actor: admin });
+    expect((await db.integration.findUniqueOrThrow({ where: { id } })).identityStoreId).toBe("d-0000000002");
+  });
+
   it("refuses a new integration without a secret, a duplicate name, and a new key id without its secret", async () => {
     await expect(saveIntegration(db, { config: config({ secret: "set" }), actor: admin })).rejects.toMatchObject({ code: "INVALID_INPUT", userMessage: "root_account.secret_access_key: is required for a new integration" });
     const first = config();

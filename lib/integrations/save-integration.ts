@@ -48,9 +48,15 @@ export async function saveIntegration(db: TDb, input: { id?: string | null; conf
         if (existing.accessKeyId !== columns.accessKeyId) throw invalid(["root_account.secret_access_key: enter the secret that belongs to the new access key id"]);
       }
       const data: TIntegrationColumns & { secretAccessKeyEnc?: string | null } = { ...columns };
-      // A different instance has a different identity store: rediscover it unless given.
-      if (columns.instanceArn !== existing.instanceArn && !parsed.data.options.identity_store_id) data.identityStoreId = null;
+      // A different instance has a different identity store: rediscover it unless the admin gave a new one
+      // (the editor shows the stored id, so the old id sent back unchanged is not "given").
+      const givenStore = parsed.data.options.identity_store_id;
+      if (columns.instanceArn !== existing.instanceArn && (!givenStore || givenStore === existing.identityStoreId)) data.identityStoreId = null;
       if (!parsed.data.options.identity_store_id && columns.instanceArn === existing.instanceArn) data.identityStoreId = existing.identityStoreId;
+      // The key's own account (learnt from AWS, rememberKeyAccount) stays while the key does.
+      if (columns.authMethod === "ACCESS_KEY" && !parsed.data.root_account.account_id && existing.authMethod === "ACCESS_KEY" && existing.accessKeyId === columns.accessKeyId) {
+        data.rootAccountId = existing.rootAccountId;
+      }
       if (newSecret) data.secretAccessKeyEnc = encryptSecret(newSecret);
       if (columns.authMethod === "ASSUME_ROLE") data.secretAccessKeyEnc = null;
       const changed = (Object.keys(data) as (keyof typeof data)[]).filter((k) => k === "secretAccessKeyEnc" ? (newSecret !== null || (existing.secretAccessKeyEnc !== null && data.secretAccessKeyEnc === null)) : stableJson(existing[k]) !== stableJson(data[k]));

@@ -1,4 +1,5 @@
 import pLimit from "p-limit";
+import { rememberKeyAccount } from "./remember-key-account.ts";
 import { appendAuditEvent, type TAuditActor } from "../audit/append-audit-event.ts";
 import { accountResourcesApi, ProbeFailure } from "../aws/account-resources-api.ts";
 import { awsErrorInfo } from "../aws/aws-errors.ts";
@@ -68,6 +69,7 @@ export async function testIntegrationConnection(db: TDb, integrationId: string, 
   try {
     const me = await sts.getCallerIdentity();
     managementAccountId = managementAccountId ?? me.accountId;
+    await rememberKeyAccount(db, integration, me.accountId);
     report({ id: "root", label: "Management credentials", status: "ok", detail: `Signed in as ${me.arn} (account ${me.accountId}).` });
   } catch (e) {
     failed("root", "Management credentials", rootCtx, e);
