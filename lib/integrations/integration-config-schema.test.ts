@@ -24,7 +24,13 @@ describe("integration config", () => {
     const noKey = parseIntegrationJson(JSON.stringify({ ...valid, root_account: { region: "us-east-1" } }));
     expect(noKey).toMatchObject({ ok: false, errors: [expect.stringMatching(/^root_account\.access_key_id: is required/)] });
     const badRegion = parseIntegrationJson(JSON.stringify({ ...valid, root_account: { ...valid.root_account, region: "Virginia" } }));
-    expect(badRegion).toMatchObject({ ok: false, errors: ["root_account.region: must be an AWS region such as us-east-1"] });
+    expect(badRegion).toMatchObject({ ok: false, errors: ["root_account.region: must be an AWS region such as us-east-1 (the aws-cn and aws-us-gov partitions are not supported yet)"] });
+    // China and GovCloud would fail at run time (arn:aws: ARNs, us-east-1 global endpoints): refused up front.
+    const gov = parseIntegrationJson(
+      JSON.stringify({ ...valid, root_account: { ...valid.root_account, region: "us-gov-west-1" }, sub_accounts: [{ account_id: "*", access_role_arn: "arn:aws-us-gov:iam::*:role/jit-portal-access" }] }),
+    );
+    expect(gov).toMatchObject({ ok: false, errors: [expect.stringMatching(/^root_account\.region: .*not supported yet/), expect.stringMatching(/^sub_accounts\[0\]\.access_role_arn: .*not supported yet/)] });
+    expect(parseIntegrationJson(JSON.stringify({ ...valid, root_account: { ...valid.root_account, region: "cn-north-1" } }))).toMatchObject({ ok: false });
     const wrongAccount = parseIntegrationJson(JSON.stringify({ ...valid, sub_accounts: [{ account_id: "222222222222", access_role_arn: "arn:aws:iam::333333333333:role/x" }] }));
     expect(wrongAccount).toMatchObject({ ok: false, errors: [expect.stringMatching(/^sub_accounts\[0\]\.access_role_arn: must be a role in account 222222222222/)] });
     const dup = parseIntegrationJson(JSON.stringify({ ...valid, sub_accounts: [valid.sub_accounts[0], valid.sub_accounts[0]] }));

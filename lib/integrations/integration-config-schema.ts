@@ -19,9 +19,12 @@ export const RESOURCE_TYPE_LABELS: Record<TResourceTypeName, string> = {
 export const SECRET_SET = "set";
 
 const ACCOUNT_ID_RE = /^\d{12}$/;
-const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const ROLE_ARN_RE = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|\*):role\/[\w+=,.@/-]{1,512}$/;
-const INSTANCE_ARN_RE = /^arn:aws(-cn|-us-gov)?:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
+// The commercial partition only: discovery, the setup documents and grants build `arn:aws:` ARNs and use
+// the global endpoints of us-east-1, so China (aws-cn) and GovCloud (aws-us-gov) would fail at run time.
+const REGION_RE = /^(?!cn-)[a-z]{2}-[a-z]+-\d$/;
+const ROLE_ARN_RE = /^arn:aws:iam::(\d{12}|\*):role\/[\w+=,.@/-]{1,512}$/;
+const INSTANCE_ARN_RE = /^arn:aws:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
+const PARTITION_NOTE = "(the aws-cn and aws-us-gov partitions are not supported yet)";
 
 /** An object that refuses keys it does not know, naming them: a misspelled key must not be dropped silently. */
 function strictObject<T extends z.ZodRawShape>(shape: T) {
@@ -30,7 +33,7 @@ function strictObject<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-const ZRegion = z.string().trim().regex(REGION_RE, "must be an AWS region such as us-east-1");
+const ZRegion = z.string().trim().regex(REGION_RE, `must be an AWS region such as us-east-1 ${PARTITION_NOTE}`);
 const ZExternalId = z
   .string()
   .trim()
@@ -55,7 +58,7 @@ const subAccountFields = {
   access_role_arn: z
     .string()
     .trim()
-    .regex(ROLE_ARN_RE, "must be an IAM role ARN such as arn:aws:iam::*:role/jit-portal-access (* stands for each account id)"),
+    .regex(ROLE_ARN_RE, `must be an IAM role ARN such as arn:aws:iam::*:role/jit-portal-access (* stands for each account id) ${PARTITION_NOTE}`),
   external_id: ZExternalId.optional(),
   region: ZRegion.optional(),
   regions: z.array(ZRegion).optional(),
