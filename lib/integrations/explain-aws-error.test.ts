@@ -24,4 +24,13 @@ describe("explainAwsError", () => {
     expect(explainAwsError({ kind: "management-read", action: "sso:ListInstances" }, info("Error", "connect ECONNREFUSED 127.0.0.1:1")).fix).toMatch(/could not reach/);
     expect(explainAwsError({ kind: "account-read", action: "ec2:DescribeInstances", roleArn: "arn:aws:iam::2:role/r" }, info("UnauthorizedOperation")).fix).toBe("The role arn:aws:iam::2:role/r lacks ec2:DescribeInstances — add it to the role's policy (the Setup helper lists it).");
   });
+  it("does not blame the access key for a member account's region or a server without credentials", () => {
+    // EC2 answers AuthFailure, Secrets Manager UnrecognizedClientException, in a region the account has not enabled.
+    for (const name of ["AuthFailure", "UnrecognizedClientException"]) {
+      const x = explainAwsError({ kind: "account-read", action: "secretsmanager:ListSecrets", roleArn: "arn:aws:iam::2:role/r" }, info(name));
+      expect(x.fix).toMatch(/region is not enabled \(opted in\) in this account/);
+      expect(x.fix).not.toMatch(/access key/);
+    }
+    expect(explainAwsError({ kind: "root-credentials", authMethod: "ASSUME_ROLE", roleArn: "arn:aws:iam::1:role/m" }, info("InvalidClientTokenId")).fix).toMatch(/server's own credentials/);
+  });
 });

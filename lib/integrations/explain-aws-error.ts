@@ -23,6 +23,16 @@ export function explainAwsError(ctx: TAwsCheckContext, info: Pick<TAwsErrorInfo,
   }
   if (info.throttling) return fix("AWS kept throttling the calls even after retries. Try again in a minute; if it persists, another tool is using the same API budget.");
   if (["InvalidClientTokenId", "UnrecognizedClientException", "InvalidAccessKeyId", "AuthFailure", "SignatureDoesNotMatch", "IncompleteSignature"].includes(info.name)) {
+    // Inside a member account the portal signs with a fresh role session: a refused token there means the
+    // region (opt-in, not enabled in that account), not the portal's own key.
+    if (ctx.kind === "account-read") {
+      return fix(
+        `AWS did not accept the role session for ${ctx.action}: usually the region is not enabled (opted in) in this account. Enable the region there, or list only the enabled ones in this entry's "regions".`,
+      );
+    }
+    if (ctx.kind === "root-credentials" && ctx.authMethod === "ASSUME_ROLE") {
+      return fix("AWS did not accept the credentials: the server's own credentials (environment, pod identity or instance profile) were refused, or the management role's session is not valid in this region. Check the server's credentials and the integration's region.");
+    }
     return fix("AWS does not recognise the access key: it was mistyped, deactivated or deleted, or the secret does not belong to it. Create a new access key for the portal's IAM user and paste both parts.");
   }
   if (info.name === "ExpiredToken" || info.name === "ExpiredTokenException" || info.name === "RequestExpired") {
