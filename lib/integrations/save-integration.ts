@@ -79,7 +79,9 @@ export async function saveIntegration(db: TDb, input: { id?: string | null; conf
         },
       });
       return { id: existing.id, created: false, changed, resourcesRemoved };
-    });
+      // Narrowing a large catalog soft-deletes many rows in this transaction: Prisma's default 5 s would
+      // refuse the save of a big organization (most of all on the embedded database).
+    }, { timeout: 120_000, maxWait: 10_000 });
   } catch (e) {
     if (e && typeof e === "object" && "code" in e && (e as { code?: string }).code === "P2002") throw invalid([`name: an integration named "${columns.name}" already exists`]);
     throw e;
