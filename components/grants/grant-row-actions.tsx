@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useAction } from "next-safe-action/hooks";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { ReasonForm } from "@/components/ui/reason-form";
 import { forceRevokeGrantAction, retryGrantAction } from "@/app/(admin)/admin/grants/actions";
 import type { TAdminGrantRow } from "@/lib/provisioning/list-admin-grants";
 import { queryKeys } from "@/lib/query-keys";
@@ -13,8 +14,7 @@ export function GrantRowActions({ grant }: { grant: TAdminGrantRow }) {
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.adminGrants.all });
   const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState("");
-  const revoke = useAction(forceRevokeGrantAction, { onSuccess: () => { setOpen(false); setReason(""); void refresh(); } });
+  const revoke = useAction(forceRevokeGrantAction, { onSuccess: () => { setOpen(false); void refresh(); } });
   const retry = useAction(retryGrantAction, { onSuccess: () => void refresh() });
   const error = revoke.result.serverError ?? revoke.result.validationErrors?.reason?._errors?.[0] ?? retry.result.serverError ?? null;
   if (!grant.canRevoke && !grant.canRetry) return null;
@@ -33,34 +33,17 @@ export function GrantRowActions({ grant }: { grant: TAdminGrantRow }) {
         ) : null}
       </div>
       {open ? (
-        <form
-          className="flex w-full flex-col gap-2 sm:w-64"
-          onSubmit={(e) => {
-            e.preventDefault();
-            revoke.execute({ grantId: grant.id, reason });
-          }}
-        >
-          <label className="text-xs font-medium text-slate-700" htmlFor={`reason-${grant.id}`}>
-            Why revoke this access?
-          </label>
-          <input
-            id={`reason-${grant.id}`}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            maxLength={500}
-            required
-            className="rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-            placeholder="e.g. incident closed"
-          />
-          <div className="flex gap-2">
-            <Button type="submit" variant="danger" className="px-2.5 py-1 text-xs" disabled={revoke.isPending || reason.trim() === ""} data-testid={`confirm-revoke-${grant.id}`}>
-              {revoke.isPending ? "Revoking…" : "Confirm revoke"}
-            </Button>
-            <Button type="button" variant="ghost" className="px-2.5 py-1 text-xs" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-          </div>
-        </form>
+        <ReasonForm
+          id={`reason-${grant.id}`}
+          label="Why revoke this access?"
+          placeholder="e.g. incident closed"
+          confirmLabel="Confirm revoke"
+          pendingLabel="Revoking…"
+          pending={revoke.isPending}
+          onConfirm={(reason) => revoke.execute({ grantId: grant.id, reason })}
+          onCancel={() => setOpen(false)}
+          confirmTestId={`confirm-revoke-${grant.id}`}
+        />
       ) : null}
       {error ? (
         <p role="alert" className="text-xs text-rose-700">

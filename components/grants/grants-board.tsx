@@ -1,5 +1,6 @@
 "use client";
 
+import { WideTable } from "@/components/ui/wide-table";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useAction } from "next-safe-action/hooks";
 import { Badge, type TBadgeTone } from "@/components/ui/badge";
@@ -95,68 +96,53 @@ function GrantTable({ grants, now, actions }: { grants: TAdminGrantRow[]; now: n
         ))}
       </ul>
       {/* Table on wider screens */}
-      <div className="hidden overflow-x-auto rounded-lg border border-slate-200 bg-white md:block">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-3 py-2">Who</th>
-              <th className="px-3 py-2">What</th>
-              <th className="px-3 py-2">Where</th>
-              <th className="px-3 py-2">When</th>
-              <th className="px-3 py-2">State</th>
-              <th className="px-3 py-2">Notes</th>
-              {actions ? <th className="px-3 py-2 text-right">Actions</th> : null}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {grants.map((g) => (
-              <tr key={g.id} className="align-top" data-testid={`grant-row-${g.id}`}>
-                <td className="px-3 py-2">
-                  <div className="font-medium text-slate-900">{g.user.name ?? g.user.email}</div>
-                  <div className="text-xs text-slate-500">{g.user.email}</div>
-                </td>
-                <td className="px-3 py-2">
-                  <div className="text-slate-900">
-                    {g.accessLevel} · {g.target}
-                  </div>
-                  <div className="text-xs text-slate-500">{KIND_LABELS[g.kind] ?? g.kind}</div>
-                </td>
-                <td className="px-3 py-2">
-                  <div className="font-mono text-xs">{g.awsAccountId ?? "—"}</div>
-                  {g.accountName ? <div className="text-xs text-slate-500">{g.accountName}</div> : null}
-                  {g.permissionSetName ? <div className="break-all font-mono text-[11px] text-slate-500">{g.permissionSetName}</div> : null}
-                  {g.groupName ? <div className="text-xs text-slate-500">group {g.groupName}</div> : null}
-                </td>
-                <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-700">
-                  <div>
-                    {g.activatedAt ? "since" : "starts"} <LocalTime iso={g.activatedAt ?? g.startsAt} />
-                  </div>
-                  <div>
-                    {g.endedAt ? "ended" : "until"} <LocalTime iso={g.endedAt ?? g.expiresAt} />
-                  </div>
-                  {!g.endedAt ? <div className="text-slate-500">{formatRelative(g.expiresAt, now)}</div> : null}
-                  {g.sessionsMayRemainUntil ? (
-                    <div className="text-amber-700">
-                      sessions may remain until <LocalTime iso={g.sessionsMayRemainUntil} />
-                    </div>
-                  ) : null}
-                </td>
-                <td className="px-3 py-2">
-                  <StateCell g={g} />
-                </td>
-                <td className="max-w-xs px-3 py-2">
-                  <Notes g={g} />
-                </td>
-                {actions ? (
-                  <td className="px-3 py-2 text-right">
-                    <GrantRowActions grant={g} />
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <WideTable columns={[{ label: "Who" }, { label: "What" }, { label: "Where" }, { label: "When" }, { label: "State" }, { label: "Notes" }, actions ? { label: "Actions", align: "right" } : null]}>
+        {grants.map((g) => (
+          <tr key={g.id} className="align-top" data-testid={`grant-row-${g.id}`}>
+            <td className="px-3 py-2">
+              <div className="font-medium text-slate-900">{g.user.name ?? g.user.email}</div>
+              <div className="text-xs text-slate-500">{g.user.email}</div>
+            </td>
+            <td className="px-3 py-2">
+              <div className="text-slate-900">
+                {g.accessLevel} · {g.target}
+              </div>
+              <div className="text-xs text-slate-500">{KIND_LABELS[g.kind] ?? g.kind}</div>
+            </td>
+            <td className="px-3 py-2">
+              <div className="font-mono text-xs">{g.awsAccountId ?? "—"}</div>
+              {g.accountName ? <div className="text-xs text-slate-500">{g.accountName}</div> : null}
+              {g.permissionSetName ? <div className="break-all font-mono text-[11px] text-slate-500">{g.permissionSetName}</div> : null}
+              {g.groupName ? <div className="text-xs text-slate-500">group {g.groupName}</div> : null}
+            </td>
+            <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-700">
+              <div>
+                {g.activatedAt ? "since" : "starts"} <LocalTime iso={g.activatedAt ?? g.startsAt} />
+              </div>
+              <div>
+                {g.endedAt ? "ended" : "until"} <LocalTime iso={g.endedAt ?? g.expiresAt} />
+              </div>
+              {!g.endedAt ? <div className="text-slate-500">{formatRelative(g.expiresAt, now)}</div> : null}
+              {g.sessionsMayRemainUntil ? (
+                <div className="text-amber-700">
+                  sessions may remain until <LocalTime iso={g.sessionsMayRemainUntil} />
+                </div>
+              ) : null}
+            </td>
+            <td className="px-3 py-2">
+              <StateCell g={g} />
+            </td>
+            <td className="max-w-xs px-3 py-2">
+              <Notes g={g} />
+            </td>
+            {actions ? (
+              <td className="px-3 py-2 text-right">
+                <GrantRowActions grant={g} />
+              </td>
+            ) : null}
+          </tr>
+        ))}
+      </WideTable>
     </>
   );
 }

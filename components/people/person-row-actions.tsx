@@ -4,6 +4,7 @@ import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { ReasonForm } from "@/components/ui/reason-form";
 import { disableUserAction, enableUserAction, endUserSessionsAction } from "@/app/(admin)/admin/people/actions";
 import type { TPersonRow } from "@/lib/people/list-people";
 
@@ -13,7 +14,6 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 export function PersonRowActions({ person, self }: { person: TPersonRow; self: boolean }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState("");
   const [done, setDone] = useState<string | null>(null);
   const refresh = (message: string) => {
     setDone(message);
@@ -27,7 +27,6 @@ export function PersonRowActions({ person, self }: { person: TPersonRow; self: b
   const disable = useAction(disableUserAction, {
     onSuccess: ({ data }) => {
       setOpen(false);
-      setReason("");
       if (data)
         refresh(
           `Disabled: ${plural(data.sessionsEnded, "session")} ended, ${plural(data.requestsCancelled, "request")} cancelled, ${plural(data.grantsRevoked, "grant")} being revoked${data.approvalsWithdrawn > 0 ? `, approvals withdrawn on ${plural(data.approvalsWithdrawn, "pending request")}` : ""}.`,
@@ -66,38 +65,23 @@ export function PersonRowActions({ person, self }: { person: TPersonRow; self: b
         ) : null}
       </div>
       {open ? (
-        <form
-          className="flex w-full flex-col gap-2 md:w-72"
-          onSubmit={(e) => {
-            e.preventDefault();
-            run(disable, [enable, endSessions], { userId: id, reason });
-          }}
+        <ReasonForm
+          id={`disable-reason-${id}`}
+          label="Why?"
+          placeholder="e.g. left the company"
+          confirmLabel="Disable and revoke"
+          pendingLabel="Disabling…"
+          pending={disable.isPending}
+          onConfirm={(reason) => run(disable, [enable, endSessions], { userId: id, reason })}
+          onCancel={() => setOpen(false)}
+          confirmTestId={`confirm-disable-${id}`}
+          className="md:w-72"
         >
           <p className="text-xs text-slate-700">
             Disabling {person.email} refuses their sign-in and ends {plural(person.liveSessions, "session")}, cancels{" "}
             {plural(person.pendingRequests, "pending request")} and revokes {plural(person.liveGrants, "live grant")} now.
           </p>
-          <label className="text-xs font-medium text-slate-700" htmlFor={`disable-reason-${id}`}>
-            Why?
-          </label>
-          <input
-            id={`disable-reason-${id}`}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            maxLength={500}
-            required
-            className="rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-            placeholder="e.g. left the company"
-          />
-          <div className="flex gap-2">
-            <Button type="submit" variant="danger" className="px-2.5 py-1 text-xs" disabled={disable.isPending || reason.trim() === ""} data-testid={`confirm-disable-${id}`}>
-              {disable.isPending ? "Disabling…" : "Disable and revoke"}
-            </Button>
-            <Button type="button" variant="ghost" className="px-2.5 py-1 text-xs" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-          </div>
-        </form>
+        </ReasonForm>
       ) : null}
       {error ? (
         <p role="alert" className="text-xs text-rose-700">

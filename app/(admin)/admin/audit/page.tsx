@@ -1,3 +1,4 @@
+import { WideTable } from "@/components/ui/wide-table";
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -102,39 +103,24 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </li>
             ))}
           </ol>
-          <div className="hidden overflow-x-auto rounded-lg border border-slate-200 bg-white md:block">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th className="px-3 py-2">#</th>
-                  <th className="px-3 py-2">Time (UTC)</th>
-                  <th className="px-3 py-2">Actor</th>
-                  <th className="px-3 py-2">Action</th>
-                  <th className="px-3 py-2">Subject</th>
-                  <th className="px-3 py-2">Account</th>
-                  <th className="px-3 py-2">Details</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {events.map((e) => (
-                  <tr key={e.id} className="align-top">
-                    <td className="px-3 py-2 font-mono text-xs text-slate-500">{e.seq.toString()}</td>
-                    <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{utc(e.createdAt)}</td>
-                    <td className="px-3 py-2">{e.actorEmail ?? "system"}</td>
-                    <td className="px-3 py-2 font-medium">{e.action}</td>
-                    <td className="px-3 py-2 text-slate-600">
-                      {e.subjectType}
-                      {e.subjectId ? <span className="block font-mono text-xs text-slate-400">{e.subjectId}</span> : null}
-                    </td>
-                    <td className="px-3 py-2 font-mono text-xs">{e.awsAccountId ?? "—"}</td>
-                    <td className="min-w-64 max-w-md px-3 py-2">
-                      <AuditDetails details={e.details} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <WideTable columns={[{ label: "#" }, { label: "Time (UTC)" }, { label: "Actor" }, { label: "Action" }, { label: "Subject" }, { label: "Account" }, { label: "Details" }]}>
+            {events.map((e) => (
+              <tr key={e.id} className="align-top">
+                <td className="px-3 py-2 font-mono text-xs text-slate-500">{e.seq.toString()}</td>
+                <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{utc(e.createdAt)}</td>
+                <td className="px-3 py-2">{e.actorEmail ?? "system"}</td>
+                <td className="px-3 py-2 font-medium">{e.action}</td>
+                <td className="px-3 py-2 text-slate-600">
+                  {e.subjectType}
+                  {e.subjectId ? <span className="block font-mono text-xs text-slate-400">{e.subjectId}</span> : null}
+                </td>
+                <td className="px-3 py-2 font-mono text-xs">{e.awsAccountId ?? "—"}</td>
+                <td className="min-w-64 max-w-md px-3 py-2">
+                  <AuditDetails details={e.details} />
+                </td>
+              </tr>
+            ))}
+          </WideTable>
         </>
       )}
       {nextCursor && query ? (

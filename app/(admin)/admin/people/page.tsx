@@ -1,8 +1,9 @@
+import { WideTable } from "@/components/ui/wide-table";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { fieldClasses } from "@/components/ui/field";
+import { FieldLabel, fieldClasses, SelectField } from "@/components/ui/field";
 import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
 import { PersonRowActions } from "@/components/people/person-row-actions";
@@ -68,20 +69,11 @@ export default async function PeoplePage({ searchParams }: { searchParams: Promi
         description="Everyone with a portal account (made at their first sign-in). Disabling someone (offboarding) refuses their sign-in, ends their sessions, cancels their pending requests and revokes their access in AWS, in one audited step."
       />
       <form className="mb-4 flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:flex-row sm:items-end" method="get" role="search">
-        <label className="flex flex-1 flex-col gap-1 text-sm font-medium text-slate-700">
-          Name or email
+        <label className="flex-1">
+          <FieldLabel>Name or email</FieldLabel>
           <input name="q" defaultValue={typed.q ?? ""} maxLength={200} className={fieldClasses} placeholder="e.g. riley" aria-invalid={!parsed.success} />
         </label>
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700 sm:w-44">
-          Show
-          <select name="status" defaultValue={filter.status ?? "all"} className={fieldClasses}>
-            {STATUS_OPTIONS.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label="Show" name="status" defaultValue={filter.status ?? "all"} options={STATUS_OPTIONS} className="sm:w-44" />
         <div className="flex gap-2">
           <button className={buttonClasses()} type="submit">
             Search
@@ -122,34 +114,22 @@ export default async function PeoplePage({ searchParams }: { searchParams: Promi
               </li>
             ))}
           </ul>
-          <div className="hidden overflow-x-auto rounded-lg border border-slate-200 bg-white md:block">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th className="px-3 py-2">Person</th>
-                  <th className="px-3 py-2">Last sign-in</th>
-                  <th className="px-3 py-2">Holds now</th>
-                  <th className="px-3 py-2 text-right">Actions</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {page.people.map((p) => (
-                  <tr key={p.id} className="align-top" data-testid={`person-row-${p.email}`}>
-                    <td className="max-w-xs px-3 py-2">
-                      <Who p={p} self={p.id === me.id} />
-                    </td>
-                    <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-600">{p.lastLoginAt ? <LocalTime iso={p.lastLoginAt} /> : "never"}</td>
-                    <td className="px-3 py-2">
-                      <Counts p={p} />
-                    </td>
-                    <td className="px-3 py-2">
-                      <PersonRowActions person={p} self={p.id === me.id} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <WideTable columns={[{ label: "Person" }, { label: "Last sign-in" }, { label: "Holds now" }, { label: "Actions", align: "right" }]}>
+            {page.people.map((p) => (
+              <tr key={p.id} className="align-top" data-testid={`person-row-${p.email}`}>
+                <td className="max-w-xs px-3 py-2">
+                  <Who p={p} self={p.id === me.id} />
+                </td>
+                <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-600">{p.lastLoginAt ? <LocalTime iso={p.lastLoginAt} /> : "never"}</td>
+                <td className="px-3 py-2">
+                  <Counts p={p} />
+                </td>
+                <td className="px-3 py-2">
+                  <PersonRowActions person={p} self={p.id === me.id} />
+                </td>
+              </tr>
+            ))}
+          </WideTable>
         </>
       )}
     </>
