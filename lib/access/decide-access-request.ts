@@ -1,4 +1,5 @@
 import "server-only";
+import { parseInput } from "../errors/parse-input.ts";
 import { z } from "zod";
 import { Prisma } from "../db/generated/client.ts";
 import type { TDb } from "../db/client.ts";
@@ -71,11 +72,7 @@ export async function decideAccessRequest(
     defer?: (task: () => Promise<unknown>) => void;
   } = {},
 ): Promise<TDecisionOutcome> {
-  const parsed = ZDecideAccessRequest.safeParse(rawInput);
-  if (!parsed.success) {
-    throw new AppError("INVALID_INPUT", { userMessage: parsed.error.issues.map((issue) => issue.message).join("; ") });
-  }
-  const input = parsed.data;
+  const input = parseInput(ZDecideAccessRequest, rawInput);
   const now = options.now ?? new Date();
   const actor = { id: approver.id, email: approver.email };
   const approverName = approver.name ?? approver.email;

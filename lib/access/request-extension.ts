@@ -1,4 +1,5 @@
 import "server-only";
+import { parseInput } from "../errors/parse-input.ts";
 import { lockActiveRequester } from "./lock-active-requester.ts";
 import { z } from "zod";
 import type { TDb } from "../db/client.ts";
@@ -22,11 +23,7 @@ const EXTENDABLE = ["APPROVED", "PROVISIONING", "ACTIVE"] as const;
  * NOT_FOUND. Assumes the caller authenticated `actor`.
  */
 export async function requestExtension(db: TDb, actor: TRequestActor, input: TRequestExtension, now = new Date()) {
-  const parsed = ZRequestExtension.safeParse(input);
-  if (!parsed.success) {
-    throw new AppError("INVALID_INPUT", { message: parsed.error.message, userMessage: parsed.error.issues.map((i) => i.message).join("; ") });
-  }
-  const data = parsed.data;
+  const data = parseInput(ZRequestExtension, input);
   const result = await db.$transaction(async (tx) => {
     // The requester's account, then the grant row, then the audit lock: the order disableUser, revokes and
     // the worker take them, so no lock-order deadlock with them.

@@ -1,4 +1,5 @@
 import "server-only";
+import { parseInput } from "../errors/parse-input.ts";
 import { z } from "zod";
 import type { TDb } from "../db/client.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
@@ -19,11 +20,7 @@ export type TRevokeGrantEarly = z.input<typeof ZRevokeGrantEarly>;
  * Assumes the caller authenticated `actor`.
  */
 export async function revokeGrantEarly(db: TDb, actor: { id: string; email: string }, input: TRevokeGrantEarly, now = new Date()) {
-  const parsed = ZRevokeGrantEarly.safeParse(input);
-  if (!parsed.success) {
-    throw new AppError("INVALID_INPUT", { message: parsed.error.message, userMessage: parsed.error.issues.map((i) => i.message).join("; ") });
-  }
-  const { grantId, reason } = parsed.data;
+  const { grantId, reason } = parseInput(ZRevokeGrantEarly, input);
   const grant = await db.$transaction(async (tx) => {
     const updated = await tx.grant.updateMany({
       where: { id: grantId, userId: actor.id, state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] }, revokedById: null },

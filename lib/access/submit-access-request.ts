@@ -1,4 +1,5 @@
 import "server-only";
+import { parseInput } from "../errors/parse-input.ts";
 import { lockActiveRequester } from "./lock-active-requester.ts";
 import { z } from "zod";
 import type { TDb } from "../db/client.ts";
@@ -218,15 +219,7 @@ function checkStart(startsAt: Date | null | undefined, now: Date): Date | null {
  * Assumes the caller authenticated `actor` (the action client); the requester is always `actor`.
  */
 export async function submitAccessRequest(db: TDb, actor: TRequestActor, input: TSubmitAccessRequest, now = new Date()) {
-  const parsed = ZSubmitAccessRequest.safeParse(input);
-  if (!parsed.success) {
-    throw new AppError("INVALID_INPUT", {
-      message: parsed.error.message,
-      userMessage: parsed.error.issues.map((issue) => issue.message).join("; "),
-      details: parsed.error.issues,
-    });
-  }
-  const data = parsed.data;
+  const data = parseInput(ZSubmitAccessRequest, input);
   const startsAt = checkStart(data.startsAt, now);
   const result = await db.$transaction(async (tx) => {
     await lockActiveRequester(tx, actor.id);

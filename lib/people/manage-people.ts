@@ -3,6 +3,7 @@ import { z } from "zod";
 import { appendAuditEvent, type TTx } from "../audit/append-audit-event.ts";
 import type { TDb } from "../db/client.ts";
 import { AppError } from "../errors/app-error.ts";
+import { parseInput } from "../errors/parse-input.ts";
 import { kickWorker } from "../provisioning/kick-worker.ts";
 import { nextStepAfterDecision } from "../access/approval-steps.ts";
 import { ZApprovalSteps } from "../access/policy-schemas.ts";
@@ -21,12 +22,6 @@ type TActor = { id: string; email: string };
 
 /** Grant states in which the user holds access or is about to. */
 const LIVE_GRANT_STATES = ["APPROVED", "PROVISIONING", "ACTIVE"] as const;
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new AppError("INVALID_INPUT", { message: parsed.error.message, userMessage: parsed.error.issues.map((i) => i.message).join("; ") });
-  return parsed.data;
-}
 
 async function findUser(tx: TTx, userId: string) {
   const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, disabled: true } });
@@ -111,7 +106,7 @@ async function withdrawApprovals(tx: TTx, actor: TActor, user: { id: string; ema
  * Assumes the caller checked the admin role (adminAction).
  */
 export async function disableUser(db: TDb, actor: TActor, input: TDisableUser, now = new Date()) {
-  const { userId, reason } = parse(ZDisableUser, input);
+  const { userId, reason } = parseInput(ZDisableUser, input);
   if (userId === actor.id) throw new AppError("CONFLICT", { message: "self-disable refused", userMessage: "You cannot disable your own account." });
   const result = await db.$transaction(async (tx) => {
     const user = await lockActorAndSubject(tx, actor.id, userId);
@@ -165,7 +160,7 @@ export async function disableUser(db: TDb, actor: TActor, input: TDisableUser, n
 
 /** Lets a disabled person sign in again. Nothing they lost (sessions, requests, grants) comes back. Audited. */
 export async function enableUser(db: TDb, actor: TActor, input: z.input<typeof ZEnableUser>) {
-  const { userId } = parse(ZEnableUser, input);
+  const { userId } = parseInput(ZEnableUser, input);
   return db.$transaction(async (tx) => {
     const user = await findUser(tx, userId);
     const flipped = await tx.user.updateMany({ where: { id: userId, disabled: true }, data: { disabled: false } });
@@ -181,7 +176,7 @@ export async function enableUser(db: TDb, actor: TActor, input: z.input<typeof Z
  * out too). Audited with the number ended.
  */
 export async function endUserSessions(db: TDb, actor: TActor, input: z.input<typeof ZEndUserSessions>, now = new Date()) {
-  const { userId } = parse(ZEndUserSessions, input);
+  const { userId } = parseInput(ZEndUserSessions, input);
   return db.$transaction(async (tx) => {
     const user = await findUser(tx, userId);
     const sessionsEnded = await revokeSessions(tx, userId, now);

@@ -1,4 +1,5 @@
 import "server-only";
+import { parseInput } from "../errors/parse-input.ts";
 import { z } from "zod";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { TDb } from "../db/client.ts";
@@ -18,9 +19,7 @@ export type TForceRevokeGrant = z.input<typeof ZForceRevokeGrant>;
  * Assumes the caller checked the admin role (adminAction).
  */
 export async function forceRevokeGrant(db: TDb, actor: { id: string; email: string }, input: TForceRevokeGrant, now = new Date()) {
-  const parsed = ZForceRevokeGrant.safeParse(input);
-  if (!parsed.success) throw new AppError("INVALID_INPUT", { message: parsed.error.message, userMessage: parsed.error.issues.map((i) => i.message).join("; ") });
-  const { grantId, reason } = parsed.data;
+  const { grantId, reason } = parseInput(ZForceRevokeGrant, input);
   await db.$transaction(async (tx) => {
     const updated = await tx.grant.updateMany({
       where: { id: grantId, state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] }, revokedById: null },
