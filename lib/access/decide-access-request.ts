@@ -1,4 +1,5 @@
 import "server-only";
+import { lockUsers } from "./lock-users.ts";
 import { parseInput } from "../errors/parse-input.ts";
 import { z } from "zod";
 import { Prisma } from "../db/generated/client.ts";
@@ -87,10 +88,12 @@ export async function decideAccessRequest(
       // disabled (approvalBlocker for the requester, the check below for the approver).
       const owner = await tx.accessRequest.findUnique({ where: { id: input.requestId }, select: { requesterId: true } });
       if (!owner) throw new AppError("NOT_FOUND", { userMessage: "This request does not exist." });
-      for (const id of [...new Set([owner.requesterId, approver.id])].sort()) {
-        const row = await tx.$queryRaw<{ disabled: boolean }[]>`SELECT "disabled" FROM "User" WHERE "id" = ${id} FOR SHARE`;
-        if (id === approver.id && (!row[0] || row[0].disabled)) throw new AppError("FORBIDDEN", { message: `approver ${approver.id} is disabled`, userMessage: "Your portal account has been disabled." });
-      }
+      const users = await lockUsers(tx, [
+        { id: owner.requesterId, mode: "share" },
+        { id: approver.id, mode: "share" },
+      ]);
+      const me = users.get(approver.id);
+      if (!me || me.disabled) throw new AppError("FORBIDDEN", { message: `approver ${approver.id} is disabled`, userMessage: "Your portal account has been disabled." });
       // Serializes deciders of this one request: the second one re-reads what the first committed.
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "AccessRequest" WHERE "id" = ${input.requestId} FOR UPDATE`;
       if (locked.length === 0) throw new AppError("NOT_FOUND", { userMessage: "This request does not exist." });

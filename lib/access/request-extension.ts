@@ -1,6 +1,6 @@
 import "server-only";
 import { parseInput } from "../errors/parse-input.ts";
-import { lockActiveRequester } from "./lock-active-requester.ts";
+import { lockActiveRequester } from "./lock-users.ts";
 import { z } from "zod";
 import type { TDb } from "../db/client.ts";
 import { AppError } from "../errors/app-error.ts";

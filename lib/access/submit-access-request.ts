@@ -1,6 +1,6 @@
 import "server-only";
 import { parseInput } from "../errors/parse-input.ts";
-import { lockActiveRequester } from "./lock-active-requester.ts";
+import { lockActiveRequester } from "./lock-users.ts";
 import { z } from "zod";
 import type { TDb } from "../db/client.ts";
 import type { TTx } from "../audit/append-audit-event.ts";
@@ -222,7 +222,7 @@ export async function submitAccessRequest(db: TDb, actor: TRequestActor, input: 
   const data = parseInput(ZSubmitAccessRequest, input);
   const startsAt = checkStart(data.startsAt, now);
   const result = await db.$transaction(async (tx) => {
-    await lockActiveRequester(tx, actor.id);
+    // createAccessRequestInTx locks the requester first thing; loadRequestTarget takes no row lock.
     const target = await loadRequestTarget(tx, data.target as TTargetRef);
     return createAccessRequestInTx(tx, {
       actor,

@@ -13,7 +13,7 @@ vi.mock("../env.ts", async (importOriginal) => {
 
 const { disableUser, enableUser, endUserSessions } = await import("./manage-people.ts");
 const { listPeople } = await import("./list-people.ts");
-const { lockActiveRequester } = await import("../access/lock-active-requester.ts");
+const { lockActiveRequester } = await import("../access/lock-users.ts");
 const { decideAccessRequest } = await import("../access/decide-access-request.ts");
 
 let database: TDatabase;

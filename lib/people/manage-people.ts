@@ -7,6 +7,7 @@ import { parseInput } from "../errors/parse-input.ts";
 import { kickWorker } from "../provisioning/kick-worker.ts";
 import { nextStepAfterDecision } from "../access/approval-steps.ts";
 import { ZApprovalSteps } from "../access/policy-schemas.ts";
+import { lockUsers } from "../access/lock-users.ts";
 
 const ZUserId = z.string().trim().min(1).max(64);
 
@@ -40,14 +41,10 @@ async function revokeSessions(tx: TTx, userId: string, now: Date) {
  * FOR SHARE, lockActiveRequester) serialize with the disable. Refuses an actor disabled meanwhile.
  */
 async function lockActorAndSubject(tx: TTx, actorId: string, userId: string) {
-  const rows = new Map<string, { id: string; email: string; disabled: boolean }>();
-  for (const id of [...new Set([actorId, userId])].sort()) {
-    const found =
-      id === userId
-        ? await tx.$queryRaw<{ id: string; email: string; disabled: boolean }[]>`SELECT "id", "email", "disabled" FROM "User" WHERE "id" = ${id} FOR UPDATE`
-        : await tx.$queryRaw<{ id: string; email: string; disabled: boolean }[]>`SELECT "id", "email", "disabled" FROM "User" WHERE "id" = ${id} FOR SHARE`;
-    if (found[0]) rows.set(id, found[0]);
-  }
+  const rows = await lockUsers(tx, [
+    { id: actorId, mode: "share" },
+    { id: userId, mode: "update" },
+  ]);
   const me = rows.get(actorId);
   if (!me || me.disabled) throw new AppError("FORBIDDEN", { message: `actor ${actorId} is disabled`, userMessage: "Your own account has been disabled." });
   const user = rows.get(userId);
