@@ -255,6 +255,57 @@ describe("cancel, extend, revoke", () => {
     await cancelAccessRequest(db(), riley(), ext.id);
   });
 
+  it("re-checks the booking limit when a request is approved later: one that now runs next to a booking is refused", async () => {
+    // Prod buckets: at most 2 h, one approval. Riley has 1 h booked from T+4h01.
+    await db().grant.updateMany({ where: { userId: f.users.riley.id }, data: { state: "EXPIRED" } });
+    const avery = { id: f.users.avery.id, email: f.users.avery.email };
+    const t = Date.now();
+    const booked = await submitAccessRequest(db(), riley(), prodBucketRead({ startsAt: new Date(t + 241 * 60_000).toISOString(), justification: "booked" }));
+    await db().$transaction((tx) => finalizeApproval(tx, booked.id, avery));
+    // Submitted at T for 2 h, it would end 2 h before the booking: it stands alone, so it is accepted.
+    const late = await submitAccessRequest(db(), riley(), prodBucketRead({ durationMinutes: 120, justification: "approved late" }));
+    // Approved at T+1h it runs T+1h..T+3h, one hour before the booking: one stretch of 4 h.
+    await expect(db().$transaction((tx) => finalizeApproval(tx, late.id, avery, new Date(t + 60 * 60_000)))).rejects.toMatchObject({
+      code: "CONFLICT",
+      userMessage: expect.stringContaining("Deny this request"),
+    });
+    expect(await db().grant.count({ where: { requestId: late.id } })).toBe(0);
+    expect((await db().accessRequest.findUniqueOrThrow({ where: { id: late.id } })).status).toBe("PENDING");
+    // Approved at once it still fits.
+    expect((await db().$transaction((tx) => finalizeApproval(tx, late.id, avery, new Date(t + 60_000)))).state).toBe("APPROVED");
+  });
+
+  it("re-checks the booking limit when an extension is approved after a booking next to it", async () => {
+    await db().grant.updateMany({ where: { userId: f.users.riley.id }, data: { state: "EXPIRED" } });
+    const avery = { id: f.users.avery.id, email: f.users.avery.email };
+    const grant = await activeGrant(); // 1 h from now, prod buckets: at most 2 h
+    const ext = await requestExtension(db(), riley(), { grantId: grant.id, durationMinutes: 60, justification: "more" });
+    // Booked meanwhile, 2 h after the grant's current end: fine next to it alone, not once it is extended.
+    const later = await submitAccessRequest(db(), riley(), prodBucketRead({ startsAt: new Date(grant.expiresAt.getTime() + 120 * 60_000).toISOString(), justification: "later" }));
+    await db().$transaction((tx) => finalizeApproval(tx, later.id, avery));
+    await expect(db().$transaction((tx) => finalizeApproval(tx, ext.id, avery))).rejects.toMatchObject({ code: "CONFLICT", userMessage: expect.stringContaining("Deny this extension") });
+    expect((await db().grant.findUniqueOrThrow({ where: { id: grant.id } })).expiresAt).toEqual(grant.expiresAt);
+    await cancelAccessRequest(db(), riley(), ext.id);
+  });
+
+  it("two submissions sent at once by one person are checked one after the other", async () => {
+    // Dev buckets: auto-approved, at most 4 h. Each booking fits alone; together they are 8 h in one stretch.
+    await db().grant.updateMany({ where: { userId: f.users.riley.id }, data: { state: "EXPIRED" } });
+    const devRead = (startInMin: number) => ({
+      target: { kind: "RESOURCE" as const, resourceId: f.resources.devBucket.id },
+      accessLevel: "read",
+      durationMinutes: 240,
+      justification: "at once",
+      ...(startInMin > 0 ? { startsAt: new Date(Date.now() + startInMin * 60_000).toISOString() } : {}),
+    });
+    const outcomes = await Promise.allSettled([submitAccessRequest(db(), riley(), devRead(0)), submitAccessRequest(db(), riley(), devRead(241))]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(["fulfilled", "rejected"]);
+    // Two identical requests that need approval: one is filed, the other is told it is a duplicate.
+    const twins = await Promise.allSettled([submitAccessRequest(db(), riley(), prodBucketRead({ justification: "twin" })), submitAccessRequest(db(), riley(), prodBucketRead({ justification: "twin" }))]);
+    expect(twins.map((o) => (o.status === "rejected" ? (o.reason as { code?: string }).code : "ok")).sort()).toEqual(["CONFLICT", "ok"]);
+    for (const o of twins) if (o.status === "fulfilled") await cancelAccessRequest(db(), riley(), o.value.id);
+  });
+
   it("revokes early only the requester's own live grant, with a conditional update and audit", async () => {
     const grant = await activeGrant();
     await expect(revokeGrantEarly(db(), sam(), { grantId: grant.id })).rejects.toMatchObject({ code: "NOT_FOUND" });

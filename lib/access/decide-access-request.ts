@@ -82,14 +82,16 @@ export async function decideAccessRequest(
   let result: TDecisionOutcome;
   try {
     result = await db.$transaction(async (tx) => {
-      // The requester's and the approver's accounts first (FOR SHARE, in id order; disableUser locks users
-      // before requests too): a decision and either one's disable serialize. The disable then sees the
-      // approved grant (and revokes it) or the vote (and withdraws it); or the decision sees the account
-      // disabled (approvalBlocker for the requester, the check below for the approver).
+      // The requester's and the approver's accounts first (in id order; disableUser locks users before
+      // requests too): a decision and either one's disable serialize. The disable then sees the approved
+      // grant (and revokes it) or the vote (and withdraws it); or the decision sees the account disabled
+      // (approvalBlocker for the requester, the check below for the approver). The requester exclusively,
+      // like a submission: approvals of their requests, and their own submissions, go one at a time, so
+      // finalizeApproval's booking limit sees every grant committed before it.
       const owner = await tx.accessRequest.findUnique({ where: { id: input.requestId }, select: { requesterId: true } });
       if (!owner) throw new AppError("NOT_FOUND", { userMessage: "This request does not exist." });
       const users = await lockUsers(tx, [
-        { id: owner.requesterId, mode: "share" },
+        { id: owner.requesterId, mode: "exclusive" },
         { id: approver.id, mode: "share" },
       ]);
       const me = users.get(approver.id);

@@ -2,7 +2,8 @@ import "server-only";
 import type { GrantKind } from "../db/generated/client.ts";
 import { appendAuditEvent, type TAuditActor, type TTx } from "../audit/append-audit-event.ts";
 import { AppError } from "../errors/app-error.ts";
-import { extensionOverrun } from "./extension-limit.ts";
+import { bookingOverrun, extensionOverrun } from "./extension-limit.ts";
+import { findHeldGrants } from "./held-grants.ts";
 
 const KIND_BY_TARGET: Record<"RESOURCE" | "PERMISSION_SET" | "GROUP", GrantKind> = {
   RESOURCE: "TEMP_PERMISSION_SET",
@@ -29,6 +30,8 @@ export async function finalizeApproval(tx: TTx, requestId: string, actor: TAudit
     where: { id: requestId },
     include: { account: true, permissionSet: true, group: true },
   });
+  const frozenMax = (request.policySnapshot as { maxDurationMinutes?: unknown } | null)?.maxDurationMinutes;
+  const maxDurationMinutes = typeof frozenMax === "number" ? frozenMax : null;
   await appendAuditEvent(tx, {
     actor,
     action: "request.approved",
@@ -46,13 +49,17 @@ export async function finalizeApproval(tx: TTx, requestId: string, actor: TAudit
     if (!["APPROVED", "PROVISIONING", "ACTIVE"].includes(grant.state) || grant.revokedById || grant.expiresAt <= now) {
       throw new AppError("CONFLICT", { message: `grant ${grant.id} is ${grant.state}${grant.revokedById ? " (revoked)" : ""}`, userMessage: "The access this extends has already ended." });
     }
-    // Time has passed and another extension may have landed since submission: re-check the frozen maximum.
-    const maxDurationMinutes = (request.policySnapshot as { maxDurationMinutes?: unknown } | null)?.maxDurationMinutes;
-    const overrun = typeof maxDurationMinutes === "number" ? extensionOverrun(grant, request.durationMinutes, maxDurationMinutes, now) : null;
+    // Time has passed and another extension or booking may have landed since submission: re-check the
+    // frozen maximum, for this grant alone and next to the requester's other access on the same target.
+    const expiresAt = new Date(grant.expiresAt.getTime() + request.durationMinutes * 60_000);
+    const overrun =
+      maxDurationMinutes === null
+        ? null
+        : (extensionOverrun(grant, request.durationMinutes, maxDurationMinutes, now) ??
+          bookingOverrun(await findHeldGrants(tx, request.requesterId, request, now, grant.id), { startsAt: grant.startsAt, expiresAt }, maxDurationMinutes, now));
     if (overrun) {
       throw new AppError("CONFLICT", { message: `extension ${request.id} would pass the policy maximum`, userMessage: `${overrun.userMessage}. Deny this extension; the requester can ask again.` });
     }
-    const expiresAt = new Date(grant.expiresAt.getTime() + request.durationMinutes * 60_000);
     // Conditional: a grant revoked or revoking since the read above must not be extended.
     const moved = await tx.grant.updateMany({
       where: { id: grant.id, state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] }, revokedById: null, expiresAt: { equals: grant.expiresAt, gt: now } },
@@ -73,6 +80,13 @@ export async function finalizeApproval(tx: TTx, requestId: string, actor: TAudit
   }
 
   const startsAt = request.startsAt && request.startsAt > now ? request.startsAt : now;
+  const window = { startsAt, expiresAt: new Date(startsAt.getTime() + request.durationMinutes * 60_000) };
+  // Submission checked the window it would have had then; approved later, it runs later and may now reach
+  // access the requester booked meanwhile (or a pending extension approved first).
+  const overrun = maxDurationMinutes === null ? null : bookingOverrun(await findHeldGrants(tx, request.requesterId, request, now), window, maxDurationMinutes, now);
+  if (overrun) {
+    throw new AppError("CONFLICT", { message: `request ${request.id} would pass the policy maximum next to held access`, userMessage: `${overrun.userMessage}. Deny this request; the requester can ask again.` });
+  }
   const grant = await tx.grant.create({
     data: {
       requestId: request.id,
@@ -88,7 +102,7 @@ export async function finalizeApproval(tx: TTx, requestId: string, actor: TAudit
       permissionSetName: request.targetType === "PERMISSION_SET" ? (request.permissionSet?.name ?? null) : null,
       groupAwsId: request.targetType === "GROUP" ? (request.group?.awsId ?? null) : null,
       startsAt,
-      expiresAt: new Date(startsAt.getTime() + request.durationMinutes * 60_000),
+      expiresAt: window.expiresAt,
       nextRunAt: startsAt,
     },
   });

@@ -2,7 +2,14 @@ import { Prisma } from "../db/generated/client.ts";
 import type { TTx } from "../audit/append-audit-event.ts";
 import { AppError } from "../errors/app-error.ts";
 
-export type TUserLock = { id: string; mode: "share" | "update" };
+/**
+ * share: FOR SHARE (others may read-lock it too); exclusive: FOR NO KEY UPDATE (one at a time, yet rows
+ * that merely reference the user, such as audit events and sessions, can still be inserted meanwhile);
+ * update: FOR UPDATE (before changing the row itself).
+ */
+export type TUserLock = { id: string; mode: "share" | "exclusive" | "update" };
+const CLAUSE = { share: "FOR SHARE", exclusive: "FOR NO KEY UPDATE", update: "FOR UPDATE" } as const;
+const STRENGTH = { share: 0, exclusive: 1, update: 2 } as const;
 export type TLockedUser = { id: string; email: string; disabled: boolean };
 
 /**
@@ -14,10 +21,13 @@ export type TLockedUser = { id: string; email: string; disabled: boolean };
  */
 export async function lockUsers(tx: TTx, locks: readonly TUserLock[]) {
   const modes = new Map<string, TUserLock["mode"]>();
-  for (const { id, mode } of locks) modes.set(id, modes.get(id) === "update" ? "update" : mode);
+  for (const { id, mode } of locks) {
+    const had = modes.get(id);
+    modes.set(id, had && STRENGTH[had] > STRENGTH[mode] ? had : mode);
+  }
   const rows = new Map<string, TLockedUser>();
   for (const id of [...modes.keys()].sort()) {
-    const clause = Prisma.raw(modes.get(id) === "update" ? "FOR UPDATE" : "FOR SHARE");
+    const clause = Prisma.raw(CLAUSE[modes.get(id)!]);
     const found = await tx.$queryRaw<TLockedUser[]>`SELECT "id", "email", "disabled" FROM "User" WHERE "id" = ${id} ${clause}`;
     if (found[0]) rows.set(id, found[0]);
   }
@@ -25,11 +35,14 @@ export async function lockUsers(tx: TTx, locks: readonly TUserLock[]) {
 }
 
 /**
- * Inside a request-creating transaction (submit, extension): holds the requester's account FOR SHARE
- * until commit and refuses a disabled one. disableUser takes the same row FOR UPDATE first, so a request
- * either commits before the disable (which then cancels or revokes it) or sees the account disabled.
+ * Inside a transaction that creates or approves access for a requester (submit, extension, decide): holds
+ * the requester's account exclusively until commit and refuses a disabled one. Exclusive, so one person's
+ * submissions and approvals run one at a time and each sees what the one before committed: the duplicate
+ * check and the booking limit (bookingOverrun) cannot both pass for two requests sent at once. disableUser
+ * takes the same row FOR UPDATE first, so a request either commits before the disable (which then cancels
+ * or revokes it) or sees the account disabled.
  */
 export async function lockActiveRequester(tx: TTx, userId: string) {
-  const row = (await lockUsers(tx, [{ id: userId, mode: "share" }])).get(userId);
+  const row = (await lockUsers(tx, [{ id: userId, mode: "exclusive" }])).get(userId);
   if (!row || row.disabled) throw new AppError("FORBIDDEN", { message: `user ${userId} is disabled`, userMessage: "Your portal account has been disabled." });
 }

@@ -13,6 +13,7 @@ import { AccessError } from "./access-error";
 import { buildGrantPermissions } from "./build-grant-permissions";
 import { evaluatePolicies } from "./evaluate-policies";
 import { bookingOverrun, extensionOverrun } from "./extension-limit.ts";
+import { findHeldGrants } from "./held-grants.ts";
 import { finalizeApproval } from "./finalize-approval.ts";
 import { POLICY_MAX_DURATION_MINUTES, POLICY_MIN_DURATION_MINUTES } from "./policy-schemas";
 
@@ -132,17 +133,13 @@ export async function createAccessRequestInTx(tx: TTx, options: TCreateOptions) 
   }
   // Other access held or booked on this target and level: a new booking next to it, or an extension that
   // reaches it, is bounded like an extension (bookingOverrun).
-  const held = await tx.grant.findMany({
-    where: {
-      userId: actor.id,
-      ...(options.extendsGrant ? { id: { not: options.extendsGrant.id } } : {}),
-      state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] },
-      revokedById: null,
-      expiresAt: { gt: now },
-      request: { resourceId: target.resourceId, permissionSetId: target.permissionSetId, accountId: target.accountRowId, groupId: target.groupId, accessLevel: options.accessLevel },
-    },
-    select: { startsAt: true, expiresAt: true },
-  });
+  const held = await findHeldGrants(
+    tx,
+    actor.id,
+    { resourceId: target.resourceId, permissionSetId: target.permissionSetId, accountId: target.accountRowId, groupId: target.groupId, accessLevel: options.accessLevel },
+    now,
+    options.extendsGrant?.id,
+  );
   const window = options.extendsGrant
     ? { startsAt: options.extendsGrant.startsAt, expiresAt: new Date(options.extendsGrant.expiresAt.getTime() + options.durationMinutes * 60_000) }
     : { startsAt: options.startsAt ?? now, expiresAt: new Date((options.startsAt ?? now).getTime() + options.durationMinutes * 60_000) };
