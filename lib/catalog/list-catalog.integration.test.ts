@@ -59,6 +59,16 @@ describe("catalog listing", () => {
     expect(names(await list({ q: "arn:aws:iam::333333333333:policy" }))).toEqual(["platform-data-access-1"]);
     expect(names(await list({ q: "name=platform-web" }))).toEqual(["i-0123456789abcdef0"]);
     expect(names(await list({ q: "%" }))).toEqual([]);
+    expect((await list({ q: "%" })).groups?.items).toEqual([]);
+    expect((await list({ q: "_" })).groups?.items).toEqual([]);
+    // A permission set's tags are searchable as key=value too, like a resource's.
+    const ps = await database.prisma.permissionSet.findFirstOrThrow({ where: { name: "ReadOnlyAccess" } });
+    await database.prisma.permissionSet.update({ where: { id: ps.id }, data: { tags: { team: "platform" } } });
+    try {
+      expect(names(await list({ q: "team=platform", type: "PERMISSION_SET" }))).toContain("ReadOnlyAccess");
+    } finally {
+      await database.prisma.permissionSet.update({ where: { id: ps.id }, data: { tags: ps.tags ?? {} } });
+    }
     const nothing = await list({ q: "no-such-thing" });
     expect(nothing.accounts).toEqual([]);
     expect(nothing.groups?.items).toEqual([]);

@@ -158,7 +158,8 @@ function itemQuery(integrationId: string, query: TCatalogQuery, limit: number, s
     parts.push(Prisma.sql`
       SELECT ps.id, 'PERMISSION_SET' AS type, 0 AS rank, ps.name, lower(ps.name) AS sort_name, ps.arn, NULL AS region, ps.tags,
              ps.description AS detail, psa."accountId" AS account_row_id,
-             lower(ps.name || ' ' || ps.arn || ' ' || coalesce(ps.description, '') || ' ' || ps.tags::text) AS search_text
+             lower(ps.name || ' ' || ps.arn || ' ' || coalesce(ps.description, '') || ' ' ||
+                   coalesce((SELECT string_agg(t.key || '=' || t.value, ' ') FROM jsonb_each_text(CASE WHEN jsonb_typeof(ps.tags) = 'object' THEN ps.tags ELSE '{}'::jsonb END) t), '')) AS search_text
       FROM "PermissionSetAccount" psa JOIN "PermissionSet" ps ON ps.id = psa."permissionSetId"
       WHERE ps."integrationId" = ${integrationId} AND ps."deletedAt" IS NULL AND psa."deletedAt" IS NULL AND ps."portalManaged" = false
         ${"ids" in scope ? Prisma.sql`AND psa."accountId" IN (${Prisma.join(scope.ids)})` : Prisma.empty}`);
@@ -232,7 +233,8 @@ async function listGroups(db: TDb, integrationId: string, query: TCatalogQuery, 
     type: "GROUP" as const,
     deletedAt: null,
     ...(query.q
-      ? { OR: [{ displayName: { contains: query.q, mode: "insensitive" as const } }, { description: { contains: query.q, mode: "insensitive" as const } }] }
+      ? // Prisma passes `contains` to LIKE unescaped: "%" or "_" would match every group.
+        { OR: [{ displayName: { contains: escapeLikePattern(query.q), mode: "insensitive" as const } }, { description: { contains: escapeLikePattern(query.q), mode: "insensitive" as const } }] }
       : {}),
   };
   const [rows, total] = await Promise.all([
