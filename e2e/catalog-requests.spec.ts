@@ -29,6 +29,24 @@ async function requestBucketRead(page: Page, bucket: string, justification: stri
   return card;
 }
 
+test("a submission whose session ended meanwhile comes back to the form after sign-in, with what was typed", async ({ browser }) => {
+  const { context, page } = await demoSession(browser, USERS.requester.email);
+  await page.goto("/catalog?q=platform-prod-app-0");
+  await page.getByTestId("catalog-item").first().getByRole("link", { name: /Request access/ }).click();
+  await page.getByRole("radio", { name: /Read/ }).first().check();
+  await page.getByLabel(/Justification/).fill("Typed before my session ended");
+  // The session cookie goes away (signed out in another tab, expired): the action cannot run.
+  await context.clearCookies();
+  await page.getByRole("button", { name: "Submit request" }).click();
+  // Sent to sign in (the page needs a session); signing in again comes back to the form, as it was left.
+  await page.waitForURL(/\/signin\?next=/);
+  await page.getByTestId(`demo-signin-${USERS.requester.email}`).click();
+  await page.waitForURL(/\/catalog\/request\?/);
+  await expect(page.getByLabel(/Justification/)).toHaveValue("Typed before my session ended");
+  await expect(page.getByRole("button", { name: "Submit request" })).toBeEnabled();
+  await context.close();
+});
+
 test("a requester finds a bucket, asks for read access for 1 hour and sees it pending", async ({ browser }) => {
   const { context, page } = await demoSession(browser, USERS.requester.email);
   const bucket = "data-prod-data-1-777777777777";

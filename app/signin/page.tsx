@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { DEMO_USERS } from "@/lib/auth/demo-users";
 import { env } from "@/lib/env";
+import { safeReturnTo } from "@/lib/auth/return-to";
 import { DemoUserButton, OidcButton } from "./sign-in-buttons";
 
 export const dynamic = "force-dynamic";
@@ -18,9 +19,10 @@ const ERRORS: Record<string, string> = {
   AccountDisabled: "Your portal account has been disabled. Ask a portal administrator if you think this is a mistake.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
-  if (await getCurrentUser()) redirect("/catalog");
-  const { error } = await searchParams;
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; next?: string }> }) {
+  const { error, next } = await searchParams;
+  const returnTo = safeReturnTo(next);
+  if (await getCurrentUser()) redirect(returnTo);
   const oidc = Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
   return (
     <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-4 py-12">
@@ -34,13 +36,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           {ERRORS[error] ?? "Sign-in failed. Try again."}
         </p>
       ) : null}
-      {oidc ? <OidcButton name={env.OIDC_NAME} /> : null}
+      {oidc ? <OidcButton name={env.OIDC_NAME} callbackUrl={returnTo} /> : null}
       {env.DEMO_MODE ? (
         <section className={oidc ? "mt-8" : ""}>
           <h2 className="mb-2 text-sm font-semibold text-slate-700">Demo mode: pick a user</h2>
           <div className="space-y-2">
             {DEMO_USERS.map((u) => (
-              <DemoUserButton key={u.email} email={u.email} name={u.name} role={u.role} blurb={u.blurb} />
+              <DemoUserButton key={u.email} email={u.email} name={u.name} role={u.role} blurb={u.blurb} callbackUrl={returnTo} />
             ))}
           </div>
         </section>

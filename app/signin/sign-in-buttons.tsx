@@ -3,7 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 
-export function DemoUserButton({ email, name, role, blurb }: { email: string; name: string; role: string; blurb: string }) {
+export function DemoUserButton({ email, name, role, blurb, callbackUrl }: { email: string; name: string; role: string; blurb: string; callbackUrl: string }) {
   const [busy, setBusy] = useState(false);
   return (
     <button
@@ -12,7 +12,7 @@ export function DemoUserButton({ email, name, role, blurb }: { email: string; na
       data-testid={`demo-signin-${email}`}
       onClick={() => {
         setBusy(true);
-        void signIn("demo", { email, callbackUrl: "/catalog" });
+        void signIn("demo", { email, callbackUrl });
       }}
       className="flex w-full items-center justify-between gap-3 rounded-lg border border-slate-200 bg-white px-4 py-3 text-left hover:border-slate-400 disabled:opacity-60"
     >
@@ -27,7 +27,7 @@ export function DemoUserButton({ email, name, role, blurb }: { email: string; na
   );
 }
 
-export function OidcButton({ name }: { name: string }) {
+export function OidcButton({ name, callbackUrl }: { name: string; callbackUrl: string }) {
   const [busy, setBusy] = useState(false);
   return (
     <button
@@ -35,7 +35,7 @@ export function OidcButton({ name }: { name: string }) {
       disabled={busy}
       onClick={() => {
         setBusy(true);
-        void signIn("oidc", { callbackUrl: "/catalog" });
+        void signIn("oidc", { callbackUrl });
       }}
       className="w-full rounded-lg bg-slate-900 px-4 py-2.5 text-sm font-medium text-white hover:bg-slate-700 disabled:bg-slate-400"
     >

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useAction } from "next-safe-action/hooks";
+import { usePortalAction } from "@/components/ui/use-portal-action";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ReasonForm } from "@/components/ui/reason-form";
@@ -14,8 +14,8 @@ export function GrantRowActions({ grant }: { grant: TAdminGrantRow }) {
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.adminGrants.all });
   const [open, setOpen] = useState(false);
-  const revoke = useAction(forceRevokeGrantAction, { onSuccess: () => { setOpen(false); void refresh(); } });
-  const retry = useAction(retryGrantAction, { onSuccess: () => void refresh() });
+  const revoke = usePortalAction(forceRevokeGrantAction, { onSuccess: () => { setOpen(false); void refresh(); } });
+  const retry = usePortalAction(retryGrantAction, { onSuccess: () => void refresh() });
   const error = revoke.result.serverError ?? revoke.result.validationErrors?.reason?._errors?.[0] ?? retry.result.serverError ?? null;
   if (!grant.canRevoke && !grant.canRetry) return null;
   return (

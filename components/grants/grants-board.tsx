@@ -2,7 +2,7 @@
 
 import { WideTable } from "@/components/ui/wide-table";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useAction } from "next-safe-action/hooks";
+import { usePortalAction } from "@/components/ui/use-portal-action";
 import { Badge, type TBadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -149,7 +149,7 @@ function GrantTable({ grants, now, actions }: { grants: TAdminGrantRow[]; now: n
 
 function ReconcilePanel({ data }: { data: TAdminGrants }) {
   const queryClient = useQueryClient();
-  const run = useAction(runReconcileNowAction, { onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.adminGrants.all }) });
+  const run = usePortalAction(runReconcileNowAction, { onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.adminGrants.all }) });
   const last = data.reconcile[0];
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="reconcile-heading">

@@ -2,7 +2,7 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useAction } from "next-safe-action/hooks";
+import { usePortalAction } from "@/components/ui/use-portal-action";
 import { useEffect, useRef } from "react";
 import { startDiscoveryAction } from "@/app/(admin)/admin/integration/actions";
 import { Badge, type TBadgeTone } from "@/components/ui/badge";
@@ -51,7 +51,7 @@ export function DiscoveryPanel({ integrationId }: { integrationId: string }) {
     // Poll fast while a run is live, slowly otherwise (a scheduled run may start any time).
     refetchInterval: (q) => (q.state.data?.some((r) => r.status === "RUNNING" && !r.stale) ? 1000 : 15_000),
   });
-  const { executeAsync, isPending, result } = useAction(startDiscoveryAction);
+  const { executeAsync, isPending, result } = usePortalAction(startDiscoveryAction);
   const current = runs.data?.[0];
   const live = current?.status === "RUNNING" && !current.stale;
   const wasLive = useRef(false);

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useAction } from "next-safe-action/hooks";
+import { usePortalAction } from "@/components/ui/use-portal-action";
 import { useId, useState, type ReactNode } from "react";
 import { saveIntegrationAction } from "@/app/(admin)/admin/integration/actions";
 import { Badge } from "@/components/ui/badge";
@@ -136,7 +136,7 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
   const [formKey, setFormKey] = useState(0);
   const secretStored = initial.root_account.secret_access_key === SECRET_SET;
   const [authMethod, setAuthMethod] = useState<"key" | "role">(initial.root_account.access_role_arn ? "role" : "key");
-  const { executeAsync, isPending } = useAction(saveIntegrationAction);
+  const { executeAsync, isPending } = usePortalAction(saveIntegrationAction);
 
   const set = (fn: (d: TDraft) => TDraft) => {
     setDraft((d) => fn(structuredClone(d)));

@@ -1,6 +1,6 @@
 "use client";
 
-import { useAction } from "next-safe-action/hooks";
+import { usePortalAction } from "@/components/ui/use-portal-action";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -24,7 +24,7 @@ export function PersonRowActions({ person, self }: { person: TPersonRow; self: b
     setDone(null);
     router.refresh();
   };
-  const disable = useAction(disableUserAction, {
+  const disable = usePortalAction(disableUserAction, {
     onSuccess: ({ data }) => {
       setOpen(false);
       if (data)
@@ -34,8 +34,8 @@ export function PersonRowActions({ person, self }: { person: TPersonRow; self: b
     },
     onError,
   });
-  const enable = useAction(enableUserAction, { onSuccess: () => refresh("Enabled: they can sign in again."), onError });
-  const endSessions = useAction(endUserSessionsAction, { onSuccess: ({ data }) => data && refresh(`${plural(data.sessionsEnded, "session")} ended.`), onError });
+  const enable = usePortalAction(enableUserAction, { onSuccess: () => refresh("Enabled: they can sign in again."), onError });
+  const endSessions = usePortalAction(endUserSessionsAction, { onSuccess: ({ data }) => data && refresh(`${plural(data.sessionsEnded, "session")} ended.`), onError });
   /** One outcome shown at a time: starting an action clears what the others said. */
   const run = <T,>(action: { execute: (input: T) => void }, others: { reset: () => void }[], input: T) => {
     for (const o of others) o.reset();

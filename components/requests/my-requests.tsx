@@ -1,7 +1,7 @@
 "use client";
 
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useAction } from "next-safe-action/hooks";
+import { usePortalAction } from "@/components/ui/use-portal-action";
 import { useEffect, useRef, useState } from "react";
 import Link from "next/link";
 import { Button, buttonClasses } from "@/components/ui/button";
@@ -79,9 +79,9 @@ function RequestCard({ request, highlight }: { request: TRequestView; highlight:
   const [extendWhy, setExtendWhy] = useState("");
   const [extendTicket, setExtendTicket] = useState("");
   const [revokeReason, setRevokeReason] = useState("");
-  const cancel = useAction(cancelAccessRequestAction);
-  const extend = useAction(requestExtensionAction);
-  const revoke = useAction(revokeGrantEarlyAction);
+  const cancel = usePortalAction(cancelAccessRequestAction);
+  const extend = usePortalAction(requestExtensionAction);
+  const revoke = usePortalAction(revokeGrantEarlyAction);
   const cardRef = useRef<HTMLElement>(null);
   useEffect(() => {
     if (highlight) cardRef.current?.scrollIntoView({ block: "center" });

@@ -1,8 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useAction } from "next-safe-action/hooks";
-import { useRef, useState, type FormEvent } from "react";
+import { usePortalAction } from "@/components/ui/use-portal-action";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { formatDuration } from "@/components/catalog/target-labels";
@@ -49,6 +49,32 @@ export function ticketExample(patterns: readonly string[]): string | null {
   return TICKET_EXAMPLES.find((example) => compiled.every((regex) => regex?.test(example) ?? false)) ?? null;
 }
 
+type TDraft = { levelId: string; durationMinutes: number; custom: boolean; startMode: "now" | "at"; startsAt: string; justification: string; ticket: string };
+
+/**
+ * What the requester typed, kept in this tab's sessionStorage per target until the request is filed: a
+ * session that ended meanwhile sends them to sign in and back here, and nothing typed is lost.
+ */
+const draftStore = {
+  key: (target: TTargetRef) => `jit-request-draft:${JSON.stringify(target)}`,
+  read(key: string): Partial<TDraft> | null {
+    try {
+      const raw = window.sessionStorage.getItem(key);
+      return raw ? (JSON.parse(raw) as Partial<TDraft>) : null;
+    } catch {
+      return null;
+    }
+  },
+  write(key: string, draft: TDraft | null) {
+    try {
+      if (draft) window.sessionStorage.setItem(key, JSON.stringify(draft));
+      else window.sessionStorage.removeItem(key);
+    } catch {
+      // Storage full or disabled: the draft is a convenience only.
+    }
+  },
+};
+
 export function RequestForm({ target, levels }: { target: TTargetRef; levels: TLevelOption[] }) {
   const router = useRouter();
   const [levelId, setLevelId] = useState(levels[0]?.id ?? "");
@@ -61,13 +87,36 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
   const [justification, setJustification] = useState("");
   const [ticket, setTicket] = useState("");
   const [errors, setErrors] = useState<TErrors>({});
-  const { executeAsync, isPending } = useAction(submitAccessRequestAction);
+  const { executeAsync, isPending } = usePortalAction(submitAccessRequestAction);
   // Set once the request exists: router.push is still navigating after the action resolves, and a second
   // click then would file a second request (and, when approved automatically, a second grant).
   const [submitted, setSubmitted] = useState(false);
   // A double click lands before React re-renders with isPending; the ref stops the second submit at once.
   const sending = useRef(false);
   const busy = isPending || submitted;
+
+  const draftKey = draftStore.key(target);
+  // Restored after mount (the server render has no sessionStorage); saved only once restored, so the
+  // first render's defaults never overwrite the draft.
+  const [restored, setRestored] = useState(false);
+  useEffect(() => {
+    const saved = draftStore.read(draftKey);
+    /* eslint-disable react-hooks/set-state-in-effect -- one-time restore from browser storage after hydration */
+    if (saved && levels.some((l) => l.id === saved.levelId)) {
+      setLevelId(saved.levelId!);
+      if (typeof saved.durationMinutes === "number") setDuration(saved.durationMinutes);
+      setCustom(saved.custom === true);
+      if (saved.startMode === "now" || saved.startMode === "at") setStartMode(saved.startMode);
+      setStartsAt(typeof saved.startsAt === "string" ? saved.startsAt : "");
+      setJustification(typeof saved.justification === "string" ? saved.justification : "");
+      setTicket(typeof saved.ticket === "string" ? saved.ticket : "");
+    }
+    setRestored(true);
+    /* eslint-enable react-hooks/set-state-in-effect */
+  }, [draftKey, levels]);
+  useEffect(() => {
+    if (restored && !submitted) draftStore.write(draftKey, { levelId, durationMinutes, custom, startMode, startsAt, justification, ticket });
+  }, [restored, submitted, draftKey, levelId, durationMinutes, custom, startMode, startsAt, justification, ticket]);
   const presets = PRESETS.filter((p) => p <= max);
   const showTicket = Boolean(level && (level.requireTicket || level.ticketPatterns.length > 0));
   const example = level && level.ticketPatterns.length > 0 ? ticketExample(level.ticketPatterns) : null;
@@ -86,13 +135,11 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
       startsAt: startMode === "at" ? new Date(startsAt) : null,
       justification,
       ticket: ticket.trim() || null,
-    }).catch((e: unknown) => {
-      sending.current = false;
-      throw e;
     });
     // Released only when nothing was filed: after success the guard stays until the page moves on.
     if (!result?.data) sending.current = false;
     if (result?.data) {
+      draftStore.write(draftKey, null);
       setSubmitted(true);
       router.push(`/requests?submitted=${encodeURIComponent(result.data.id)}`);
       router.refresh();

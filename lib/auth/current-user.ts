@@ -7,6 +7,7 @@ import { AppError } from "../errors/app-error.ts";
 import { getAuthOptions } from "./get-auth-options.ts";
 import { adminConfig } from "./record-sign-in.ts";
 import { isAdminIdentity } from "./roles.ts";
+import { signInPath } from "./return-to.ts";
 
 export type TPortalUser = { id: string; email: string; name: string | null; isAdmin: boolean; groups: string[] };
 
@@ -26,10 +27,10 @@ export const getCurrentUser = cache(async (): Promise<TPortalUser | null> => {
   return { id: row.user.id, email: row.user.email, name: row.user.name, isAdmin, groups: row.user.idpGroups };
 });
 
-/** Pages: the signed-in user, or a redirect to sign-in. */
-export async function requireUser(): Promise<TPortalUser> {
+/** Pages: the signed-in user, or a redirect to sign-in (which comes back to `returnTo`, a path of this portal). */
+export async function requireUser(returnTo?: string): Promise<TPortalUser> {
   const user = await getCurrentUser();
-  if (!user) redirect("/signin");
+  if (!user) redirect(signInPath(returnTo));
   return user;
 }
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useAction } from "next-safe-action/hooks";
+import { usePortalAction } from "@/components/ui/use-portal-action";
 import { useId, useState } from "react";
 import { TARGET_TYPE_LABELS, TARGET_TYPE_TONES } from "@/components/catalog/target-labels";
 import { Badge } from "@/components/ui/badge";
@@ -31,7 +31,7 @@ export function ApprovalCard({ item, onOutcome }: { item: TInboxItem; onOutcome:
   const [comment, setComment] = useState("");
   const [pending, setPending] = useState<"APPROVE" | "DENY" | null>(null);
   const [localError, setLocalError] = useState<string | null>(null);
-  const { executeAsync, result, isPending, hasSucceeded } = useAction(decideAccessRequestAction);
+  const { executeAsync, result, isPending, hasSucceeded } = usePortalAction(decideAccessRequestAction);
 
   const target = item.target;
   const requesterName = item.requester.name ?? item.requester.email;

@@ -20,8 +20,10 @@ function first(value: string | string[] | undefined) {
 }
 
 export default async function RequestAccessPage({ searchParams }: { searchParams: TSearchParams }) {
-  const user = await requireUser();
   const params = await searchParams;
+  const query = new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => [k, x]))));
+  // Signed out meanwhile: back to this form after sign-in, where the draft is restored.
+  const user = await requireUser(`/catalog/request?${query}`);
   const ref = ZTargetRef.safeParse(
     first(params.resource)
       ? { kind: "RESOURCE", resourceId: first(params.resource) }

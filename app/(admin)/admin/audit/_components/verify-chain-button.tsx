@@ -1,12 +1,12 @@
 "use client";
 
-import { useAction } from "next-safe-action/hooks";
+import { usePortalAction } from "@/components/ui/use-portal-action";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { verifyAuditChainAction } from "../actions";
 
 export function VerifyChainButton() {
-  const { execute, result, isPending } = useAction(verifyAuditChainAction);
+  const { execute, result, isPending } = usePortalAction(verifyAuditChainAction);
   const report = result.data;
   return (
     <div className="flex flex-wrap items-center gap-2">

@@ -1,6 +1,6 @@
 "use client";
 
-import { useAction } from "next-safe-action/hooks";
+import { usePortalAction } from "@/components/ui/use-portal-action";
 import { useEffect, useRef, useState } from "react";
 import { searchPolicyOptionsAction } from "../actions";
 import { FieldLabel } from "@/components/ui/field";
@@ -28,7 +28,7 @@ export function OptionPicker({
 }) {
   const [q, setQ] = useState("");
   const [open, setOpen] = useState(false);
-  const { execute, result, isPending } = useAction(searchPolicyOptionsAction);
+  const { execute, result, isPending } = usePortalAction(searchPolicyOptionsAction);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   useEffect(() => {

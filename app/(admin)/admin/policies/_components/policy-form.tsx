@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useAction } from "next-safe-action/hooks";
+import { usePortalAction } from "@/components/ui/use-portal-action";
 import { useState, type FormEvent } from "react";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { TARGET_TYPE_LABELS } from "@/components/catalog/target-labels";
@@ -71,7 +71,7 @@ export function PolicyForm({ initial, integrations }: { initial: TPolicyFormValu
   const [v, setV] = useState<TPolicyFormValues>(initial);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [message, setMessage] = useState<string | null>(null);
-  const { executeAsync, isPending } = useAction(savePolicyAction);
+  const { executeAsync, isPending } = usePortalAction(savePolicyAction);
   const set = <K extends keyof TPolicyFormValues>(key: K, value: TPolicyFormValues[K]) => setV((prev) => ({ ...prev, [key]: value }));
   const types: readonly TTargetType[] = v.targetTypes.length ? (v.targetTypes as TTargetType[]) : TARGET_TYPES;
   // One box per level id; ids are shared across types ("read" is Read for buckets, Inspect for instances), so each says what it means per type.

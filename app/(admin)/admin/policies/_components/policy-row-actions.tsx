@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useAction } from "next-safe-action/hooks";
+import { usePortalAction } from "@/components/ui/use-portal-action";
 import { useState } from "react";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { deletePolicyAction, setPolicyEnabledAction } from "../actions";
@@ -11,8 +11,8 @@ export function PolicyRowActions({ id, name, enabled, pendingRequests }: { id: s
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const toggle = useAction(setPolicyEnabledAction);
-  const remove = useAction(deletePolicyAction);
+  const toggle = usePortalAction(setPolicyEnabledAction);
+  const remove = usePortalAction(deletePolicyAction);
   const done = (result: { data?: unknown; serverError?: string } | undefined) => {
     if (result?.data) {
       setError(null);
