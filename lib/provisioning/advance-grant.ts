@@ -370,7 +370,8 @@ async function createTempPermissionSet(claim: TClaim, g: TGrant): Promise<TStepR
     }
     arn = existing.arn;
   }
-  await record(claim, g, { permissionSetArn: arn, permissionSetName: name, step: "PUT_POLICY", nextRunAt: now() });
+  // Whatever the expiry is now: a revoke that landed during the create must still find the set to delete it.
+  await record(claim, g, { permissionSetArn: arn, permissionSetName: name, step: "PUT_POLICY", nextRunAt: now() }, undefined, ANY_EXPIRY);
   return "continue";
 }
 
@@ -404,12 +405,21 @@ function portalOwnedElsewhere(claim: TClaim, g: TGrant) {
       userId: g.userId,
       kind: g.kind,
       preExisting: false,
-      ...(g.kind === "GROUP_MEMBERSHIP" ? { groupAwsId: g.groupAwsId, membershipId: { not: null } } : { awsAccountId: g.awsAccountId, permissionSetArn: g.permissionSetArn }),
+      ...(g.kind === "GROUP_MEMBERSHIP" ? { groupAwsId: g.groupAwsId } : { awsAccountId: g.awsAccountId, permissionSetArn: g.permissionSetArn }),
       OR: [
         { state: { in: ["PROVISIONING", "ACTIVE", "REVOKING"] } },
         { state: "FAILED", step: { not: null } },
       ],
-      ...(g.kind === "GROUP_MEMBERSHIP" ? {} : { AND: [{ OR: [{ assignmentRequestId: { not: null } }, { activatedAt: { not: null } }] }] }),
+      // Evidence that it created (or is creating) the access. A membership shows at once, before the grant
+      // adding it records its id: one at ADD_MEMBERSHIP counts, or its new membership would look standing.
+      AND: [
+        {
+          OR:
+            g.kind === "GROUP_MEMBERSHIP"
+              ? [{ membershipId: { not: null } }, { state: "PROVISIONING", step: "ADD_MEMBERSHIP" }]
+              : [{ assignmentRequestId: { not: null } }, { activatedAt: { not: null } }],
+        },
+      ],
     },
     select: { id: true, state: true, expiresAt: true },
   });
@@ -651,11 +661,24 @@ async function settleUnassign(claim: TClaim, g: TGrant, status: TAsyncStatus): P
   return retryRemoval(claim, g, `Assignment deletion ${status.requestId} FAILED: ${status.failureReason ?? "unknown reason"}`, "UNASSIGN");
 }
 
+/**
+ * A crash between CreatePermissionSet and recording its ARN leaves a set that only its name and its
+ * grant-id tag tie to this grant: found that way, it is removed like a recorded one.
+ */
+async function unrecordedTempPermissionSet(claim: TClaim, g: TGrant): Promise<string | null> {
+  const { ic } = aws(claim, g);
+  const existing = await findPermissionSetByName(ic, g.permissionSetName ?? tempPermissionSetName(g.integration.tempPermissionSetPrefix, g.id));
+  if (!existing) return null;
+  const tags = await listPermissionSetTags(ic, existing.arn);
+  return tags["grant-id"] === g.id ? existing.arn : null;
+}
+
 async function removeTempPermissionSet(claim: TClaim, g: TGrant): Promise<TStepResult> {
-  if (g.permissionSetArn) {
+  const arn = g.permissionSetArn ?? (await unrecordedTempPermissionSet(claim, g));
+  if (arn) {
     // Deleting the set deletes its IAM role in the account, which ends sessions started from it.
     try {
-      await deletePermissionSet(aws(claim, g).ic, g.permissionSetArn);
+      await deletePermissionSet(aws(claim, g).ic, arn);
     } catch (e) {
       // ConflictException: the set is still assigned or provisioned; remove the assignment again, then retry.
       if (awsErrorInfo(e).conflict) return retryRemoval(claim, g, describeError(e), "UNASSIGN");

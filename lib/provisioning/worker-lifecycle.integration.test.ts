@@ -10,6 +10,7 @@ import { forceRevokeGrant } from "./force-revoke-grant.ts";
 import { reconcileIntegration } from "./reconcile-integration.ts";
 import { retryGrant } from "./retry-grant.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
+import { SimulatedCrash } from "./advance-grant.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
 import { assignmentSlotsInUse } from "./provisioning-limits.ts";
 import {
@@ -487,6 +488,75 @@ describe("revoked while provisioning", () => {
     } finally {
       sim.setFaults({ asyncDelayMs: 30 });
     }
+  });
+
+  /** Worker options whose AWS client runs `after` once, right after the first `commandName` AWS accepted. */
+  function afterCommand(base: TWorkerOptions, client: "sso" | "store", commandName: string, after: () => Promise<void>): TWorkerOptions {
+    let done = false;
+    return {
+      ...base,
+      resolveAws: (integration) => {
+        const aws = base.resolveAws(integration);
+        const inner = client === "sso" ? aws.ic.sso : aws.store.ids;
+        const wrapped = new Proxy(inner, {
+          get(target, prop, receiver) {
+            if (prop !== "send") return Reflect.get(target, prop, receiver) as unknown;
+            return async (command: { constructor: { name: string } }, ...rest: unknown[]) => {
+              const out = await (target.send as (...a: unknown[]) => Promise<unknown>).call(target, command, ...rest);
+              if (command.constructor.name === commandName && !done) {
+                done = true;
+                await after();
+              }
+              return out;
+            };
+          },
+        });
+        return client === "sso" ? { ...aws, ic: { ...aws.ic, sso: wrapped as typeof aws.ic.sso } } : { ...aws, store: { ...aws.store, ids: wrapped as typeof aws.store.ids } };
+      },
+    };
+  }
+
+  it("a revoke that lands while the temporary permission set is being created still deletes the set", async () => {
+    const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 60_000 });
+    const racing = afterCommand(opts, "sso", "CreatePermissionSetCommand", () => forceRevokeGrant(db, adrian(), { grantId: g.id, reason: "incident" }).then(() => undefined));
+    await tickUntil(db, racing, allEnded, 15_000);
+    const after = await db.grant.findUniqueOrThrow({ where: { id: g.id } });
+    expect(after.state).toBe("REVOKED");
+    expect(after.permissionSetArn, "the set AWS created was recorded despite the revoke").toBeTruthy();
+    expect(awsView(sim).tempPermissionSets("jit-")).toEqual([]);
+  });
+
+  it("a crash between creating the temporary permission set and recording it: removal finds the set by name and tag", async () => {
+    const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 60_000 });
+    const crashing = workerOptions({ ...opts, workerId: "crashy", afterAwsChange: (_id, op) => { if (op === "CreatePermissionSet") throw new SimulatedCrash("crash after CreatePermissionSet"); } });
+    await runWorkerTick(db, crashing);
+    expect(awsView(sim).tempPermissionSets("jit-")).toHaveLength(1);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).permissionSetArn).toBeNull();
+    // Revoked before the crashed worker's lease ran out; then another worker takes over.
+    await forceRevokeGrant(db, adrian(), { grantId: g.id, reason: "incident" });
+    await db.grant.update({ where: { id: g.id }, data: { lockedBy: null, lockedUntil: null } });
+    await tickUntil(db, opts, allEnded, 15_000);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("REVOKED");
+    expect(awsView(sim).tempPermissionSets("jit-")).toEqual([]);
+  });
+
+  it("a second grant for a group checking membership while the first is adding it does not take it for standing access", async () => {
+    const spec = { kind: "group", user: "sam", group: "Data Engineers" } as const;
+    const a = await createApprovedGrant(db, fx, spec, approve, { expiresInMs: 60_000 });
+    const b = await createApprovedGrant(db, fx, spec, approve, { expiresInMs: 60_000 });
+    await db.grant.update({ where: { id: b.id }, data: { nextRunAt: new Date(Date.now() + 3_600_000) } });
+    const other = workerOptions({ ...opts, workerId: "w2" });
+    // Right after AWS added A's membership (before A records it), B runs all the way to ACTIVE on another worker.
+    const racing = afterCommand(opts, "store", "CreateGroupMembershipCommand", async () => {
+      await db.grant.update({ where: { id: b.id }, data: { nextRunAt: new Date() } });
+      await tickUntil(db, other, async () => (await db.grant.findUniqueOrThrow({ where: { id: b.id } })).state === "ACTIVE");
+    });
+    await tickUntil(db, racing, async () => (await db.grant.findUniqueOrThrow({ where: { id: a.id } })).state === "ACTIVE");
+    expect((await db.grant.findUniqueOrThrow({ where: { id: b.id } })).preExisting).toBe(false);
+    // A ends: the membership stays for B.
+    await db.grant.update({ where: { id: a.id }, data: { expiresAt: new Date(), nextRunAt: new Date() } });
+    await tickUntil(db, opts, async () => (await db.grant.findUniqueOrThrow({ where: { id: a.id } })).state === "EXPIRED");
+    expect(await activeWithoutAccess(db, sim)).toEqual([]);
   });
 
   it("a retried grant revoked before it looked again does not trust what the failed attempt learnt", async () => {
