@@ -69,6 +69,9 @@ test("a requester finds a bucket, asks for read access for 1 hour and sees it pe
   await page.getByTestId("catalog-item").first().getByRole("link", { name: /Request access/ }).click();
   await page.getByRole("button", { name: "Submit request" }).click();
   await expect(page.getByText("A justification is required")).toBeVisible();
+  // Tied to its field and focused there, so a screen reader announces it.
+  await expect(page.getByLabel(/Justification/)).toHaveAccessibleDescription("A justification is required");
+  await expect(page.getByLabel(/Justification/)).toBeFocused();
 
   // Another user cannot read the request through the route handler.
   const other = await demoSession(browser, USERS.approver2.email);

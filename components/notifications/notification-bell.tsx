@@ -81,7 +81,7 @@ export function NotificationBell() {
             <button
               type="button"
               disabled={unread === 0 || mark.isPending}
-              onClick={() => mark.mutate({ all: true })}
+              onClick={() => mark.mutate({ all: true, upTo: items[0]?.createdAt })}
               className="text-xs font-medium text-sky-700 hover:underline disabled:text-slate-400 disabled:no-underline"
             >
               Mark all read

@@ -11,7 +11,7 @@ export async function fetchNotifications(): Promise<TNotificationsResponse> {
   return (await res.json()) as TNotificationsResponse;
 }
 
-export async function markNotificationsRead(body: { ids: string[] } | { all: true }): Promise<void> {
+export async function markNotificationsRead(body: { ids: string[] } | { all: true; upTo?: string }): Promise<void> {
   const res = await fetch("/api/notifications/read", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`Could not mark notifications read (HTTP ${res.status}).`);
 }

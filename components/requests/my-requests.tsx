@@ -14,9 +14,7 @@ import { cancelAccessRequestAction, requestExtensionAction, revokeGrantEarlyActi
 import { GrantStateBadge, RequestStatusBadge } from "./request-status-badge";
 import { LocalTime } from "@/components/ui/local-time";
 import { fieldClasses as input } from "@/components/ui/field";
-
-const LIVE_POLL_MS = 3_000;
-const IDLE_POLL_MS = 30_000;
+import { IDLE_POLL_MS, pollInterval } from "./poll-interval";
 
 async function fetchMyRequests(search: string): Promise<TMyRequestsPage> {
   const res = await fetch(`/api/requests${search}`, { cache: "no-store" });
@@ -24,10 +22,6 @@ async function fetchMyRequests(search: string): Promise<TMyRequestsPage> {
   return (await res.json()) as TMyRequestsPage;
 }
 
-/** Something is still moving (a decision or the worker), so poll often; otherwise rarely. */
-function isLive(items: TRequestView[] | undefined) {
-  return (items ?? []).some((r) => r.status === "PENDING" || (r.grant && ["APPROVED", "PROVISIONING", "ACTIVE", "REVOKING"].includes(r.grant.state)));
-}
 
 
 const DOT: Record<TTimelineEntry["tone"], string> = {
@@ -279,14 +273,24 @@ export function MyRequests({
     initialData: { pages: [initial], pageParams: [null] },
     // Live requests are refreshed by the open query below; with several pages loaded a fast poll would
     // re-read every page each time, so only a single page polls fast.
-    refetchInterval: (q) => ((q.state.data?.pages.length ?? 0) <= 1 && isLive(q.state.data?.pages.flatMap((p) => p.items)) ? LIVE_POLL_MS : IDLE_POLL_MS),
+    refetchInterval: (q) => ((q.state.data?.pages.length ?? 0) <= 1 ? pollInterval(q.state.data?.pages.flatMap((p) => p.items)) : IDLE_POLL_MS),
   });
   const open = useQuery({
     queryKey: queryKeys.myRequests.open,
     queryFn: () => fetchMyRequests("?status=open"),
     initialData: initialOpen,
-    refetchInterval: (q) => (isLive(q.state.data?.items) ? LIVE_POLL_MS : IDLE_POLL_MS),
+    refetchInterval: (q) => pollInterval(q.state.data?.items),
   });
+  // A request that stops being open (denied, expired, revoked) leaves the fast-polled list: re-read the
+  // pages at once so its card shows the outcome instead of its last open state for up to IDLE_POLL_MS.
+  const openIds = useRef<Set<string> | null>(null);
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    const ids = new Set((open.data?.items ?? []).map((item) => item.id));
+    const before = openIds.current;
+    openIds.current = ids;
+    if (before && [...before].some((id) => !ids.has(id))) void queryClient.invalidateQueries({ queryKey: queryKeys.myRequests.pages });
+  }, [open.data, queryClient]);
   const { loaded, olderOpen } = mergeRequests(pages.data?.pages, open.data?.items);
   if (loaded.length === 0 && olderOpen.length === 0) {
     return (

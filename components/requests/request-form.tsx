@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { usePortalAction } from "@/components/ui/use-portal-action";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { formatDuration } from "@/components/catalog/target-labels";
@@ -94,6 +94,16 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
   // A double click lands before React re-renders with isPending; the ref stops the second submit at once.
   const sending = useRef(false);
   const busy = isPending || submitted;
+  const formRef = useRef<HTMLFormElement>(null);
+  const uid = useId();
+  /** Each field's error is tied to it (aria-invalid, aria-describedby) so a screen reader reads it there. */
+  const errorProps = (field: keyof TErrors) => ({ "aria-invalid": errors[field] ? true : undefined, "aria-describedby": errors[field] ? `${uid}-${field}-error` : undefined });
+  const errorText = (field: keyof TErrors) =>
+    errors[field] ? (
+      <span id={`${uid}-${field}-error`} className="mt-1 block text-sm text-rose-700">
+        {errors[field]}
+      </span>
+    ) : null;
 
   const draftKey = draftStore.key(target);
   // Restored after mount (the server render has no sessionStorage); saved only once restored, so the
@@ -126,7 +136,11 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
     if (sending.current || submitted) return;
     const found = validateRequestForm(level, { durationMinutes, startMode, startsAt, justification, ticket });
     setErrors(found);
-    if (Object.keys(found).length > 0) return;
+    if (Object.keys(found).length > 0) {
+      // Focus the first field in error once it is marked, so keyboard and screen-reader users land on it.
+      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      return;
+    }
     sending.current = true;
     const result = await executeAsync({
       target,
@@ -150,7 +164,7 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-busy={busy} className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]" data-testid="request-form">
+    <form ref={formRef} onSubmit={onSubmit} noValidate aria-busy={busy} className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]" data-testid="request-form">
       <div className="min-w-0 space-y-5 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
         <fieldset>
           <legend className="mb-2 text-sm font-medium text-slate-900">Access level</legend>
@@ -179,7 +193,7 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
               </label>
             ))}
           </div>
-          {errors.accessLevel ? <p className="mt-1 text-sm text-rose-700">{errors.accessLevel}</p> : null}
+          {errorText("accessLevel")}
         </fieldset>
 
         <fieldset>
@@ -219,6 +233,7 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
                 step={1}
                 value={Number.isNaN(durationMinutes) ? "" : durationMinutes}
                 onChange={(e) => setDuration(e.target.valueAsNumber)}
+                {...errorProps("duration")}
                 className={`${input} mt-1 sm:w-40`}
               />
             </label>
@@ -226,7 +241,7 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
           <p className="mt-1 text-xs text-slate-500">
             {Number.isFinite(durationMinutes) ? formatDuration(durationMinutes) : "—"} of at most {formatDuration(max)} allowed by policy.
           </p>
-          {errors.duration ? <p className="mt-1 text-sm text-rose-700">{errors.duration}</p> : null}
+          {errorText("duration")}
         </fieldset>
 
         <fieldset>
@@ -240,17 +255,17 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
             </label>
           </div>
           {startMode === "at" ? (
-            <input type="datetime-local" aria-label="Start time" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} className={`${input} mt-2 sm:w-64`} />
+            <input type="datetime-local" aria-label="Start time" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} {...errorProps("startsAt")} className={`${input} mt-2 sm:w-64`} />
           ) : null}
-          {errors.startsAt ? <p className="mt-1 text-sm text-rose-700">{errors.startsAt}</p> : null}
+          {errorText("startsAt")}
         </fieldset>
 
         <label className="block">
           <span className="text-sm font-medium text-slate-900">
             Justification {level?.requireJustification ? <span className="text-rose-700">*</span> : <span className="font-normal text-slate-500">(optional)</span>}
           </span>
-          <textarea name="justification" rows={3} maxLength={2000} value={justification} onChange={(e) => setJustification(e.target.value)} placeholder="What you need it for, e.g. the incident or change you are working on" className={`${input} mt-1`} />
-          {errors.justification ? <span className="mt-1 block text-sm text-rose-700">{errors.justification}</span> : null}
+          <textarea name="justification" rows={3} maxLength={2000} value={justification} onChange={(e) => setJustification(e.target.value)} {...errorProps("justification")} placeholder="What you need it for, e.g. the incident or change you are working on" className={`${input} mt-1`} />
+          {errorText("justification")}
         </label>
 
         {showTicket ? (
@@ -258,7 +273,7 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
             <span className="block text-sm font-medium text-slate-900">
               Ticket {level?.requireTicket ? <span className="text-rose-700">*</span> : <span className="font-normal text-slate-500">(optional)</span>}
             </span>
-            <input name="ticket" value={ticket} maxLength={200} onChange={(e) => setTicket(e.target.value)} placeholder={`e.g. ${example ?? "OPS-123"}`} className={`${input} mt-1 block sm:w-64`} />
+            <input name="ticket" value={ticket} maxLength={200} onChange={(e) => setTicket(e.target.value)} {...errorProps("ticket")} placeholder={`e.g. ${example ?? "OPS-123"}`} className={`${input} mt-1 block sm:w-64`} />
             {level && level.ticketPatterns.length > 0 ? (
               <span className="mt-1 block text-xs text-slate-500">
                 {example ? `A ticket id such as ${example}` : "A ticket id"} (format:{" "}
@@ -271,7 +286,7 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
                 )
               </span>
             ) : null}
-            {errors.ticket ? <span className="mt-1 block text-sm text-rose-700">{errors.ticket}</span> : null}
+            {errorText("ticket")}
           </label>
         ) : null}
 

@@ -201,5 +201,15 @@ describe("notifications", () => {
     expect((await database.prisma.notification.findUniqueOrThrow({ where: { id: target.id } })).readAt).toBeNull();
     expect(await markNotificationsRead(database.prisma, f.riley.user.id, { ids: [target.id] })).toEqual({ marked: 1 });
     expect((await listNotifications(database.prisma, f.riley.user.id)).unread).toBe(mine.unread - 1);
+
+    // "Mark all read" covers what the user was shown: one that arrived after the newest shown stays unread.
+    const shown = await listNotifications(database.prisma, f.riley.user.id);
+    const newest = shown.items[0]!;
+    const late = await database.prisma.notification.create({
+      data: { userId: f.riley.user.id, kind: "request.approved", title: "Arrived after the list was shown", body: "", createdAt: new Date(Date.parse(newest.createdAt) + 1_000) },
+    });
+    await markNotificationsRead(database.prisma, f.riley.user.id, { all: true, upTo: newest.createdAt });
+    expect((await database.prisma.notification.findUniqueOrThrow({ where: { id: late.id } })).readAt).toBeNull();
+    expect((await listNotifications(database.prisma, f.riley.user.id)).unread).toBe(1);
   });
 });
