@@ -40,6 +40,7 @@ test("a submission whose session ended meanwhile comes back to the form after si
   await page.getByRole("button", { name: "Submit request" }).click();
   // Sent to sign in (the page needs a session); signing in again comes back to the form, as it was left.
   await page.waitForURL(/\/signin\?next=/);
+  await expect(page.getByTestId("signin-return-note")).toContainText("continue where you left off");
   await page.getByTestId(`demo-signin-${USERS.requester.email}`).click();
   await page.waitForURL(/\/catalog\/request\?/);
   await expect(page.getByLabel(/Justification/)).toHaveValue("Typed before my session ended");

@@ -31,6 +31,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <h1 className="mt-4 text-2xl font-semibold">Sign in to the Access Portal</h1>
         <p className="mt-2 text-sm text-slate-600">Ask for exactly the AWS access you need, for as long as you need it.</p>
       </div>
+      {next && !error ? (
+        <p role="status" className="mb-4 rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900" data-testid="signin-return-note">
+          Your session has ended. Sign in again to continue where you left off.
+        </p>
+      ) : null}
       {error ? (
         <p role="alert" className="mb-4 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700">
           {ERRORS[error] ?? "Sign-in failed. Try again."}

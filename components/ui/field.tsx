@@ -1,7 +1,7 @@
 import type { ReactNode, SelectHTMLAttributes } from "react";
 
 /** The text input / select / textarea look shared by every form. */
-export const fieldClasses = "w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500";
+export const fieldClasses = "w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500 aria-invalid:border-rose-500 aria-invalid:focus:ring-rose-500";
 
 /** The small label above a field. */
 export function FieldLabel({ children }: { children: ReactNode }) {
