@@ -175,7 +175,7 @@ function ReconcilePanel({ data }: { data: TAdminGrants }) {
         <div className="mt-3 text-sm" data-testid="last-reconcile">
           <p className="text-slate-700">
             Last run <LocalTime iso={last.startedAt} /> ({last.trigger.toLowerCase()}, {last.integrationName}):{" "}
-            <Badge tone={last.status === "SUCCEEDED" ? "green" : last.status === "RUNNING" ? "blue" : "red"}>{last.status.toLowerCase()}</Badge>{" "}
+            <Badge tone={last.status === "SUCCEEDED" ? "green" : last.status === "RUNNING" ? "blue" : last.status === "PARTIAL" ? "amber" : "red"}>{last.status.toLowerCase()}</Badge>{" "}
             {last.findings.length === 0 ? "no findings — AWS matches the grants." : `${last.findings.length} finding${last.findings.length === 1 ? "" : "s"}:`}
           </p>
           {last.findings.length > 0 ? (

@@ -127,7 +127,7 @@ function releaseHeld(claim: TClaim) {
 async function holdAccount(claim: TClaim, g: TGrant, accountId: string) {
   if (claim.held.release) return;
   const waitStarted = Date.now();
-  const wait = claim.options.maxInlineWaitMs;
+  const wait = inlineWaitLeft(claim.options);
   const account = await acquireWithin(acquireAccount(accountId), wait);
   if (!account) throw new CapacityBusy();
   const slot = await acquireWithin(acquireAssignmentSlot(), wait);
@@ -140,6 +140,11 @@ async function holdAccount(claim: TClaim, g: TGrant, accountId: string) {
     account();
   };
   if (Date.now() - waitStarted > 1_000) await record(claim, g, {});
+}
+
+/** How long a claim may still wait inline: maxInlineWaitMs, cut short by the tick's deadline. */
+function inlineWaitLeft(options: TWorkerOptions): number {
+  return options.deadline === undefined ? options.maxInlineWaitMs : Math.max(0, Math.min(options.maxInlineWaitMs, options.deadline - Date.now()));
 }
 
 /** extraWhere for record(): write whatever the expiry is now (facts about AWS that removal needs). */
@@ -214,9 +219,12 @@ export async function advanceGrant(db: TDb, grantId: string, options: TWorkerOpt
       // A hold (parked or kept) only stays while the grant still waits on that AWS operation.
       if (claim.held.outstanding && g.step !== "POLL_ASSIGNMENT" && g.step !== "POLL_UNASSIGN") releaseHeld(claim);
       if (["EXPIRED", "REVOKED"].includes(g.state) || (g.state === "FAILED" && !g.step)) break;
+      // Past the tick's deadline no step starts: the grant is released with its next step recorded.
+      if (options.deadline !== undefined && Date.now() >= options.deadline) break;
       const wait = g.nextRunAt.getTime() - Date.now();
       if (wait > 0) {
         if (Date.now() + wait - started > options.maxInlineWaitMs) break;
+        if (options.deadline !== undefined && Date.now() + wait >= options.deadline) break;
         await sleep(wait);
         continue;
       }

@@ -23,7 +23,7 @@ import { acquireAccount, acquireAssignmentSlot } from "./provisioning-limits.ts"
 import { INTEGRATION_TAG_KEY, looksLikeTempPermissionSetName, MANAGED_BY_TAG } from "./temp-permission-set.ts";
 
 export type TReconcileFinding = {
-  kind: "ORPHAN_TEMP_PERMISSION_SET" | "MISSING_ASSIGNMENT" | "MISSING_MEMBERSHIP" | "LEFTOVER_ASSIGNMENT" | "LEFTOVER_MEMBERSHIP" | "ERROR";
+  kind: "ORPHAN_TEMP_PERMISSION_SET" | "MISSING_ASSIGNMENT" | "MISSING_MEMBERSHIP" | "LEFTOVER_ASSIGNMENT" | "LEFTOVER_MEMBERSHIP" | "INCOMPLETE" | "ERROR";
   awsAccountId: string | null;
   permissionSetArn: string | null;
   principalId: string | null;
@@ -36,18 +36,18 @@ const LIVE_FOR_RECONCILE = ["APPROVED", "PROVISIONING", "ACTIVE", "REVOKING"];
 const LEFTOVER_WINDOW_MS = 30 * 24 * 3_600_000;
 
 
-async function removeAssignmentAndWait(ic: TIdentityCenter, a: TAssignmentRef): Promise<void> {
+async function removeAssignmentAndWait(ic: TIdentityCenter, a: TAssignmentRef, runDeadline = Infinity): Promise<void> {
   const releaseAccount = await acquireAccount(a.accountId);
   const releaseSlot = await acquireAssignmentSlot();
   try {
     let status = await deleteAccountAssignment(ic, a);
-    const deadline = Date.now() + 60_000;
+    const deadline = Math.min(Date.now() + 60_000, runDeadline);
     while (status.status === "IN_PROGRESS" && Date.now() < deadline) {
       await sleep(250);
       status = await describeAssignmentDeletion(ic, status.requestId);
     }
     if (status.status === "FAILED" && !isAssignmentNotFound(status.failureReason)) throw new Error(`deletion ${status.requestId} FAILED: ${status.failureReason ?? "unknown"}`);
-    if (status.status === "IN_PROGRESS") throw new Error(`deletion ${status.requestId} still in progress after 60 s`);
+    if (status.status === "IN_PROGRESS") throw new Error(`deletion ${status.requestId} still in progress; the next run finishes the removal`);
   } finally {
     releaseSlot();
     releaseAccount();
@@ -62,14 +62,26 @@ async function removeAssignmentAndWait(ic: TIdentityCenter, a: TAssignmentRef): 
  * - an ACTIVE grant whose assignment or membership vanished goes back to PROVISIONING;
  * - assignments/memberships the portal once created for a grant that has ended, and that still exist,
  *   are reported, never removed: they may have become standing access since.
- * Access the portal did not create is never touched. Assumes an admin (on-demand) or the worker
- * (schedule) triggered it.
+ * Access the portal did not create is never touched. In that order: the scan of every permission set
+ * (for orphans) is last and the only long part, bounded by `deadline` and resumable (resumeAfterArn).
+ * Assumes an admin (on-demand) or the worker (schedule) triggered it.
  */
 export async function reconcileIntegration(
   db: TDb,
   integrationId: string,
-  options: { trigger?: string; actor?: TAuditActor; resolveAws?: TIntegrationAwsResolver; run?: ReconcileRun } = {},
+  options: {
+    trigger?: string;
+    actor?: TAuditActor;
+    resolveAws?: TIntegrationAwsResolver;
+    run?: ReconcileRun;
+    /** Epoch ms: the permission-set scan stops here and records where the next run continues. */
+    deadline?: number;
+    /** Continue the scan of an earlier run that reached its deadline after this ARN. */
+    resumeAfterArn?: string | null;
+  } = {},
 ): Promise<ReconcileRun> {
+  const deadline = options.deadline;
+  let stoppedAfter: string | null = null;
   const integration = await db.integration.findUniqueOrThrow({ where: { id: integrationId } });
   const run = options.run ?? (await db.reconcileRun.create({ data: { integrationId, trigger: options.trigger ?? "MANUAL" } }));
   const findings: TReconcileFinding[] = [];
@@ -81,61 +93,7 @@ export async function reconcileIntegration(
   try {
     const { ic, store } = (options.resolveAws ?? integrationAws)(integration);
 
-    // 1. Orphaned temporary permission sets.
-    for (const arn of await listPermissionSetArns(ic)) {
-      const ps = await describePermissionSet(ic, arn);
-      if (!ps) continue;
-      const tags = await listPermissionSetTags(ic, arn);
-      const ours = tags[MANAGED_BY_TAG.key] === MANAGED_BY_TAG.value || looksLikeTempPermissionSetName(ps.name, integration.tempPermissionSetPrefix);
-      if (!ours) continue;
-      const grantId = tags["grant-id"] ?? null;
-      const grant = grantId
-        ? await db.grant.findUnique({ where: { id: grantId }, select: { id: true, state: true, step: true } })
-        : await db.grant.findFirst({ where: { permissionSetArn: arn }, select: { id: true, state: true, step: true } });
-      const live = !!grant && (LIVE_FOR_RECONCILE.includes(grant.state) || (grant.state === "FAILED" && grant.step !== null));
-      if (live) continue;
-      // Ours to remove: made for this integration (a restored database keeps its id) or for a grant we
-      // know. A set that only looks like ours may be another installation's live access on a shared instance.
-      if (tags[INTEGRATION_TAG_KEY] !== integrationId && !grant) {
-        note({
-          kind: "ORPHAN_TEMP_PERMISSION_SET",
-          awsAccountId: null,
-          permissionSetArn: arn,
-          principalId: null,
-          grantId,
-          action: "REPORTED",
-          detail: `${ps.name}: looks like a portal set but was not made by this portal (integration tag ${tags[INTEGRATION_TAG_KEY] ?? "missing"}, grant ${grantId ?? "unknown"}); not removed: another installation may share this Identity Center. Delete it in IAM Identity Center if nothing uses it.`,
-        });
-        continue;
-      }
-      try {
-        const removed: TAssignmentRef[] = [];
-        for (const accountId of await listAccountsForPermissionSet(ic, arn)) {
-          for (const a of await listAccountAssignments(ic, accountId, arn)) {
-            await removeAssignmentAndWait(ic, a);
-            removed.push(a);
-          }
-        }
-        await deletePermissionSet(ic, arn);
-        note({ kind: "ORPHAN_TEMP_PERMISSION_SET", awsAccountId: null, permissionSetArn: arn, principalId: null, grantId: grant?.id ?? grantId, action: "REMOVED", detail: `${ps.name}: ${grant ? `grant is ${grant.state}` : "no grant"}` });
-        // Each removal of access is its own audit event, not only a count in the run's summary.
-        await db.$transaction((tx) =>
-          appendAuditEvent(tx, {
-            actor: options.actor ?? "system",
-            action: "reconcile.orphan_removed",
-            subjectType: "ReconcileRun",
-            subjectId: run.id,
-            integrationId,
-            details: { permissionSetArn: arn, permissionSetName: ps.name, grantId: grant?.id ?? grantId, grantState: grant?.state ?? null, assignmentsRemoved: removed.map((a) => ({ accountId: a.accountId, principalType: a.principalType, principalId: a.principalId })) },
-          }),
-        );
-      } catch (e) {
-        const info = awsErrorInfo(e);
-        note({ kind: "ORPHAN_TEMP_PERMISSION_SET", awsAccountId: null, permissionSetArn: arn, principalId: null, grantId: grant?.id ?? grantId, action: "FAILED", detail: `${ps.name}: ${info.name}: ${info.message}`.slice(0, 500) });
-      }
-    }
-
-    // 2. Live grants whose access vanished in AWS.
+    // 1. Live grants whose access vanished in AWS (first: what users are missing now).
     const now = new Date();
     const active = await db.grant.findMany({ where: { integrationId, state: "ACTIVE", expiresAt: { gt: now } } });
     for (const g of active) {
@@ -175,7 +133,7 @@ export async function reconcileIntegration(
       }
     }
 
-    // 3. Access the portal created for grants that have ended, still present: report only.
+    // 2. Access the portal created for grants that have ended, still present: report only.
     const ended = await db.grant.findMany({
       where: { integrationId, state: { in: ["EXPIRED", "REVOKED"] }, preExisting: false, activatedAt: { not: null }, kind: { in: ["PERMISSION_SET_ASSIGNMENT", "GROUP_MEMBERSHIP"] }, endedAt: { gt: new Date(now.getTime() - LEFTOVER_WINDOW_MS) } },
       orderBy: { endedAt: "desc" },
@@ -211,13 +169,86 @@ export async function reconcileIntegration(
         note({ kind: "ERROR", awsAccountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalId: g.principalId, grantId: g.id, action: "FAILED", detail: `${info.name}: ${info.message}`.slice(0, 500) });
       }
     }
+    // 3. Orphaned temporary permission sets: every permission set of the instance is read (two calls each),
+    // so on a large instance this scan is what takes time. In ARN order, it stops at the run's deadline and
+    // the next run continues after the last ARN it finished (resumeAfterArn).
+    const arns = (await listPermissionSetArns(ic)).sort();
+    const resumeAfter = options.resumeAfterArn ?? null;
+    const todo = resumeAfter ? arns.filter((arn) => arn > resumeAfter) : arns;
+    let lastDone: string | null = resumeAfter;
+    for (const arn of todo) {
+      if (deadline !== undefined && Date.now() >= deadline) {
+        stoppedAfter = lastDone ?? "";
+        note({
+          kind: "INCOMPLETE",
+          awsAccountId: null,
+          permissionSetArn: lastDone,
+          principalId: null,
+          action: "REPORTED",
+          detail: `Reached its time budget after checking ${arns.length - todo.length + todo.indexOf(arn)} of ${arns.length} permission sets for orphaned temporary sets; the next run continues from there.`,
+        });
+        break;
+      }
+      lastDone = arn;
+      const ps = await describePermissionSet(ic, arn);
+      if (!ps) continue;
+      const tags = await listPermissionSetTags(ic, arn);
+      const ours = tags[MANAGED_BY_TAG.key] === MANAGED_BY_TAG.value || looksLikeTempPermissionSetName(ps.name, integration.tempPermissionSetPrefix);
+      if (!ours) continue;
+      const grantId = tags["grant-id"] ?? null;
+      const grant = grantId
+        ? await db.grant.findUnique({ where: { id: grantId }, select: { id: true, state: true, step: true } })
+        : await db.grant.findFirst({ where: { permissionSetArn: arn }, select: { id: true, state: true, step: true } });
+      const live = !!grant && (LIVE_FOR_RECONCILE.includes(grant.state) || (grant.state === "FAILED" && grant.step !== null));
+      if (live) continue;
+      // Ours to remove: made for this integration (a restored database keeps its id) or for a grant we
+      // know. A set that only looks like ours may be another installation's live access on a shared instance.
+      if (tags[INTEGRATION_TAG_KEY] !== integrationId && !grant) {
+        note({
+          kind: "ORPHAN_TEMP_PERMISSION_SET",
+          awsAccountId: null,
+          permissionSetArn: arn,
+          principalId: null,
+          grantId,
+          action: "REPORTED",
+          detail: `${ps.name}: looks like a portal set but was not made by this portal (integration tag ${tags[INTEGRATION_TAG_KEY] ?? "missing"}, grant ${grantId ?? "unknown"}); not removed: another installation may share this Identity Center. Delete it in IAM Identity Center if nothing uses it.`,
+        });
+        continue;
+      }
+      try {
+        const removed: TAssignmentRef[] = [];
+        for (const accountId of await listAccountsForPermissionSet(ic, arn)) {
+          for (const a of await listAccountAssignments(ic, accountId, arn)) {
+            await removeAssignmentAndWait(ic, a, deadline);
+            removed.push(a);
+          }
+        }
+        await deletePermissionSet(ic, arn);
+        note({ kind: "ORPHAN_TEMP_PERMISSION_SET", awsAccountId: null, permissionSetArn: arn, principalId: null, grantId: grant?.id ?? grantId, action: "REMOVED", detail: `${ps.name}: ${grant ? `grant is ${grant.state}` : "no grant"}` });
+        // Each removal of access is its own audit event, not only a count in the run's summary.
+        await db.$transaction((tx) =>
+          appendAuditEvent(tx, {
+            actor: options.actor ?? "system",
+            action: "reconcile.orphan_removed",
+            subjectType: "ReconcileRun",
+            subjectId: run.id,
+            integrationId,
+            details: { permissionSetArn: arn, permissionSetName: ps.name, grantId: grant?.id ?? grantId, grantState: grant?.state ?? null, assignmentsRemoved: removed.map((a) => ({ accountId: a.accountId, principalType: a.principalType, principalId: a.principalId })) },
+          }),
+        );
+      } catch (e) {
+        const info = awsErrorInfo(e);
+        note({ kind: "ORPHAN_TEMP_PERMISSION_SET", awsAccountId: null, permissionSetArn: arn, principalId: null, grantId: grant?.id ?? grantId, action: "FAILED", detail: `${ps.name}: ${info.name}: ${info.message}`.slice(0, 500) });
+      }
+    }
+
   } catch (e) {
     const info = awsErrorInfo(e);
     note({ kind: "ERROR", awsAccountId: null, permissionSetArn: null, principalId: null, action: "FAILED", detail: `${info.name}: ${info.message}`.slice(0, 500) });
   }
-  const status = errors === 0 ? "SUCCEEDED" : findings.length > errors ? "PARTIAL" : "FAILED";
+  const status = errors === 0 ? (stoppedAfter === null ? "SUCCEEDED" : "PARTIAL") : findings.length > errors ? "PARTIAL" : "FAILED";
   return db.$transaction(async (tx) => {
-    const done = await tx.reconcileRun.update({ where: { id: run.id }, data: { status, finishedAt: new Date(), findings: findings as object[] } });
+    const done = await tx.reconcileRun.update({ where: { id: run.id }, data: { status, finishedAt: new Date(), findings: findings as object[], resumeAfterArn: stoppedAfter } });
     await appendAuditEvent(tx, {
       actor: options.actor ?? "system",
       action: "reconcile.finished",
@@ -233,22 +264,32 @@ export async function reconcileIntegration(
 const RECONCILE_LOCK = 0x4a495452; // "JITR"
 
 /**
- * Starts reconcile runs for integrations whose last run is older than `intervalMs` (one replica at
- * a time decides, under an advisory lock). System actor.
+ * Starts reconcile runs for integrations whose last run is older than `intervalMs`, or whose last run
+ * reached its deadline mid-scan (continued at once, from where it stopped), one replica at a time deciding
+ * under an advisory lock. `deadline` bounds each run (the worker route passes its own). System actor.
  */
-export async function runDueReconciles(db: TDb, now: Date, options: { intervalMs: number; resolveAws?: TIntegrationAwsResolver }): Promise<ReconcileRun[]> {
+export async function runDueReconciles(
+  db: TDb,
+  now: Date,
+  options: { intervalMs: number; resolveAws?: TIntegrationAwsResolver; deadline?: number },
+): Promise<ReconcileRun[]> {
   const runs = await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RECONCILE_LOCK}::bigint)`;
     const integrations = await tx.integration.findMany({ where: { enabled: true, kind: "IDENTITY_CENTER", instanceArn: { not: null } }, select: { id: true } });
-    const started: ReconcileRun[] = [];
+    const started: { run: ReconcileRun; resumeAfterArn: string | null }[] = [];
     for (const i of integrations) {
       const last = await tx.reconcileRun.findFirst({ where: { integrationId: i.id }, orderBy: { startedAt: "desc" } });
       const stale = !last || last.startedAt.getTime() <= now.getTime() - options.intervalMs;
-      if (stale) started.push(await tx.reconcileRun.create({ data: { integrationId: i.id, trigger: "SCHEDULE" } }));
+      const unfinished = !!last && last.status !== "RUNNING" && last.resumeAfterArn !== null;
+      if (stale || unfinished) {
+        started.push({ run: await tx.reconcileRun.create({ data: { integrationId: i.id, trigger: "SCHEDULE" } }), resumeAfterArn: unfinished ? last.resumeAfterArn : null });
+      }
     }
     return started;
   });
   const out: ReconcileRun[] = [];
-  for (const run of runs) out.push(await reconcileIntegration(db, run.integrationId, { trigger: "SCHEDULE", run, resolveAws: options.resolveAws }));
+  for (const { run, resumeAfterArn } of runs) {
+    out.push(await reconcileIntegration(db, run.integrationId, { trigger: "SCHEDULE", run, resolveAws: options.resolveAws, deadline: options.deadline, resumeAfterArn }));
+  }
   return out;
 }

@@ -11,6 +11,9 @@ import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
 
 export type TScheduledTickReport = TTickReport & { batchSize: number; timedOut: number; extensionsClosed: number; discoveriesStarted: number; reconciles: number; housekeepingErrors: string[] };
 
+/** Least time left in a bounded tick for a reconcile to start. */
+export const RECONCILE_MIN_MS = 10_000;
+
 const holder = globalThis as unknown as { __jitWorkerOptions?: TWorkerOptions };
 
 /**
@@ -39,11 +42,19 @@ export async function runScheduledTick(
     housekeeping?: boolean;
     /** Runs email/Slack delivery after the tick: the route passes Next's after() (a serverless host may freeze a function once it answered); default: in the background of this long-lived process. */
     defer?: (task: () => Promise<unknown>) => void;
+    /**
+     * Time the whole tick may take (the route: below its host's limit). Grant steps stop starting at it,
+     * and a reconcile runs only with RECONCILE_MIN_MS left, its permission-set scan stopping at the same
+     * deadline and continuing next tick. Default: none (the in-process scheduler of a long-lived server).
+     */
+    budgetMs?: number;
   } = {},
 ): Promise<TScheduledTickReport> {
   const defer = options.defer ?? inBackground;
+  const deadline = options.budgetMs === undefined ? undefined : Date.now() + options.budgetMs;
   const base = portalWorkerOptions();
-  const opts = options.defer ? { ...base, notify: async (grantId: string, event: TGrantEvent) => notifyGrantEvent(database, grantId, event, { defer }) } : base;
+  const withNotify = options.defer ? { ...base, notify: async (grantId: string, event: TGrantEvent) => notifyGrantEvent(database, grantId, event, { defer }) } : base;
+  const opts = deadline === undefined ? withNotify : { ...withNotify, deadline };
   const report = await runWorkerTick(database, opts);
   const out: TScheduledTickReport = { ...report, batchSize: opts.batchSize, timedOut: 0, extensionsClosed: 0, discoveriesStarted: 0, reconciles: 0, housekeepingErrors: [] };
   if (options.housekeeping === false) return out;
@@ -64,9 +75,10 @@ export async function runScheduledTick(
   await guard("runDueDiscoveries", async () => {
     out.discoveriesStarted = (await runDueDiscoveries(database, now)).length;
   });
-  if (env.WORKER_RECONCILE_INTERVAL_MS > 0) {
+  // With too little time left a reconcile waits for the next tick (it stays due) rather than start and be cut off.
+  if (env.WORKER_RECONCILE_INTERVAL_MS > 0 && (deadline === undefined || deadline - Date.now() >= RECONCILE_MIN_MS)) {
     await guard("reconcile", async () => {
-      out.reconciles = (await runDueReconciles(database, now, { intervalMs: env.WORKER_RECONCILE_INTERVAL_MS })).length;
+      out.reconciles = (await runDueReconciles(database, now, { intervalMs: env.WORKER_RECONCILE_INTERVAL_MS, deadline })).length;
     });
   }
   return out;

@@ -29,6 +29,8 @@ export async function runWorkerTick(db: TDb, base: TWorkerOptions): Promise<TTic
     ids.map((id) =>
       pool(async () => {
         try {
+          // Claimed but not reached before the deadline: released untouched, due for the next tick.
+          if (options.deadline !== undefined && Date.now() >= options.deadline) return;
           events.push(...(await advanceGrant(db, id, options)));
         } catch (e) {
           // A database hiccup or a bug in one grant must not stop the others; the lease runs out and it is retried.

@@ -7,7 +7,7 @@ import { finalizeApproval } from "../access/finalize-approval.ts";
 import { expirePendingRequests } from "../access/expire-pending-requests.ts";
 import { configureAwsRateLimits } from "../aws/aws-rate-limit.ts";
 import { forceRevokeGrant } from "./force-revoke-grant.ts";
-import { reconcileIntegration } from "./reconcile-integration.ts";
+import { reconcileIntegration, runDueReconciles } from "./reconcile-integration.ts";
 import { retryGrant } from "./retry-grant.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
 import { SimulatedCrash } from "./advance-grant.ts";
@@ -328,6 +328,62 @@ describe("provisioning worker lifecycle", () => {
     expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("ACTIVE");
     expect(await activeWithoutAccess(db, sim)).toEqual([]);
     expect(missingStanding(sim, standing)).toEqual([]);
+  });
+
+  it("a tick past its deadline starts no step: claimed grants are released as they were and the next tick does them", async () => {
+    const ids = await Promise.all([1, 2, 3].map(() => createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 60_000 })));
+    const report = await runWorkerTick(db, { ...opts, deadline: Date.now() });
+    expect(report.claimed).toBe(3);
+    const untouched = await db.grant.findMany({ where: { id: { in: ids.map((g) => g.id) } } });
+    expect(untouched.map((g) => [g.state, g.lockedBy])).toEqual([["APPROVED", null], ["APPROVED", null], ["APPROVED", null]]);
+    // A deadline that falls while a grant waits on AWS: the tick returns by then, the grant is released mid-way.
+    sim.setFaults({ asyncDelayMs: 1_500 });
+    try {
+      const started = Date.now();
+      await runWorkerTick(db, { ...opts, maxInlineWaitMs: 10_000, deadline: Date.now() + 700 });
+      expect(Date.now() - started).toBeLessThan(1_400);
+      const midway = await db.grant.findMany({ where: { id: { in: ids.map((g) => g.id) } } });
+      expect(midway.every((g) => g.lockedBy === null && g.state !== "ACTIVE")).toBe(true);
+    } finally {
+      sim.setFaults({ asyncDelayMs: 30 });
+    }
+    await tickUntil(db, opts, allSettled);
+    expect(await activeWithoutAccess(db, sim)).toEqual([]);
+    expect((await db.grant.findMany({ where: { id: { in: ids.map((g) => g.id) } } })).every((g) => g.state === "ACTIVE")).toBe(true);
+  });
+
+  it("a reconcile that reaches its deadline mid-scan stops, says so, and the next one continues where it stopped", async () => {
+    const { sso } = (await import("../aws-sim/test-clients.ts")).simClients(sim);
+    const { CreatePermissionSetCommand } = await import("@aws-sdk/client-sso-admin");
+    const orphan = async (name: string) =>
+      (
+        await sso.send(
+          new CreatePermissionSetCommand({
+            InstanceArn: SAMPLE_ORG.instanceArn,
+            Name: name,
+            Tags: [{ Key: "managed-by", Value: "jit-access-portal" }, { Key: "integration-id", Value: fx.integration.id }, { Key: "grant-id", Value: `gone-${name}` }],
+          }),
+        )
+      ).PermissionSet!.PermissionSetArn!;
+    await orphan("jit-orphanaaaaaaaaaaaaaaaaaaaaaa");
+    await orphan("jit-orphanbbbbbbbbbbbbbbbbbbbbbb");
+    const orphansLeft = () => awsView(sim).tempPermissionSets("jit-orphan").length;
+    const hour = 3_600_000;
+    // Out of time before the scan: the run says so and keeps its place.
+    const [first] = await runDueReconciles(db, new Date(), { intervalMs: hour, deadline: Date.now() - 1 });
+    expect(first).toMatchObject({ status: "PARTIAL", resumeAfterArn: "" });
+    expect(first!.findings).toEqual([expect.objectContaining({ kind: "INCOMPLETE", action: "REPORTED" })]);
+    expect(orphansLeft()).toBe(2);
+    // Not due by its interval, but unfinished: continued at once, to the end.
+    const [second] = await runDueReconciles(db, new Date(), { intervalMs: hour });
+    expect(second).toMatchObject({ status: "SUCCEEDED", resumeAfterArn: null });
+    expect(orphansLeft()).toBe(0);
+    expect(await runDueReconciles(db, new Date(), { intervalMs: hour })).toEqual([]);
+    // A continuation skips what the earlier run had checked (ARN order).
+    const arns = [await orphan("jit-orphancccccccccccccccccccccc"), await orphan("jit-orphandddddddddddddddddddddd")].sort();
+    const resumed = await reconcileIntegration(db, fx.integration.id, { resumeAfterArn: arns[0] });
+    expect((resumed.findings as { permissionSetArn: string; action: string }[]).filter((f) => f.action === "REMOVED").map((f) => f.permissionSetArn)).toEqual([arns[1]]);
+    expect(orphansLeft()).toBe(1);
   });
 
   it("an admin retries a failed grant once the cause is fixed, and force-revokes a live one", async () => {

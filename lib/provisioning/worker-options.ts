@@ -26,6 +26,11 @@ export type TWorkerOptions = {
   throttleBackoffMs: number;
   /** Quota errors keep the grant waiting this long between tries (not counted as failures). */
   quotaRetryMs: number;
+  /**
+   * Epoch ms after which a tick starts no new step and waits no more (the route sets it below its host's
+   * time limit): a tick cut off mid-step by its host is a crash, and every grant in flight waits out its lease.
+   */
+  deadline?: number;
   /** Grants worked at once by one tick (AWS limits are enforced separately). */
   concurrency: number;
   resolveAws: TIntegrationAwsResolver;

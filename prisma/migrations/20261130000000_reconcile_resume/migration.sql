@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ReconcileRun" ADD COLUMN     "resumeAfterArn" TEXT;
