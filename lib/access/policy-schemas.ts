@@ -74,7 +74,22 @@ export type TApprovalStep = z.infer<typeof ZApprovalStep>;
 
 export const ZApprovalSteps = z
   .array(ZApprovalStep)
-  .max(MAX_APPROVAL_STEPS, `At most ${MAX_APPROVAL_STEPS} approval steps`);
+  .max(MAX_APPROVAL_STEPS, `At most ${MAX_APPROVAL_STEPS} approval steps`)
+  .superRefine((steps, ctx) => {
+    // One person's approval counts at one step only (checkApprovalReachable): steps naming users alone must
+    // name, together, at least as many different people as their quorums add up to.
+    const usersOnly = steps.filter((step) => step.groupIds.length === 0 && step.userIds.length > 0);
+    if (usersOnly.length < 2) return;
+    const people = new Set(usersOnly.flatMap((step) => step.userIds)).size;
+    const needed = usersOnly.reduce((sum, step) => sum + step.quorum, 0);
+    if (people < needed) {
+      ctx.addIssue({
+        code: "custom",
+        message: `The steps need ${needed} different approvers (one person approves at one step only), but name only ${people}`,
+        path: [],
+      });
+    }
+  });
 export type TApprovalSteps = z.infer<typeof ZApprovalSteps>;
 
 /** A ticket pattern must compile; it is matched against the whole ticket (see ticketMatches). */

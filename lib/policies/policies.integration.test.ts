@@ -88,6 +88,34 @@ describe("policy CRUD", () => {
     expect(await database.prisma.policy.count({ where: { name: { in: ["x", "y", "z"] } } })).toBe(0);
   });
 
+  it("refuses what could never be approved: approvers of one integration in a policy for every integration, too few distinct approvers, deleted approvers", async () => {
+    await expect(createPolicy(database.prisma, admin(), { ...valid(), name: "everywhere", integrationId: null })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      userMessage: expect.stringContaining("A policy for every integration cannot name requesters or approvers"),
+    });
+    // Without named people it is fine everywhere (e.g. auto-approved read access).
+    const everywhere = await createPolicy(database.prisma, admin(), { ...valid(), name: "everywhere", integrationId: null, requesterGroupIds: [], allowEveryone: true, autoApprove: true, approvalSteps: [] });
+    await deletePolicy(database.prisma, admin(), everywhere.id);
+    const riley = f.principals.riley.id;
+    const twoSteps = [
+      { name: "One", userIds: [riley], quorum: 1 },
+      { name: "Two", userIds: [riley], quorum: 1 },
+    ];
+    await expect(createPolicy(database.prisma, admin(), { ...valid(), name: "same person twice", approvalSteps: twoSteps })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      userMessage: expect.stringContaining("need 2 different approvers"),
+    });
+    await database.prisma.principal.update({ where: { id: f.principals.leads.id }, data: { deletedAt: new Date() } });
+    try {
+      await expect(createPolicy(database.prisma, admin(), { ...valid(), name: "deleted approvers" })).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+        userMessage: expect.stringContaining("approver groups no longer exist"),
+      });
+    } finally {
+      await database.prisma.principal.update({ where: { id: f.principals.leads.id }, data: { deletedAt: null } });
+    }
+  });
+
   it("updates (refusing a stale edit), disables, enables and deletes, auditing each change", async () => {
     const policy = await database.prisma.policy.findUniqueOrThrow({ where: { name: "Prod buckets" } });
     const updated = await updatePolicy(database.prisma, admin(), policy.id, { ...valid(), maxDurationMinutes: 90 }, policy.updatedAt);

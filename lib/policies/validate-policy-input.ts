@@ -52,19 +52,28 @@ export async function checkPolicyReferences(tx: TTx, policy: TPolicyInput) {
   const count = async (ids: string[], find: (ids: string[]) => Promise<number>, what: string) => {
     if (ids.length === 0) return;
     const found = await find(ids);
-    if (found !== ids.length) problems.push(`${ids.length - found} of the selected ${what} no longer exist`);
+    if (found !== ids.length) problems.push(`${ids.length - found} of the selected ${what} no longer exist; pick them again`);
   };
-  await count(policy.resourceIds, (ids) => tx.resource.count({ where: { id: { in: ids }, ...inIntegration } }), "resources");
-  await count(policy.permissionSetIds, (ids) => tx.permissionSet.count({ where: { id: { in: ids }, ...inIntegration } }), "permission sets");
-  await count(policy.groupIds, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "GROUP", ...inIntegration } }), "groups");
-  await count(policy.requesterUserIds, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "USER", ...inIntegration } }), "requester users");
-  await count(policy.requesterGroupIds, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "GROUP", ...inIntegration } }), "requester groups");
+  // Only what discovery still sees: a soft-deleted approver can never decide, a deleted resource never matches.
+  const live = { ...inIntegration, deletedAt: null };
+  await count(policy.resourceIds, (ids) => tx.resource.count({ where: { id: { in: ids }, ...live } }), "resources");
+  await count(policy.permissionSetIds, (ids) => tx.permissionSet.count({ where: { id: { in: ids }, portalManaged: false, ...live } }), "permission sets");
+  await count(policy.groupIds, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "GROUP", ...live } }), "groups");
+  await count(policy.requesterUserIds, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "USER", ...live } }), "requester users");
+  await count(policy.requesterGroupIds, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "GROUP", ...live } }), "requester groups");
   const approverUsers = [...new Set(policy.approvalSteps.flatMap((s) => s.userIds))];
   const approverGroups = [...new Set(policy.approvalSteps.flatMap((s) => s.groupIds))];
-  await count(approverUsers, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "USER", ...inIntegration } }), "approver users");
-  await count(approverGroups, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "GROUP", ...inIntegration } }), "approver groups");
+  await count(approverUsers, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "USER", ...live } }), "approver users");
+  await count(approverGroups, (ids) => tx.principal.count({ where: { id: { in: ids }, type: "GROUP", ...live } }), "approver groups");
+  // People and groups belong to one integration's Identity Center: in a policy for every integration they
+  // would match (as requesters) or be able to decide (as approvers) only in their own, and a request in
+  // another would wait for approvers who cannot approve it.
+  const named = policy.requesterUserIds.length + policy.requesterGroupIds.length + approverUsers.length + approverGroups.length;
+  if (!policy.integrationId && named > 0) {
+    problems.push("A policy for every integration cannot name requesters or approvers (they belong to one integration's Identity Center): choose its integration");
+  }
   if (problems.length > 0) {
-    throw new AppError("INVALID_INPUT", { message: problems.join("; "), userMessage: `${problems.join("; ")}. Pick them again.`, details: { form: problems } });
+    throw new AppError("INVALID_INPUT", { message: problems.join("; "), userMessage: `${problems.join(". ")}.`, details: { form: problems } });
   }
 }
 
