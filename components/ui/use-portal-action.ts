@@ -7,8 +7,10 @@ import { useCallback, useState } from "react";
 export const ACTION_UNREACHABLE =
   "The portal did not answer: your session may have ended or the connection dropped. Nothing you typed is lost. Reload the page (sign in again if asked) to see where things stand, then try again.";
 
-const isRedirect = (error: unknown) =>
-  typeof error === "object" && error !== null && typeof (error as { digest?: unknown }).digest === "string" && (error as { digest: string }).digest.startsWith("NEXT_REDIRECT");
+const digest = (error: unknown) => (typeof error === "object" && error !== null && typeof (error as { digest?: unknown }).digest === "string" ? (error as { digest: string }).digest : "");
+const isRedirect = (error: unknown) => digest(error).startsWith("NEXT_REDIRECT");
+/** forbidden() / unauthorized() / notFound(): next-safe-action counts these as navigation, so its onError never runs. */
+const isAccessFallback = (error: unknown) => digest(error).startsWith("NEXT_HTTP_ERROR_FALLBACK");
 
 /**
  * `useAction` for every component: an action that cannot run at all (the middleware's forbidden() on an
@@ -19,6 +21,7 @@ const isRedirect = (error: unknown) =>
  */
 export const usePortalAction = ((action: Parameters<typeof useAction>[0], options?: Parameters<typeof useAction>[1]) => {
   const hook = useAction(action, options);
+  const onError = (options as { onError?: (args: { error: { serverError: string }; input: unknown }) => unknown } | undefined)?.onError;
   const [unreachable, setUnreachable] = useState(false);
   const { executeAsync: run, reset: resetHook } = hook;
   const executeAsync = useCallback(
@@ -29,12 +32,15 @@ export const usePortalAction = ((action: Parameters<typeof useAction>[0], option
       } catch (error) {
         if (isRedirect(error)) throw error;
         setUnreachable(true);
+        // Other failures reach the hook's own onError; these do not, so the component still hears of it.
+        if (isAccessFallback(error)) await onError?.({ error: { serverError: ACTION_UNREACHABLE }, input });
         return { serverError: ACTION_UNREACHABLE };
       }
     },
-    [run],
+    [run, onError],
   );
-  const execute = useCallback((input: unknown) => void executeAsync(input), [executeAsync]);
+  // Next follows a redirect itself; the rejection it leaves behind is nobody's to handle.
+  const execute = useCallback((input: unknown) => void executeAsync(input).catch(() => {}), [executeAsync]);
   const reset = useCallback(() => {
     setUnreachable(false);
     resetHook();

@@ -669,20 +669,10 @@ async function settleUnassign(claim: TClaim, g: TGrant, status: TAsyncStatus): P
   return retryRemoval(claim, g, `Assignment deletion ${status.requestId} FAILED: ${status.failureReason ?? "unknown reason"}`, "UNASSIGN");
 }
 
-/**
- * A crash between CreatePermissionSet and recording its ARN leaves a set that only its name and its
- * grant-id tag tie to this grant: found that way, it is removed like a recorded one.
- */
-async function unrecordedTempPermissionSet(claim: TClaim, g: TGrant): Promise<string | null> {
-  const { ic } = aws(claim, g);
-  const existing = await findPermissionSetByName(ic, g.permissionSetName ?? tempPermissionSetName(g.integration.tempPermissionSetPrefix, g.id));
-  if (!existing) return null;
-  const tags = await listPermissionSetTags(ic, existing.arn);
-  return tags["grant-id"] === g.id ? existing.arn : null;
-}
-
 async function removeTempPermissionSet(claim: TClaim, g: TGrant): Promise<TStepResult> {
-  const arn = g.permissionSetArn ?? (await unrecordedTempPermissionSet(claim, g));
+  // A set whose ARN a crash kept from being recorded is not looked for here (that means describing every set
+  // of the instance inside one step): it carries this grant's tags, and the reconciler removes it as an orphan.
+  const arn = g.permissionSetArn;
   if (arn) {
     // Deleting the set deletes its IAM role in the account, which ends sessions started from it.
     try {

@@ -81,6 +81,9 @@ export async function reconcileIntegration(
   } = {},
 ): Promise<ReconcileRun> {
   const deadline = options.deadline;
+  const pastDeadline = () => deadline !== undefined && Date.now() >= deadline;
+  const resumeAfter = options.resumeAfterArn ?? null;
+  const resuming = resumeAfter !== null;
   let stoppedAfter: string | null = null;
   const integration = await db.integration.findUniqueOrThrow({ where: { id: integrationId } });
   const run = options.run ?? (await db.reconcileRun.create({ data: { integrationId, trigger: options.trigger ?? "MANUAL" } }));
@@ -93,10 +96,15 @@ export async function reconcileIntegration(
   try {
     const { ic, store } = (options.resolveAws ?? integrationAws)(integration);
 
-    // 1. Live grants whose access vanished in AWS (first: what users are missing now).
+    // 1. Live grants whose access vanished in AWS (first: what users are missing now). Steps 1 and 2 run
+    // on a fresh run only; a continuation goes straight back to the scan where the last run stopped.
     const now = new Date();
-    const active = await db.grant.findMany({ where: { integrationId, state: "ACTIVE", expiresAt: { gt: now } } });
+    const active = resuming ? [] : await db.grant.findMany({ where: { integrationId, state: "ACTIVE", expiresAt: { gt: now } } });
     for (const g of active) {
+      if (pastDeadline()) {
+        note({ kind: "INCOMPLETE", awsAccountId: null, permissionSetArn: null, principalId: null, action: "REPORTED", detail: "Reached its time budget while checking live grants' access; the rest are checked by the next scheduled run." });
+        break;
+      }
       if (!g.principalId) continue;
       try {
         let present: boolean;
@@ -134,12 +142,16 @@ export async function reconcileIntegration(
     }
 
     // 2. Access the portal created for grants that have ended, still present: report only.
-    const ended = await db.grant.findMany({
+    const ended = resuming || pastDeadline() ? [] : await db.grant.findMany({
       where: { integrationId, state: { in: ["EXPIRED", "REVOKED"] }, preExisting: false, activatedAt: { not: null }, kind: { in: ["PERMISSION_SET_ASSIGNMENT", "GROUP_MEMBERSHIP"] }, endedAt: { gt: new Date(now.getTime() - LEFTOVER_WINDOW_MS) } },
       orderBy: { endedAt: "desc" },
     });
     const seen = new Set<string>();
     for (const g of ended) {
+      if (pastDeadline()) {
+        note({ kind: "INCOMPLETE", awsAccountId: null, permissionSetArn: null, principalId: null, action: "REPORTED", detail: "Reached its time budget while checking ended grants for leftover access; the rest are checked by the next scheduled run." });
+        break;
+      }
       if (!g.principalId) continue;
       const key = `${g.userId}|${g.kind}|${g.awsAccountId}|${g.permissionSetArn}|${g.groupAwsId}`;
       if (seen.has(key)) continue;
@@ -172,35 +184,19 @@ export async function reconcileIntegration(
     // 3. Orphaned temporary permission sets: every permission set of the instance is read (two calls each),
     // so on a large instance this scan is what takes time. In ARN order, it stops at the run's deadline and
     // the next run continues after the last ARN it finished (resumeAfterArn).
-    const arns = (await listPermissionSetArns(ic)).sort();
-    const resumeAfter = options.resumeAfterArn ?? null;
-    const todo = resumeAfter ? arns.filter((arn) => arn > resumeAfter) : arns;
-    let lastDone: string | null = resumeAfter;
-    for (const arn of todo) {
-      if (deadline !== undefined && Date.now() >= deadline) {
-        stoppedAfter = lastDone ?? "";
-        note({
-          kind: "INCOMPLETE",
-          awsAccountId: null,
-          permissionSetArn: lastDone,
-          principalId: null,
-          action: "REPORTED",
-          detail: `Reached its time budget after checking ${arns.length - todo.length + todo.indexOf(arn)} of ${arns.length} permission sets for orphaned temporary sets; the next run continues from there.`,
-        });
-        break;
-      }
-      lastDone = arn;
+    /** Checks one set (and removes it when it is an orphan of ours); false when the deadline cut it off. */
+    const scanOne = async (arn: string): Promise<boolean> => {
       const ps = await describePermissionSet(ic, arn);
-      if (!ps) continue;
+      if (!ps) return true;
       const tags = await listPermissionSetTags(ic, arn);
       const ours = tags[MANAGED_BY_TAG.key] === MANAGED_BY_TAG.value || looksLikeTempPermissionSetName(ps.name, integration.tempPermissionSetPrefix);
-      if (!ours) continue;
+      if (!ours) return true;
       const grantId = tags["grant-id"] ?? null;
       const grant = grantId
         ? await db.grant.findUnique({ where: { id: grantId }, select: { id: true, state: true, step: true } })
         : await db.grant.findFirst({ where: { permissionSetArn: arn }, select: { id: true, state: true, step: true } });
       const live = !!grant && (LIVE_FOR_RECONCILE.includes(grant.state) || (grant.state === "FAILED" && grant.step !== null));
-      if (live) continue;
+      if (live) return true;
       // Ours to remove: made for this integration (a restored database keeps its id) or for a grant we
       // know. A set that only looks like ours may be another installation's live access on a shared instance.
       if (tags[INTEGRATION_TAG_KEY] !== integrationId && !grant) {
@@ -213,7 +209,7 @@ export async function reconcileIntegration(
           action: "REPORTED",
           detail: `${ps.name}: looks like a portal set but was not made by this portal (integration tag ${tags[INTEGRATION_TAG_KEY] ?? "missing"}, grant ${grantId ?? "unknown"}); not removed: another installation may share this Identity Center. Delete it in IAM Identity Center if nothing uses it.`,
         });
-        continue;
+        return true;
       }
       try {
         const removed: TAssignmentRef[] = [];
@@ -237,16 +233,44 @@ export async function reconcileIntegration(
           }),
         );
       } catch (e) {
+        // Cut off by the deadline mid-removal: not done; the next run starts again at this set.
+        if (pastDeadline()) return false;
         const info = awsErrorInfo(e);
         note({ kind: "ORPHAN_TEMP_PERMISSION_SET", awsAccountId: null, permissionSetArn: arn, principalId: null, grantId: grant?.id ?? grantId, action: "FAILED", detail: `${ps.name}: ${info.name}: ${info.message}`.slice(0, 500) });
       }
+      return true;
+    };
+    const arns = (await listPermissionSetArns(ic)).sort();
+    const todo = resumeAfter !== null ? arns.filter((arn) => arn > resumeAfter) : arns;
+    let lastDone = resumeAfter;
+    let checked = arns.length - todo.length;
+    for (const arn of todo) {
+      if (pastDeadline() || !(await scanOne(arn))) {
+        // Unfinished only when this run moved on: a continuation that could not check a single set gives up
+        // the chain, and the scan starts again with the next run the interval brings (no tight loop).
+        stoppedAfter = !resuming || lastDone !== resumeAfter ? (lastDone ?? "") : null;
+        note({
+          kind: "INCOMPLETE",
+          awsAccountId: null,
+          permissionSetArn: lastDone || null,
+          principalId: null,
+          action: "REPORTED",
+          detail:
+            stoppedAfter === null
+              ? `Reached its time budget before checking any more of the ${arns.length} permission sets; the scan starts again with the next scheduled run.`
+              : `Reached its time budget after checking ${checked} of ${arns.length} permission sets for orphaned temporary sets; the next run continues from there.`,
+        });
+        break;
+      }
+      lastDone = arn;
+      checked += 1;
     }
-
   } catch (e) {
     const info = awsErrorInfo(e);
     note({ kind: "ERROR", awsAccountId: null, permissionSetArn: null, principalId: null, action: "FAILED", detail: `${info.name}: ${info.message}`.slice(0, 500) });
   }
-  const status = errors === 0 ? (stoppedAfter === null ? "SUCCEEDED" : "PARTIAL") : findings.length > errors ? "PARTIAL" : "FAILED";
+  const incomplete = findings.some((f) => f.kind === "INCOMPLETE");
+  const status = errors === 0 ? (incomplete ? "PARTIAL" : "SUCCEEDED") : findings.length > errors ? "PARTIAL" : "FAILED";
   return db.$transaction(async (tx) => {
     const done = await tx.reconcileRun.update({ where: { id: run.id }, data: { status, finishedAt: new Date(), findings: findings as object[], resumeAfterArn: stoppedAfter } });
     await appendAuditEvent(tx, {

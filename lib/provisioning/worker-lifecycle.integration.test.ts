@@ -384,6 +384,45 @@ describe("provisioning worker lifecycle", () => {
     const resumed = await reconcileIntegration(db, fx.integration.id, { resumeAfterArn: arns[0] });
     expect((resumed.findings as { permissionSetArn: string; action: string }[]).filter((f) => f.action === "REMOVED").map((f) => f.permissionSetArn)).toEqual([arns[1]]);
     expect(orphansLeft()).toBe(1);
+    // A continuation that cannot check a single set ends the chain (no run on every tick); the interval takes over.
+    const stuck = await reconcileIntegration(db, fx.integration.id, { resumeAfterArn: "", deadline: Date.now() - 1 });
+    expect(stuck).toMatchObject({ status: "PARTIAL", resumeAfterArn: null });
+    expect(await runDueReconciles(db, new Date(), { intervalMs: hour })).toEqual([]);
+  });
+
+  it("a reconcile cut off while removing an orphan's assignment starts again at that set", async () => {
+    const { sso } = (await import("../aws-sim/test-clients.ts")).simClients(sim);
+    const { CreatePermissionSetCommand } = await import("@aws-sdk/client-sso-admin");
+    const name = "jit-orphaneeeeeeeeeeeeeeeeeeeeee";
+    await sso.send(
+      new CreatePermissionSetCommand({
+        InstanceArn: SAMPLE_ORG.instanceArn,
+        Name: name,
+        Tags: [{ Key: "managed-by", Value: "jit-access-portal" }, { Key: "integration-id", Value: fx.integration.id }, { Key: "grant-id", Value: "gone" }],
+      }),
+    );
+    const riley = (sim.snapshot().users as { userId: string; userName: string }[]).find((u) => u.userName === SAMPLE_ORG.users.riley)!;
+    const res = await fetch(`${sim.url}/_sim/assignments`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ accountId: SAMPLE_ORG.accounts.sandbox, permissionSetName: name, principalType: "USER", principalId: riley.userId }),
+    });
+    expect(res.ok).toBe(true);
+    sim.setFaults({ asyncDelayMs: 2_000 });
+    try {
+      const cut = await reconcileIntegration(db, fx.integration.id, { deadline: Date.now() + 600 });
+      expect(cut).toMatchObject({ status: "PARTIAL" });
+      expect(cut.resumeAfterArn).not.toBeNull();
+      expect(awsView(sim).tempPermissionSets(name)).toHaveLength(1);
+      // The deletion it started finishes in AWS meanwhile; the continuation checks that set again and removes it.
+      await new Promise((r) => setTimeout(r, 2_000));
+      sim.setFaults({ asyncDelayMs: 30 });
+      const next = await reconcileIntegration(db, fx.integration.id, { resumeAfterArn: cut.resumeAfterArn });
+      expect(next.findings).toEqual([expect.objectContaining({ kind: "ORPHAN_TEMP_PERMISSION_SET", action: "REMOVED" })]);
+      expect(awsView(sim).tempPermissionSets(name)).toEqual([]);
+    } finally {
+      sim.setFaults({ asyncDelayMs: 30 });
+    }
   });
 
   it("an admin retries a failed grant once the cause is fixed, and force-revokes a live one", async () => {
@@ -582,7 +621,7 @@ describe("revoked while provisioning", () => {
     expect(awsView(sim).tempPermissionSets("jit-")).toEqual([]);
   });
 
-  it("a crash between creating the temporary permission set and recording it: removal finds the set by name and tag", async () => {
+  it("a crash between creating the temporary permission set and recording it: the reconciler removes the set by its tags", async () => {
     const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 60_000 });
     const crashing = workerOptions({ ...opts, workerId: "crashy", afterAwsChange: (_id, op) => { if (op === "CreatePermissionSet") throw new SimulatedCrash("crash after CreatePermissionSet"); } });
     await runWorkerTick(db, crashing);
@@ -593,6 +632,8 @@ describe("revoked while provisioning", () => {
     await db.grant.update({ where: { id: g.id }, data: { lockedBy: null, lockedUntil: null } });
     await tickUntil(db, opts, allEnded, 15_000);
     expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("REVOKED");
+    const run = await reconcileIntegration(db, fx.integration.id);
+    expect(run.findings).toEqual([expect.objectContaining({ kind: "ORPHAN_TEMP_PERMISSION_SET", action: "REMOVED", grantId: g.id })]);
     expect(awsView(sim).tempPermissionSets("jit-")).toEqual([]);
   });
 
