@@ -27,6 +27,18 @@ const AUDIT_CHAIN_LOCK = 0x4a495441; // "JITA"
  * hash and fork the chain for good (TTx admits the client for read helpers; this must not get it).
  * Assumes the caller already authorised the change it records.
  */
+/**
+ * A lone UTF-16 surrogate (text cut in the middle of an emoji) can be neither canonicalized for the hash
+ * nor stored as JSONB: it would fail the whole transaction it records. Replaced by U+FFFD, as UTF-8 does.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+function wellFormed(value: unknown): unknown {
+  if (typeof value === "string") return value.replace(LONE_SURROGATE, "\uFFFD");
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wellFormed(v)]));
+  return value;
+}
+
 export async function appendAuditEvent(tx: TTx, input: TAuditEventInput) {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)`;
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
@@ -41,7 +53,7 @@ export async function appendAuditEvent(tx: TTx, input: TAuditEventInput) {
     subjectId: input.subjectId ?? null,
     integrationId: input.integrationId ?? null,
     awsAccountId: input.awsAccountId ?? null,
-    details: input.details ?? {},
+    details: wellFormed(input.details ?? {}),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   return tx.auditEvent.create({ data: { ...event, details: event.details as object, hash: auditHash(event) } });

@@ -3,6 +3,8 @@ import { createTestDatabase } from "../db/test-database.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import { appendAuditEvent } from "./append-audit-event.ts";
 import { verifyAuditChain } from "./verify-audit-chain.ts";
+import { auditHash } from "./audit-hash.ts";
+import { listAuditEvents } from "./list-audit-events.ts";
 
 let db: TDatabase;
 beforeAll(async () => {
@@ -66,5 +68,31 @@ describe("audit chain", () => {
       expect(report.brokenAt.id).toBe(events[6]!.id);
       expect(report.brokenAt.reason).toMatch(/previous-hash/);
     }
+  });
+});
+
+describe("audit details", () => {
+  it("records text cut in the middle of an emoji (a lone surrogate) instead of failing the change it records", async () => {
+    const p = db.prisma;
+    const cut = `${"x".repeat(3)}😀`.slice(0, 4);
+    const event = await p.$transaction((tx) => appendAuditEvent(tx, { actor: "system", action: "test.surrogate", subjectType: "Test", details: { reason: cut, list: [cut] } }));
+    expect(event.details).toEqual({ reason: "xxx\uFFFD", list: ["xxx\uFFFD"] });
+    // As stored, it hashes to what was recorded (earlier tests here break the chain on purpose, so check this one).
+    const stored = await p.auditEvent.findUniqueOrThrow({ where: { id: event.id } });
+    expect(auditHash(stored)).toBe(stored.hash);
+  });
+});
+
+describe("audit filters", () => {
+  it("match an actor or action literally: '_' and '%' are not wildcards", async () => {
+    const p = db.prisma;
+    for (const email of ["j_doe@example.com", "jxdoe@example.com"]) {
+      await p.$transaction((tx) => appendAuditEvent(tx, { actor: { id: null, email }, action: "test.filter_1", subjectType: "Test" }));
+    }
+    const actors = async (filter: { actor?: string; action?: string }) => (await listAuditEvents(p, filter)).events.map((e) => e.actorEmail).sort();
+    expect(await actors({ actor: "j_doe" })).toEqual(["j_doe@example.com"]);
+    expect(await actors({ actor: "%", action: "test.filter" })).toEqual([]);
+    expect(await actors({ action: "test.filter_" })).toEqual(["j_doe@example.com", "jxdoe@example.com"]);
+    expect(await actors({ action: "test%" })).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { TDb } from "../db/client.ts";
+import { escapeLikePattern } from "../catalog/search-text.ts";
 
 const isoDate = z.iso.date({ error: (issue) => `“${String(issue.input)}” is not a date like 2026-11-28` });
 
@@ -19,8 +20,9 @@ export type TAuditFilter = z.infer<typeof ZAuditFilter>;
 /** Newest first, keyset-paged on seq. Assumes the caller is an admin. */
 export async function listAuditEvents(db: TDb, filter: TAuditFilter, take = 50) {
   const where = {
-    ...(filter.actor ? { actorEmail: { contains: filter.actor, mode: "insensitive" as const } } : {}),
-    ...(filter.action ? { action: { startsWith: filter.action } } : {}),
+    // Prisma passes these to LIKE unescaped: "j_doe" would also match "jxdoe", and "%" everything.
+    ...(filter.actor ? { actorEmail: { contains: escapeLikePattern(filter.actor), mode: "insensitive" as const } } : {}),
+    ...(filter.action ? { action: { startsWith: escapeLikePattern(filter.action) } } : {}),
     ...(filter.account ? { awsAccountId: filter.account } : {}),
     ...(filter.from || filter.to
       ? {

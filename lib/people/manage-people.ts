@@ -117,7 +117,8 @@ export async function disableUser(db: TDb, actor: TActor, input: TDisableUser, n
       data: { status: "CANCELLED", decidedAt: now },
       select: { id: true, integrationId: true, accountId: true },
     });
-    const grantReason = `Account disabled: ${reason}`.slice(0, 500);
+    // By code point: a cut in the middle of an emoji would leave half of it.
+    const grantReason = Array.from(`Account disabled: ${reason}`).slice(0, 500).join("");
     const revoked = await tx.grant.updateManyAndReturn({
       where: { userId, state: { in: [...LIVE_GRANT_STATES] }, revokedById: null },
       data: { expiresAt: now, revokedById: actor.id, revokeReason: grantReason, nextRunAt: now },

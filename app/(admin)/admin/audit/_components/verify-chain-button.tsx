@@ -10,7 +10,7 @@ export function VerifyChainButton() {
   const report = result.data;
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <Button variant="secondary" onClick={() => execute()} disabled={isPending}>
+      <Button type="button" variant="secondary" onClick={() => execute()} disabled={isPending}>
         {isPending ? "Verifying…" : "Verify chain now"}
       </Button>
       {report?.ok ? <Badge tone="green">{report.count} events verified</Badge> : null}

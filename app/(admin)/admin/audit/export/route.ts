@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { getCurrentUser } from "@/lib/auth/current-user";
+import { appendAuditEvent } from "@/lib/audit/append-audit-event";
 import { exportAuditCsv } from "@/lib/audit/export-audit-csv";
 import { ZAuditFilter } from "@/lib/audit/list-audit-events";
 import { getDb } from "@/lib/db/client";
@@ -13,7 +14,12 @@ export async function GET(req: Request) {
   if (!user.isAdmin) return NextResponse.json({ error: "Only an admin can export the audit log." }, { status: 403 });
   const parsed = ZAuditFilter.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!parsed.success) return NextResponse.json({ error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") }, { status: 400 });
-  const chunks = exportAuditCsv(await getDb(), parsed.data);
+  const db = await getDb();
+  // Who took a copy of the log, and of what, is itself on the record.
+  await db.$transaction((tx) =>
+    appendAuditEvent(tx, { actor: { id: user.id, email: user.email }, action: "audit.exported", subjectType: "AuditLog", details: { filter: parsed.data } }),
+  );
+  const chunks = exportAuditCsv(db, parsed.data);
   const encoder = new TextEncoder();
   // Pulled one page at a time, so a slow download holds one page in memory, not the whole log.
   const body = new ReadableStream<Uint8Array>({
