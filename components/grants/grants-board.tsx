@@ -246,6 +246,11 @@ export function GrantsBoard({ initial }: { initial: TAdminGrants }) {
         <h2 id="recent-heading" className="text-lg font-semibold text-slate-900">
           Ended in the last 7 days
         </h2>
+        {data.recentTotal > data.recent.length ? (
+          <p className="text-sm text-slate-600" data-testid="recent-truncated">
+            The newest {data.recent.length} of {data.recentTotal}; the audit log has every one (filter by action grant.expired or grant.revoked).
+          </p>
+        ) : null}
         {data.recent.length === 0 ? <p className="text-sm text-slate-500">Nothing has ended recently.</p> : <GrantTable grants={data.recent} now={now} actions={false} />}
       </section>
     </div>

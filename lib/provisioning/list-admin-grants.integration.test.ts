@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../db/test-database.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import { seedCatalogFixture, type TCatalogFixture } from "../catalog/test-fixtures.ts";
-import { ADMIN_GRANTS_LIMIT, listAdminGrants } from "./list-admin-grants.ts";
+import { ADMIN_GRANTS_LIMIT, RECENT_LIMIT, listAdminGrants } from "./list-admin-grants.ts";
 
 let db: TDatabase;
 let f: TCatalogFixture;
 
-async function addGrants(state: "ACTIVE" | "FAILED" | "PROVISIONING", n: number, prefix: string) {
+async function addGrants(state: "ACTIVE" | "FAILED" | "PROVISIONING" | "EXPIRED", n: number, prefix: string) {
   const p = db.prisma;
   const now = Date.now();
   const ids = Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(4, "0")}`);
@@ -34,6 +34,7 @@ async function addGrants(state: "ACTIVE" | "FAILED" | "PROVISIONING", n: number,
       startsAt: new Date(now - 3_600_000),
       expiresAt: new Date(now + (i + 1) * 60_000),
       ...(state === "FAILED" ? { lastError: "AccessDenied", endedAt: new Date(now) } : {}),
+      ...(state === "EXPIRED" ? { endedAt: new Date(now - i * 1_000) } : {}),
     })),
   });
 }
@@ -66,5 +67,13 @@ describe("listAdminGrants", () => {
     expect(grants.live.filter((g) => g.state !== "FAILED")).toHaveLength(ADMIN_GRANTS_LIMIT);
     expect(grants.totals).toEqual({ live: ADMIN_GRANTS_LIMIT + 1, active: ADMIN_GRANTS_LIMIT, failed: 2 });
     expect(grants.truncated).toBe(true);
+  });
+
+  it("shows the newest of the recently ended grants and counts them all", async () => {
+    await addGrants("EXPIRED", RECENT_LIMIT + 5, "ended");
+    const grants = await listAdminGrants(db.prisma);
+    expect(grants.recent).toHaveLength(RECENT_LIMIT);
+    expect(grants.recentTotal).toBe(RECENT_LIMIT + 5);
+    expect(grants.recent[0]!.id).toBe("g-ended-0000");
   });
 });

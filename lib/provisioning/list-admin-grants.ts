@@ -36,6 +36,8 @@ export type TAdminGrants = {
   /** FAILED grants first (they need an admin), then the live ones by state and expiry. */
   live: TAdminGrantRow[];
   recent: TAdminGrantRow[];
+  /** Grants that ended in the last 7 days, counted: `recent` holds the newest RECENT_LIMIT of them. */
+  recentTotal: number;
   reconcile: TAdminReconcileRun[];
   /** Counted in the database, so they hold when `live` was cut short. */
   totals: { live: number; active: number; failed: number };
@@ -48,6 +50,8 @@ const RECENT_MS = 7 * 24 * 3_600_000;
 const LIVE_STATES = ["APPROVED", "PROVISIONING", "ACTIVE", "REVOKING"] as const;
 /** Per list: live grants, and failed ones. Failed grants are read on their own so live ones never crowd them out. */
 export const ADMIN_GRANTS_LIMIT = 300;
+/** Grants that ended recently shown at most (newest first); the page says when there are more. */
+export const RECENT_LIMIT = 100;
 
 function targetName(snapshot: unknown, fallback: string): string {
   const s = (snapshot ?? {}) as Record<string, unknown>;
@@ -75,7 +79,8 @@ export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdmin
       },
     },
   } as const;
-  const [failed, live, counts, recent, runs] = await Promise.all([
+  const recentWhere = { state: { in: ["EXPIRED" as const, "REVOKED" as const] }, endedAt: { gt: new Date(now.getTime() - RECENT_MS) } };
+  const [failed, live, counts, recent, runs, recentCount] = await Promise.all([
     db.grant.findMany({ where: { state: "FAILED" }, include, orderBy: [{ updatedAt: "desc" }, { id: "asc" }], take: ADMIN_GRANTS_LIMIT }),
     db.grant.findMany({
       where: { state: { in: [...LIVE_STATES] } },
@@ -84,8 +89,9 @@ export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdmin
       take: ADMIN_GRANTS_LIMIT,
     }),
     db.grant.groupBy({ by: ["state"], where: { state: { in: [...LIVE_STATES, "FAILED"] } }, _count: { _all: true } }),
-    db.grant.findMany({ where: { state: { in: ["EXPIRED", "REVOKED"] }, endedAt: { gt: new Date(now.getTime() - RECENT_MS) } }, include, orderBy: { endedAt: "desc" }, take: 100 }),
+    db.grant.findMany({ where: recentWhere, include, orderBy: { endedAt: "desc" }, take: RECENT_LIMIT }),
     db.reconcileRun.findMany({ orderBy: { startedAt: "desc" }, take: 5, include: { integration: { select: { name: true } } } }),
+    db.grant.count({ where: recentWhere }),
   ]);
   const count = (states: readonly string[]) => counts.filter((c) => states.includes(c.state)).reduce((sum, c) => sum + c._count._all, 0);
   // Counted in another read than the lists: never fewer than what is shown.
@@ -123,6 +129,7 @@ export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdmin
   return {
     live: [...failed, ...live].map(row),
     recent: recent.map(row),
+    recentTotal: Math.max(recentCount, recent.length),
     reconcile: runs.map((r) => ({
       id: r.id,
       integrationName: r.integration.name,
