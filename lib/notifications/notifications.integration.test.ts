@@ -144,8 +144,13 @@ describe("notifications", () => {
     await database.prisma.grant.update({ where: { id: grant.id }, data: { revokeReason: "Leaked credentials in ticket SEC-9" } });
     for (const event of ["ACTIVE", "FAILED", "REVOKED", "EXPIRED"] as const) {
       const report = await notifyGrantEvent(database.prisma, grant.id, event, { channels });
-      expect(report?.emailsSent, event).toBe(1);
+      expect(report?.emailsSent, event).toBe(event === "FAILED" ? 2 : 1);
     }
+    // A failure also alerts the admins (Adrian), in the app and by email, pointing at the retry.
+    const adminMail = mails.splice(2, 1)[0]!;
+    expect(adminMail.to).toEqual(["adrian@example.com"]);
+    expect(adminMail.raw).toContain("Grant failed: prod-platform-logs");
+    expect(await unreadKinds(f.adrian.user.id)).toContain("grant.failed_admin");
     expect(mails.map((m) => m.to.join())).toEqual(Array(4).fill("riley@example.com"));
     expect(mails[0]!.raw).toMatch(/Active: prod-platform-logs/);
     expect(slackPosts.map((p) => p.text.split("\n")[0])).toEqual(["*Could not set up: prod-platform-logs*", "*Revoked: prod-platform-logs*"]);

@@ -65,7 +65,19 @@ export async function notifyGrantEvent(
       };
       const { title, body, slack } = content[event];
       await tx.notification.create({ data: { userId: grant.request.requester.id, kind: `grant.${event.toLowerCase()}`, title, body, link: "/requests" } });
-      return [{ to: [grant.request.requester.email], subject: title, text: body, link: "/requests", slack, slackLink: null }];
+      const out = [{ to: [grant.request.requester.email], subject: title, text: body, link: "/requests", slack, slackLink: null as string | null }];
+      if (event === "FAILED") {
+        // The holder is told an administrator was alerted: so every admin hears of it (in the app and by
+        // email), with the way to the retry, whether or not Slack is set up.
+        const admins = await tx.user.findMany({ where: { isAdmin: true, disabled: false, id: { not: grant.request.requester.id } }, select: { id: true, email: true }, take: 50 });
+        if (admins.length > 0) {
+          const adminTitle = `Grant failed: ${targetName}`;
+          const adminBody = `${holder}'s ${what} could not be set up in AWS. See why and retry it from Active grants.`;
+          await tx.notification.createMany({ data: admins.map((a) => ({ userId: a.id, kind: "grant.failed_admin", title: adminTitle, body: adminBody, link: "/admin/grants" })) });
+          out.push({ to: admins.map((a) => a.email), subject: adminTitle, text: adminBody, link: "/admin/grants", slack: null, slackLink: null });
+        }
+      }
+      return out;
     });
     if (options.defer) {
       options.defer(() => deliverNotifications(messages, options.channels));
