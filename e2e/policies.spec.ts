@@ -47,6 +47,33 @@ test("the policy form refuses invalid input and keeps what was typed", async ({ 
   await context.close();
 });
 
+test("an edit saved after someone else changed the policy keeps what was typed and can be saved over it", async ({ browser }) => {
+  const { context, page } = await demoSession(browser, USERS.admin.email);
+  await page.goto("/admin/policies");
+  // The policy the first test created (and left disabled), so the demo's own policies stay as they are.
+  const name = (await page.locator('[data-policy-name^="E2E dev secrets"]').first().getAttribute("data-policy-name"))!;
+  await page.getByRole("link", { name: `Edit ${name}` }).click();
+  const form = page.getByTestId("policy-form");
+  const description = `Edited while someone else toggled it ${Date.now()}`;
+  await form.getByLabel("Description").fill(description);
+  // Meanwhile another admin tab enables it.
+  const other = await context.newPage();
+  await other.goto("/admin/policies");
+  const row = other.locator(`[data-policy-name="${name}"]`);
+  await row.getByRole("button", { name: "Enable" }).click();
+  await expect(row.getByRole("button", { name: "Disable" })).toBeVisible();
+  await form.getByRole("button", { name: "Save changes" }).click();
+  await expect(form.getByRole("alert")).toContainText("Your edits are still in the form");
+  await expect(form.getByLabel("Description")).toHaveValue(description);
+  await form.getByTestId("policy-save-over").click();
+  await page.waitForURL(/\/admin\/policies$/);
+  // Saved as the form had it: the description, and disabled as it was when the form was opened.
+  await expect(page.locator(`[data-policy-name="${name}"]`)).toContainText("disabled");
+  await page.getByRole("link", { name: `Edit ${name}` }).click();
+  await expect(page.getByTestId("policy-form").getByLabel("Description")).toHaveValue(description);
+  await context.close();
+});
+
 test("a requester gets 403 on the policies admin", async ({ browser }) => {
   const { context, page } = await demoSession(browser, USERS.requester.email);
   for (const path of ["/admin/policies", "/admin/policies/new"]) {

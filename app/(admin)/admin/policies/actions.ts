@@ -14,7 +14,10 @@ import { searchPolicyOptions, ZPolicyOptionSearch } from "@/lib/policies/search-
 
 const ZFormData = z.custom<FormData>((value) => value instanceof FormData, "Expected form data");
 
-export type TSavePolicyResult = { ok: true; id: string } | { ok: false; message: string; fieldErrors: Record<string, string[]> };
+export type TSavePolicyResult =
+  | { ok: true; id: string }
+  /** conflict: the policy changed since the form was opened; `updatedAt` is its version now, to save over it knowingly. */
+  | { ok: false; message: string; fieldErrors: Record<string, string[]>; conflict?: { updatedAt: string } };
 
 /**
  * Creates (no `id` field) or updates a policy from the form's FormData, validated with ZPolicyInput on
@@ -37,7 +40,8 @@ export const savePolicyAction = adminAction.inputSchema(ZFormData).action(async 
   } catch (error) {
     if (isAppError(error) && (error.code === "INVALID_INPUT" || error.code === "CONFLICT")) {
       const details = error.details && typeof error.details === "object" ? (error.details as Record<string, string[]>) : {};
-      return { ok: false, message: error.userMessage, fieldErrors: details };
+      const current = error.code === "CONFLICT" && typeof id === "string" && id ? await db.policy.findUnique({ where: { id }, select: { updatedAt: true } }) : null;
+      return { ok: false, message: error.userMessage, fieldErrors: details, ...(current ? { conflict: { updatedAt: current.updatedAt.toISOString() } } : {}) };
     }
     throw error;
   }

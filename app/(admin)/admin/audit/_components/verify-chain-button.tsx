@@ -13,7 +13,15 @@ export function VerifyChainButton() {
       <Button type="button" variant="secondary" onClick={() => execute()} disabled={isPending}>
         {isPending ? "Verifying…" : "Verify chain now"}
       </Button>
-      {report?.ok ? <Badge tone="green">{report.count} events verified</Badge> : null}
+      {report?.ok ? (
+        <>
+          <Badge tone="green">{report.count} events verified</Badge>
+          {/* Kept outside the portal (a ticket, a log), the head hash lets a later check show the chain was not rewritten since. */}
+          <span className="break-all text-xs text-slate-600" data-testid="audit-head-hash">
+            head <code className="rounded bg-slate-100 px-1">{report.lastHash}</code>
+          </span>
+        </>
+      ) : null}
       {report && !report.ok ? (
         <Badge tone="red">
           Broken at event #{report.brokenAt.seq}: {report.brokenAt.reason}

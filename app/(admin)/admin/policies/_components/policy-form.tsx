@@ -71,6 +71,8 @@ export function PolicyForm({ initial, integrations }: { initial: TPolicyFormValu
   const [v, setV] = useState<TPolicyFormValues>(initial);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [message, setMessage] = useState<string | null>(null);
+  // Set when someone else saved the policy meanwhile: their version, to save over it only when asked to.
+  const [conflict, setConflict] = useState<string | null>(null);
   const { executeAsync, isPending } = usePortalAction(savePolicyAction);
   const set = <K extends keyof TPolicyFormValues>(key: K, value: TPolicyFormValues[K]) => setV((prev) => ({ ...prev, [key]: value }));
   const types: readonly TTargetType[] = v.targetTypes.length ? (v.targetTypes as TTargetType[]) : TARGET_TYPES;
@@ -82,8 +84,13 @@ export function PolicyForm({ initial, integrations }: { initial: TPolicyFormValu
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
+    await save(v);
+  }
+
+  async function save(values: TPolicyFormValues) {
     setMessage(null);
-    const result = await executeAsync(toFormData(v));
+    setConflict(null);
+    const result = await executeAsync(toFormData(values));
     if (result?.data?.ok) {
       router.push("/admin/policies");
       router.refresh();
@@ -92,6 +99,7 @@ export function PolicyForm({ initial, integrations }: { initial: TPolicyFormValu
     if (result?.data && !result.data.ok) {
       setFieldErrors(result.data.fieldErrors);
       setMessage(result.data.message);
+      setConflict(result.data.conflict?.updatedAt ?? null);
     } else setMessage(result?.serverError ?? "The policy could not be saved.");
   }
 
@@ -289,6 +297,16 @@ export function PolicyForm({ initial, integrations }: { initial: TPolicyFormValu
         <div role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
           {message}
           <Errors messages={fieldErrors.form} />
+          {conflict && v.id ? (
+            <div className="mt-2 flex flex-wrap items-center gap-2">
+              <Button type="button" variant="danger" className="px-2.5 py-1 text-xs" disabled={isPending} onClick={() => void save({ ...v, updatedAt: conflict })} data-testid="policy-save-over">
+                Save mine over their change
+              </Button>
+              <a href={`/admin/policies/${v.id}`} target="_blank" rel="noreferrer" className="text-xs font-medium text-rose-900 underline">
+                See their version in a new tab
+              </a>
+            </div>
+          ) : null}
         </div>
       ) : null}
       <div className="flex flex-wrap gap-2">
