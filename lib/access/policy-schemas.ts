@@ -74,22 +74,7 @@ export type TApprovalStep = z.infer<typeof ZApprovalStep>;
 
 export const ZApprovalSteps = z
   .array(ZApprovalStep)
-  .max(MAX_APPROVAL_STEPS, `At most ${MAX_APPROVAL_STEPS} approval steps`)
-  .superRefine((steps, ctx) => {
-    // One person's approval counts at one step only (checkApprovalReachable): steps naming users alone must
-    // name, together, at least as many different people as their quorums add up to.
-    const usersOnly = steps.filter((step) => step.groupIds.length === 0 && step.userIds.length > 0);
-    if (usersOnly.length < 2) return;
-    const people = new Set(usersOnly.flatMap((step) => step.userIds)).size;
-    const needed = usersOnly.reduce((sum, step) => sum + step.quorum, 0);
-    if (people < needed) {
-      ctx.addIssue({
-        code: "custom",
-        message: `The steps need ${needed} different approvers (one person approves at one step only), but name only ${people}`,
-        path: [],
-      });
-    }
-  });
+  .max(MAX_APPROVAL_STEPS, `At most ${MAX_APPROVAL_STEPS} approval steps`);
 export type TApprovalSteps = z.infer<typeof ZApprovalSteps>;
 
 /** A ticket pattern must compile; it is matched against the whole ticket (see ticketMatches). */
@@ -170,6 +155,19 @@ export const ZPolicyInput = z
       ctx.addIssue({
         code: "custom",
         message: "Automatic approval ignores approval steps; remove them or turn automatic approval off",
+        path: ["approvalSteps"],
+      });
+    }
+    // One person's approval counts at one step only (checkApprovalReachable): steps naming users alone must
+    // name, together, at least as many different people as their quorums add up to. Checked on the policy
+    // input only: frozen snapshots are judged by the evaluator and decide as they were saved.
+    const usersOnly = policy.approvalSteps.filter((step) => step.groupIds.length === 0 && step.userIds.length > 0);
+    const people = new Set(usersOnly.flatMap((step) => step.userIds)).size;
+    const needed = usersOnly.reduce((sum, step) => sum + step.quorum, 0);
+    if (usersOnly.length >= 2 && people < needed) {
+      ctx.addIssue({
+        code: "custom",
+        message: `The steps need ${needed} different approvers (one person approves at one step only), but name only ${people}`,
         path: ["approvalSteps"],
       });
     }

@@ -40,8 +40,10 @@ describe("GET /admin/audit/export", () => {
     expect(csv.type).toMatch(/^text\/csv/);
     const lines = csv.text.trimEnd().split("\n");
     expect(lines[0]).toBe("seq,time,actor,action,subject_type,subject_id,aws_account_id,details,prev_hash,hash");
-    expect(lines).toHaveLength(EVENTS + 1);
-    expect(lines[1]).toMatch(new RegExp(`^${EVENTS},`));
+    // The export records itself first, so it is the newest event of its own file.
+    expect(lines).toHaveLength(EVENTS + 2);
+    expect(lines[1]).toMatch(new RegExp(`^${EVENTS + 1},[^,]+,admin@example.com,audit.exported,`));
+    expect(lines[2]).toMatch(new RegExp(`^${EVENTS},`));
     expect(lines.at(-1)).toMatch(/^1,/);
   }, 120_000);
 
