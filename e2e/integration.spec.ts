@@ -99,6 +99,14 @@ test("an admin pastes the JSON, tests the connection, runs discovery and sees re
   await page.getByLabel("Integration JSON").fill(json.replace(SAMPLE.externalId, "wrong-external-id"));
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved" })).toContainText("subAccounts");
+  // A secret typed again is saved once, then stands as "set": it leaves the page and is no change next time.
+  const withSecret = (await page.getByLabel("Integration JSON").inputValue()).replace('"secret_access_key": "set"', `"secret_access_key": "${SAMPLE.secretAccessKey}"`);
+  await page.getByLabel("Integration JSON").fill(withSecret);
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved" })).toContainText("secretAccessKeyEnc");
+  await expect(page.getByLabel("Integration JSON")).toHaveValue(/"secret_access_key": "set"/);
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Nothing changed." })).toBeVisible();
   await page.goto(integrationUrl);
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByRole("status").filter({ hasText: /check/ })).toHaveText("6 checks failed.", { timeout: 30_000 });
@@ -126,6 +134,31 @@ test("an admin pastes the JSON, tests the connection, runs discovery and sees re
     await page.waitForLoadState("load");
     await shoot(page, shot);
   }
+  await context.close();
+});
+
+test("removing a sub-account entry leaves the next entry's own fields, and a misspelled key is refused", async ({ browser }) => {
+  const { context, page } = await demoSession(browser, USERS.admin.email);
+  await page.goto("/admin/integration/new");
+  const entries = page.locator("fieldset").filter({ has: page.locator("legend", { hasText: /^sub_accounts\[\d+\]$/ }) });
+  while ((await entries.count()) < 2) await page.getByRole("button", { name: "Add entry" }).click();
+  await entries.nth(0).getByLabel("Tag filter", { exact: true }).fill("team=first");
+  await entries.nth(1).getByLabel("Account id").fill("222222222222");
+  await entries.nth(1).getByLabel("Tag filter", { exact: true }).fill("team=second");
+  const before = await entries.count();
+  await entries.nth(0).getByRole("button", { name: /^Remove sub_accounts\[0\]/ }).click();
+  await expect(entries).toHaveCount(before - 1);
+  await expect(entries.nth(0).getByLabel("Account id")).toHaveValue("222222222222");
+  await expect(entries.nth(0).getByLabel("Tag filter", { exact: true })).toHaveValue("team=second");
+  await expect(page.getByRole("button", { name: "Add entry" })).toBeFocused();
+  // JSON with a misspelled top-level key: refused by name, nothing saved.
+  await page.getByRole("tab", { name: "JSON" }).click();
+  const json = JSON.parse(await page.getByLabel("Integration JSON").inputValue()) as Record<string, unknown>;
+  json.sub_account = json.sub_accounts;
+  delete json.sub_accounts;
+  await page.getByLabel("Integration JSON").fill(JSON.stringify({ ...json, name: "misspelled" }, null, 2));
+  await page.getByRole("button", { name: "Create integration" }).click();
+  await expect(page.getByRole("alert")).toContainText('unknown key "sub_account"');
   await context.close();
 });
 

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { usePortalAction } from "@/components/ui/use-portal-action";
-import { useId, useState, type ReactNode } from "react";
+import { useId, useRef, useState, type ReactNode } from "react";
 import { saveIntegrationAction } from "@/app/(admin)/admin/integration/actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -121,6 +121,38 @@ function TypeChecks({ value, onChange, legend }: { value: string[] | undefined; 
   );
 }
 
+/** Stable React keys for sub-account entries: an index key would hand a removed entry's inputs to the next one. */
+let entryKeySeq = 0;
+const newEntryKey = () => ++entryKeySeq;
+
+/** A typed secret, once saved, is the stored one ("set"): it neither stays in the page nor counts as a change again. */
+function forgetTypedSecret<T>(config: T): T {
+  const root = (config as { root_account?: { secret_access_key?: unknown } }).root_account;
+  if (!root || typeof root.secret_access_key !== "string" || root.secret_access_key === "" || root.secret_access_key === SECRET_SET) return config;
+  return { ...config, root_account: { ...root, secret_access_key: SECRET_SET } };
+}
+
+/** Lists the form edits as lists: JSON that gives one as something else is sent back to fix, not rendered (it would crash the form). */
+function formShapeErrors(parsed: unknown): string[] {
+  const errors: string[] = [];
+  const list = (value: unknown, path: string) => {
+    if (value !== undefined && value !== null && !Array.isArray(value)) errors.push(`${path}: must be a list`);
+  };
+  const p = (parsed ?? {}) as { sub_accounts?: unknown; options?: { resource_types?: unknown; tags?: unknown } };
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return ["the configuration must be a JSON object"];
+  list(p.sub_accounts, "sub_accounts");
+  list(p.options?.resource_types, "options.resource_types");
+  list(p.options?.tags, "options.tags");
+  if (Array.isArray(p.sub_accounts)) {
+    p.sub_accounts.forEach((entry: unknown, i) => {
+      if (typeof entry !== "object" || entry === null) return errors.push(`sub_accounts[${i}]: must be an object`);
+      list((entry as { regions?: unknown }).regions, `sub_accounts[${i}].regions`);
+      list((entry as { tags?: unknown }).tags, `sub_accounts[${i}].tags`);
+    });
+  }
+  return errors;
+}
+
 /**
  * Create or edit an integration with a form or as JSON (the shape commercial portals use). Both edit
  * one draft; errors name the field; nothing typed is lost when saving fails. The secret access key
@@ -137,6 +169,8 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
   const secretStored = initial.root_account.secret_access_key === SECRET_SET;
   const [authMethod, setAuthMethod] = useState<"key" | "role">(initial.root_account.access_role_arn ? "role" : "key");
   const { executeAsync, isPending } = usePortalAction(saveIntegrationAction);
+  const [entryKeys, setEntryKeys] = useState<number[]>(() => (initial.sub_accounts ?? []).map(() => newEntryKey()));
+  const addEntryRef = useRef<HTMLButtonElement>(null);
 
   const set = (fn: (d: TDraft) => TDraft) => {
     setDraft((d) => fn(structuredClone(d)));
@@ -157,9 +191,15 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
   const toForm = () => {
     try {
       const parsed = JSON.parse(json) as TDraft;
+      const shape = formShapeErrors(parsed);
+      if (shape.length > 0) {
+        setErrors([...shape.map((e) => `JSON: ${e}`), "Fix it before switching to the form."]);
+        return;
+      }
       const d: TDraft = { name: parsed.name ?? "", enabled: parsed.enabled, root_account: parsed.root_account ?? {}, sub_accounts: Array.isArray(parsed.sub_accounts) ? parsed.sub_accounts : [], options: parsed.options ?? {} };
       setDraft(d);
-      setAuthMethod(d.root_account.access_role_arn ? "role" : "key");
+      setEntryKeys(d.sub_accounts.map(() => newEntryKey()));
+      setAuthMethod("access_role_arn" in d.root_account ? "role" : "key");
       setFormKey((k) => k + 1);
       setErrors([]);
       setMode("form");
@@ -193,6 +233,8 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
     if (!data) return setErrors(["No answer from the server. Try again."]);
     if (!data.ok) return setErrors(data.errors);
     setErrors([]);
+    setDraft((d) => forgetTypedSecret(d));
+    if (mode === "json") setJson(JSON.stringify(forgetTypedSecret(candidate), null, 2));
     if (!integrationId) {
       router.push(`/admin/integration/${data.id}`);
       return;
@@ -318,7 +360,7 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
               <Field label="Identity Center region" hint="Empty: the management account's region.">
                 {(id) => <input id={id} className={`${input} font-mono`} value={o.sso_region ?? ""} onChange={(e) => set((d) => ({ ...d, options: { ...d.options, sso_region: e.target.value } }))} />}
               </Field>
-              <Field label="Identity store id" hint="Empty: discovered with ListInstances.">
+              <Field label="Identity store id" hint="Empty: discovered with ListInstances. A discovered id stays until the instance changes.">
                 {(id) => <input id={id} className={`${input} font-mono`} value={o.identity_store_id ?? ""} onChange={(e) => set((d) => ({ ...d, options: { ...d.options, identity_store_id: e.target.value } }))} placeholder="d-…" />}
               </Field>
             </div>
@@ -327,14 +369,22 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
           <section>
             <div className="flex flex-wrap items-center justify-between gap-2">
               <h3 className="text-sm font-semibold text-slate-900">Sub-accounts</h3>
-              <Button type="button" variant="secondary" onClick={() => set((d) => ({ ...d, sub_accounts: [...d.sub_accounts, { account_id: d.sub_accounts.length === 0 ? "*" : "", access_role_arn: "arn:aws:iam::*:role/jit-portal-access" }] }))}>
+              <Button
+                ref={addEntryRef}
+                type="button"
+                variant="secondary"
+                onClick={() => {
+                  set((d) => ({ ...d, sub_accounts: [...d.sub_accounts, { account_id: d.sub_accounts.length === 0 ? "*" : "", access_role_arn: "arn:aws:iam::*:role/jit-portal-access" }] }));
+                  setEntryKeys((k) => [...k, newEntryKey()]);
+                }}
+              >
                 Add entry
               </Button>
             </div>
             {draft.sub_accounts.length === 0 ? <p className="mt-2 text-sm text-slate-600">No entries: nothing is scanned for resources. Add one with account id <code>*</code> to scan every member account.</p> : null}
             <div className="mt-3 space-y-3">
               {draft.sub_accounts.map((e, i) => (
-                <fieldset key={i} className="rounded-md border border-slate-200 p-3">
+                <fieldset key={entryKeys[i] ?? `extra-${i}`} className="rounded-md border border-slate-200 p-3">
                   <legend className="px-1 font-mono text-xs text-slate-500">sub_accounts[{i}]</legend>
                   <div className="grid gap-3 sm:grid-cols-2">
                     <Field label="Account id" hint="12 digits, or * for every member account.">
@@ -355,7 +405,17 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
                     </Field>
                   </div>
                   <div className="mt-2 flex justify-end">
-                    <Button type="button" variant="ghost" onClick={() => set((d) => ({ ...d, sub_accounts: d.sub_accounts.filter((_, j) => j !== i) }))}>
+                    <Button
+                      type="button"
+                      variant="ghost"
+                      aria-label={`Remove sub_accounts[${i}]${e.account_id ? ` (${e.account_id})` : ""}`}
+                      onClick={() => {
+                        set((d) => ({ ...d, sub_accounts: d.sub_accounts.filter((_, j) => j !== i) }));
+                        setEntryKeys((k) => k.filter((_, j) => j !== i));
+                        // The button goes with its entry: keep focus in the list rather than drop it to the page.
+                        addEntryRef.current?.focus();
+                      }}
+                    >
                       Remove entry
                     </Button>
                   </div>

@@ -51,6 +51,9 @@ describe("integration config", () => {
     // A misspelled key must not drop the external id without a word.
     expect(errorsOf({ ...valid, sub_accounts: [{ ...valid.sub_accounts[0], externalid: "abc123" }] })).toEqual([expect.stringMatching(/^sub_accounts\[0\]: .*externalid/)]);
     expect(errorsOf({ ...valid, options: { ...valid.options, sso_instance: "x" } })).toEqual([expect.stringMatching(/^options: .*sso_instance/)]);
+    // At the top too: "sub_account" dropped would leave no sub-accounts, and saving would prune the catalog.
+    const { sub_accounts, ...rest } = valid;
+    expect(errorsOf({ ...rest, sub_account: sub_accounts })).toEqual([expect.stringMatching(/unknown key "sub_account"/)]);
     // Temporary keys cannot work without a session token; an external id means nothing with keys; keys and a role exclude each other.
     expect(errorsOf({ ...valid, root_account: { ...valid.root_account, access_key_id: "ASIAJITDEMO000000001" } })).toEqual([expect.stringMatching(/^root_account\.access_key_id: is a temporary key/)]);
     expect(errorsOf({ ...valid, root_account: { ...valid.root_account, external_id: "ext-123" } })).toEqual(["root_account.external_id: is used only with access_role_arn (access keys are not assumed)"]);

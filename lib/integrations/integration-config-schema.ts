@@ -137,22 +137,22 @@ export const ZIntegrationOptions = strictObject({
   sync_interval_minutes: z.coerce.number().int("must be a whole number").min(5, "must be at least 5").max(10080, "must be at most 10080 (a week)").default(60),
 });
 
-export const ZIntegrationConfig = z
-  .object({
-    name: z.string().trim().min(1, "is required").max(64, "must be at most 64 characters"),
-    enabled: z.boolean().default(true),
-    root_account: ZRootAccount,
-    sub_accounts: z.array(ZSubAccountEntryInput).default([]),
-    options: ZIntegrationOptions.default({ resource_types: [], tags: [], temp_permission_set_prefix: "jit-", sync_interval_minutes: 60 }),
-  })
-  .superRefine((v, ctx) => {
-    const seen = new Map<string, number>();
-    v.sub_accounts.forEach((s, i) => {
-      const first = seen.get(s.account_id);
-      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["sub_accounts", i, "account_id"], message: `duplicates sub_accounts[${first}]` });
-      else seen.set(s.account_id, i);
-    });
+// Strict like its parts: a misspelled "sub_account" must be refused, not dropped (an empty list would
+// narrow discovery to nothing and prune the whole catalog).
+export const ZIntegrationConfig = strictObject({
+  name: z.string().trim().min(1, "is required").max(64, "must be at most 64 characters"),
+  enabled: z.boolean().default(true),
+  root_account: ZRootAccount,
+  sub_accounts: z.array(ZSubAccountEntryInput).default([]),
+  options: ZIntegrationOptions.default({ resource_types: [], tags: [], temp_permission_set_prefix: "jit-", sync_interval_minutes: 60 }),
+}).superRefine((v, ctx) => {
+  const seen = new Map<string, number>();
+  v.sub_accounts.forEach((s, i) => {
+    const first = seen.get(s.account_id);
+    if (first !== undefined) ctx.addIssue({ code: "custom", path: ["sub_accounts", i, "account_id"], message: `duplicates sub_accounts[${first}]` });
+    else seen.set(s.account_id, i);
   });
+});
 
 export type TIntegrationConfig = z.infer<typeof ZIntegrationConfig>;
 export type TIntegrationConfigInput = z.input<typeof ZIntegrationConfig>;
