@@ -16,8 +16,12 @@ export interface FaultRule {
   latencyMs?: number;
   /** 0..1: share of requests answered with an error instead */
   errorRate?: number;
-  /** which error: the service's internal error (500) or its throttling error */
-  errorKind?: "internal" | "throttle" | "access_denied";
+  /**
+   * which error: the service's internal error (500), its throttling error, an access denial, or a
+   * ConflictException as AWS gives while another operation runs in the account (sso-admin; identitystore
+   * gives CONCURRENT_MODIFICATION): the SDK does not retry it, the caller must.
+   */
+  errorKind?: "internal" | "throttle" | "access_denied" | "conflict";
   /** 0..1: share of async sso-admin operations that end FAILED */
   asyncFailureRate?: number;
   asyncFailureReason?: string;

@@ -211,6 +211,11 @@ export class SimServer implements SimRuntime {
           throw new SimError(t.code, t.message, t.status);
         }
         if (fault.errorKind === "access_denied") throw accessDenied(parsed.service, parsed.operation, caller.arn);
+        if (fault.errorKind === "conflict") {
+          throw parsed.service === "identitystore"
+            ? new SimError("ConflictException", "Concurrent modification of the resource. (injected fault)", 400, { Reason: "CONCURRENT_MODIFICATION", RequestId: requestId })
+            : new SimError("ConflictException", "Another operation is in progress in this account; try again later. (injected fault)", 400);
+        }
         throw new SimError(INTERNAL[parsed.service], "An internal error has occurred. (injected fault)", 500);
       }
       const now = Date.now();

@@ -101,6 +101,7 @@ export class SimulatedCrash extends Error {
 const PARKED_HOLD_MS = 120_000;
 
 const SAFE_WAITING_QUOTA = "Waiting for AWS capacity (an AWS quota was reached). The portal retries automatically.";
+const SAFE_WAITING_CONFLICT = "Waiting for AWS to finish another change in this account. The portal retries automatically.";
 
 function now() {
   return new Date();
@@ -792,6 +793,15 @@ async function handleError(claim: TClaim, g: TGrant, e: unknown): Promise<TStepR
     if (info.throttling) {
       // Throttling is AWS asking us to slow down, never a reason to fail a grant.
       await record(claim, g, { lastError: message, nextRunAt: new Date(Date.now() + jitter(claim.options.throttleBackoffMs * 2)) });
+      return "continue";
+    }
+    // ConflictException outside the steps that handle their own (a taken name, a set still assigned): AWS
+    // is busy with another change in the account (one role update per account at a time: other replicas,
+    // Control Tower, Terraform). The SDK does not retry it; the worker waits and looks again, without
+    // counting it as a failure: while provisioning the grant's expiry bounds the waiting.
+    if (info.conflict) {
+      const wait = backoff(claim.options, Math.min(g.attempts + 1, 4), claim.options.backoffMaxMs);
+      await record(claim, g, { lastError: `Conflict: ${message}`, ...(removing ? {} : { statusMessage: SAFE_WAITING_CONFLICT }), nextRunAt: new Date(Date.now() + wait) });
       return "continue";
     }
     if (removing) return await retryRemoval(claim, g, message, step ?? firstRemovalStep(g));

@@ -162,6 +162,35 @@ describe("provisioning worker under faults", () => {
     expect(await activeWithoutAccess(db, sim)).toEqual([]);
   });
 
+  it("ConflictException (another change in the account) waits without counting as a failure, also while removing", async () => {
+    // Busy account: every assignment write conflicts for a while (the SDK does not retry ConflictException).
+    sim.setFaults({ faults: { "sso-admin.CreateAccountAssignment": { errorRate: 1, errorKind: "conflict" } }, replace: true });
+    const opts = workerOptions({ ...fast, workerId: "conflict", maxProvisionAttempts: 2, maxInlineWaitMs: 150 });
+    const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approveWith(db), { expiresInMs: 30_000 });
+    for (let i = 0; i < 8; i++) {
+      await runWorkerTick(db, opts);
+      await db.grant.update({ where: { id: g.id }, data: { nextRunAt: new Date() } });
+    }
+    const waiting = await db.grant.findUniqueOrThrow({ where: { id: g.id } });
+    expect(waiting).toMatchObject({ state: "PROVISIONING", attempts: 0, statusMessage: expect.stringMatching(/another change in this account/) });
+    expect(waiting.lastError).toMatch(/^Conflict: ConflictException/);
+    expect(sim.log().errors["sso-admin.CreateAccountAssignment:ConflictException"]).toBeGreaterThanOrEqual(8);
+    sim.setFaults({ faults: { "sso-admin.DeleteAccountAssignment": { errorRate: 1, errorKind: "conflict" } }, replace: true });
+    await tickUntil(db, opts, async () => (await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state === "ACTIVE");
+    expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).statusMessage).toBeNull();
+    // Removal meets the same: it waits, never gives up, and ends clean once the account is free.
+    await db.grant.update({ where: { id: g.id }, data: { expiresAt: new Date(), nextRunAt: new Date() } });
+    for (let i = 0; i < 4; i++) {
+      await runWorkerTick(db, opts);
+      await db.grant.update({ where: { id: g.id }, data: { nextRunAt: new Date() } });
+    }
+    expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("REVOKING");
+    sim.setFaults({ faults: {}, replace: true });
+    await tickUntil(db, opts, () => ended(db), 20_000);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe("EXPIRED");
+    await expectCleanEnd(db, 1);
+  });
+
   it("a worker stopped between every pair of steps and crashing after each AWS change before recording it", async () => {
     const ids = await createMix(db, 8_000);
     const crashed = new Set<string>();
