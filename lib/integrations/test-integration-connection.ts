@@ -42,7 +42,9 @@ export async function testIntegrationConnection(db: TDb, integrationId: string, 
     emit({ type: "check", check });
   };
   const failed = (id: string, label: string, ctx: TAwsCheckContext, e: unknown, extra: Partial<TConnectionCheck> = {}) => {
-    const x = isAppError(e) ? { error: e.message, fix: e.userMessage } : explainAwsError(ctx, awsErrorInfo(e));
+    // The portal's own errors reach the browser only as their safe userMessage (the internal message can
+    // name keys or decryption details); "AWS said" is for AWS's words.
+    const x = isAppError(e) ? { error: undefined, fix: e.userMessage } : explainAwsError(ctx, awsErrorInfo(e));
     report({ id, label, status: "failed", detail: x.fix, error: x.error, fix: x.fix, ...extra });
   };
   const finish = async () => {
