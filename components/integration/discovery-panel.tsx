@@ -112,7 +112,7 @@ export function DiscoveryPanel({ integrationId }: { integrationId: string }) {
             </div>
             <div className="rounded bg-slate-50 p-2">
               <dt className="text-xs text-slate-500">Errors</dt>
-              <dd className={`text-lg font-semibold ${current.errors.length > 0 ? "text-rose-700" : "text-slate-900"}`}>{current.status === "RUNNING" ? "…" : current.errors.length}</dd>
+              <dd className={`text-lg font-semibold ${current.errors.length > 0 ? "text-rose-700" : "text-slate-900"}`}>{live ? "…" : current.errors.length}</dd>
             </div>
           </dl>
           {live && current.accountsTotal > 0 ? (
@@ -130,7 +130,7 @@ export function DiscoveryPanel({ integrationId }: { integrationId: string }) {
         </div>
       ) : runs.isPending ? (
         <p className="mt-4 text-sm text-slate-500">Loading runs…</p>
-      ) : (
+      ) : runs.isError ? null : (
         <p className="mt-4 rounded-md border border-dashed border-slate-300 p-4 text-center text-sm text-slate-600">No discovery run yet. Test the connection, then run discovery to fill the catalog.</p>
       )}
 

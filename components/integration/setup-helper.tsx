@@ -14,7 +14,7 @@ export function SetupHelper({ documents }: { documents: { id: string; title: str
               <p className="font-mono text-xs text-slate-500">{d.filename}</p>
             </div>
             <div className="flex gap-2">
-              <CopyButton text={d.body} />
+              <CopyButton text={d.body} what={d.filename} />
               <DownloadButton text={d.body} filename={d.filename} />
             </div>
           </div>
