@@ -159,6 +159,8 @@ test("removing a sub-account entry leaves the next entry's own fields, and a mis
   await page.getByLabel("Integration JSON").fill(JSON.stringify({ ...json, name: "misspelled" }, null, 2));
   await page.getByRole("button", { name: "Create integration" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Not saved" })).toContainText('unknown key "sub_account"');
+  // The errors sit above a long form whose Save is at the bottom: they take the focus.
+  await expect(page.getByRole("alert").filter({ hasText: "Not saved" })).toBeFocused();
   await context.close();
 });
 

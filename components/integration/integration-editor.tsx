@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { usePortalAction } from "@/components/ui/use-portal-action";
-import { useId, useRef, useState, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { saveIntegrationAction } from "@/app/(admin)/admin/integration/actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -171,6 +171,11 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
   const { executeAsync, isPending } = usePortalAction(saveIntegrationAction);
   const [entryKeys, setEntryKeys] = useState<number[]>(() => (initial.sub_accounts ?? []).map(() => newEntryKey()));
   const addEntryRef = useRef<HTMLButtonElement>(null);
+  // The save button is at the bottom of a long form: the errors at the top take the focus (and the view).
+  const errorsRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (errors.length > 0) errorsRef.current?.focus();
+  }, [errors]);
 
   const set = (fn: (d: TDraft) => TDraft) => {
     setDraft((d) => fn(structuredClone(d)));
@@ -253,10 +258,10 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
     <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-4 py-2">
         <div role="tablist" aria-label="Editor" className="flex gap-1">
-          <button role="tab" type="button" aria-selected={mode === "form"} onClick={() => (mode === "json" ? toForm() : undefined)} className={`rounded-md px-3 py-1.5 text-sm font-medium ${mode === "form" ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}>
+          <button role="tab" type="button" id="integration-tab-form" aria-controls="integration-editor-panel" aria-selected={mode === "form"} onClick={() => (mode === "json" ? toForm() : undefined)} className={`rounded-md px-3 py-1.5 text-sm font-medium ${mode === "form" ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}>
             Form
           </button>
-          <button role="tab" type="button" aria-selected={mode === "json"} onClick={() => (mode === "form" ? toJson() : undefined)} className={`rounded-md px-3 py-1.5 text-sm font-medium ${mode === "json" ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}>
+          <button role="tab" type="button" id="integration-tab-json" aria-controls="integration-editor-panel" aria-selected={mode === "json"} onClick={() => (mode === "form" ? toJson() : undefined)} className={`rounded-md px-3 py-1.5 text-sm font-medium ${mode === "json" ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}>
             JSON
           </button>
         </div>
@@ -264,7 +269,7 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
       </div>
 
       {errors.length > 0 ? (
-        <div role="alert" className="mx-4 mt-4 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
+        <div ref={errorsRef} tabIndex={-1} role="alert" className="mx-4 mt-4 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-rose-400">
           <p className="font-medium">Not saved — fix {errors.length === 1 ? "this" : "these"}:</p>
           <ul className="mt-1 list-disc space-y-0.5 pl-5 font-mono text-xs break-words">
             {errors.map((e) => (
@@ -274,6 +279,7 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
         </div>
       ) : null}
 
+      <div role="tabpanel" id="integration-editor-panel" aria-labelledby={mode === "json" ? "integration-tab-json" : "integration-tab-form"}>
       {mode === "json" ? (
         <div className="p-4">
           <label htmlFor="integration-json" className="block text-sm font-medium text-slate-800">
@@ -438,6 +444,8 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
           </section>
         </div>
       )}
+
+      </div>
 
       <div className="flex flex-wrap items-center gap-3 border-t border-slate-200 px-4 py-3">
         <Button type="button" onClick={() => void save()} disabled={isPending}>
