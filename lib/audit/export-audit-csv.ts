@@ -1,6 +1,7 @@
 import "server-only";
 import { stringify } from "csv-stringify/sync";
 import type { TDb } from "../db/client.ts";
+import { appendAuditEvent, type TAuditActor } from "./append-audit-event.ts";
 import { listAuditEvents, type TAuditFilter } from "./list-audit-events.ts";
 
 const COLUMNS = ["seq", "time", "actor", "action", "subject_type", "subject_id", "aws_account_id", "details", "prev_hash", "hash"];
@@ -41,4 +42,9 @@ export async function* exportAuditCsv(db: TDb, filter: TAuditFilter, pageSize = 
     if (!nextCursor) return;
     cursor = nextCursor;
   }
+}
+
+/** Records who took a copy of the log and with which filter (audit.exported), before the export is read. */
+export async function recordAuditExport(db: TDb, actor: TAuditActor, filter: TAuditFilter) {
+  await db.$transaction((tx) => appendAuditEvent(tx, { actor, action: "audit.exported", subjectType: "AuditLog", details: { filter } }));
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { TDb } from "../db/client.ts";
-import { escapeLikePattern } from "../catalog/search-text.ts";
+import { escapeLikePattern } from "../db/escape-like.ts";
 
 const isoDate = z.iso.date({ error: (issue) => `“${String(issue.input)}” is not a date like 2026-11-28` });
 

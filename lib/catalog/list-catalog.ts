@@ -7,7 +7,7 @@ import { RESOURCE_TYPES, type TTargetType } from "../access/target-types";
 import { AppError } from "../errors/app-error.ts";
 import { loadEligibilityContext, tagsOf, type TEligibilityContext } from "./load-eligibility-context.ts";
 import { parseTagFilter } from "./catalog-query";
-import { escapeLikePattern } from "./search-text";
+import { escapeLikePattern } from "../db/escape-like.ts";
 import type { TCatalogQuery } from "./catalog-query";
 
 /**

@@ -24,8 +24,3 @@ export function buildResourceSearchText(resource: TSearchableResource): string {
   }
   return parts.join(" ").toLowerCase().replace(/\s+/g, " ").trim().slice(0, SEARCH_TEXT_MAX_LENGTH);
 }
-
-/** Escapes LIKE wildcards so a search for "50%" or "a_b" means those characters. */
-export function escapeLikePattern(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}

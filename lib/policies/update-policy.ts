@@ -20,7 +20,14 @@ export async function updatePolicy(db: TDb, actor: TPolicyActor, id: string, inp
         where: { id, ...(expectedUpdatedAt ? { updatedAt: expectedUpdatedAt } : {}) },
         data: toPolicyData(policy),
       });
-      if (updated.count !== 1) throw new AppError("CONFLICT", { message: `policy ${id} changed meanwhile`, userMessage: "Someone else changed this policy since you opened it. Your edits are still in the form." });
+      if (updated.count !== 1) {
+        // `details.currentUpdatedAt`: the version saved meanwhile, so the form can save over it knowingly.
+        throw new AppError("CONFLICT", {
+          message: `policy ${id} changed meanwhile`,
+          userMessage: "Someone else changed this policy since you opened it. Your edits are still in the form.",
+          details: { currentUpdatedAt: before.updatedAt.toISOString() },
+        });
+      }
       const after = await tx.policy.findUniqueOrThrow({ where: { id } });
       const changed = Object.keys(toPolicyData(policy)).filter(
         (key) => JSON.stringify((before as Record<string, unknown>)[key]) !== JSON.stringify((after as Record<string, unknown>)[key]),

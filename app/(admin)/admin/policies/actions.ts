@@ -39,9 +39,11 @@ export const savePolicyAction = adminAction.inputSchema(ZFormData).action(async 
     return { ok: true, id: saved.id };
   } catch (error) {
     if (isAppError(error) && (error.code === "INVALID_INPUT" || error.code === "CONFLICT")) {
-      const details = error.details && typeof error.details === "object" ? (error.details as Record<string, string[]>) : {};
-      const current = error.code === "CONFLICT" && typeof id === "string" && id ? await db.policy.findUnique({ where: { id }, select: { updatedAt: true } }) : null;
-      return { ok: false, message: error.userMessage, fieldErrors: details, ...(current ? { conflict: { updatedAt: current.updatedAt.toISOString() } } : {}) };
+      const details = error.details && typeof error.details === "object" ? (error.details as Record<string, unknown>) : {};
+      if (error.code === "CONFLICT" && typeof details.currentUpdatedAt === "string") {
+        return { ok: false, message: error.userMessage, fieldErrors: {}, conflict: { updatedAt: details.currentUpdatedAt } };
+      }
+      return { ok: false, message: error.userMessage, fieldErrors: details as Record<string, string[]> };
     }
     throw error;
   }

@@ -1,7 +1,6 @@
 import { NextResponse } from "next/server";
 import { getCurrentUser } from "@/lib/auth/current-user";
-import { appendAuditEvent } from "@/lib/audit/append-audit-event";
-import { exportAuditCsv } from "@/lib/audit/export-audit-csv";
+import { exportAuditCsv, recordAuditExport } from "@/lib/audit/export-audit-csv";
 import { ZAuditFilter } from "@/lib/audit/list-audit-events";
 import { getDb } from "@/lib/db/client";
 
@@ -16,9 +15,7 @@ export async function GET(req: Request) {
   if (!parsed.success) return NextResponse.json({ error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") }, { status: 400 });
   const db = await getDb();
   // Who took a copy of the log, and of what, is itself on the record.
-  await db.$transaction((tx) =>
-    appendAuditEvent(tx, { actor: { id: user.id, email: user.email }, action: "audit.exported", subjectType: "AuditLog", details: { filter: parsed.data } }),
-  );
+  await recordAuditExport(db, { id: user.id, email: user.email }, parsed.data);
   const chunks = exportAuditCsv(db, parsed.data);
   const encoder = new TextEncoder();
   // Pulled one page at a time, so a slow download holds one page in memory, not the whole log.
