@@ -9,11 +9,12 @@ const production = {
   OIDC_CLIENT_SECRET: "s3cret",
   ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
   NEXTAUTH_URL: "https://access.example.com",
+  DATABASE_URL: "postgresql://u:p@db:5432/jit",
 };
 
 describe("environment validation", () => {
   it("accepts a complete production environment", () => {
-    const env = parseEnv({ ...production, DATABASE_URL: "postgresql://u:p@db:5432/jit", ADMIN_EMAILS: "a@x.com, b@x.com" });
+    const env = parseEnv({ ...production, ADMIN_EMAILS: "a@x.com, b@x.com" });
     expect(env.ADMIN_EMAILS).toEqual(["a@x.com", "b@x.com"]);
     expect(env.DEMO_MODE).toBe(false);
   });
@@ -36,8 +37,27 @@ describe("environment validation", () => {
     expect(() => parseEnv({ ...production, ENCRYPTION_KEY: "c2hvcnQ=" })).toThrowError(/ENCRYPTION_KEY: must be 32 bytes/);
   });
 
+  it("needs PostgreSQL in production, or an explicit embedded database on an absolute path", () => {
+    const { DATABASE_URL: _omit, ...rest } = production;
+    expect(() => parseEnv(rest)).toThrowError(/^Invalid environment variable DATABASE_URL: is required in production .*ALLOW_EMBEDDED_DATABASE=1/);
+    expect(() => parseEnv({ ...rest, ALLOW_EMBEDDED_DATABASE: "1" })).toThrowError(/^Invalid environment variable DATA_DIR: must be an absolute path/);
+    expect(parseEnv({ ...rest, ALLOW_EMBEDDED_DATABASE: "1", DATA_DIR: "/var/lib/jit" }).DATA_DIR).toBe("/var/lib/jit");
+  });
+
+  it("refuses demo mode in production unless AWS goes to a local simulator and no identity provider is set", () => {
+    const demo = { NODE_ENV: "production", DEMO_MODE: "1" };
+    // Real AWS (no endpoint, or a remote one): demo sign-in would hand out admin over a real organization.
+    expect(() => parseEnv(demo)).toThrowError(/^Invalid environment variable DEMO_MODE: is only for the demo/);
+    expect(() => parseEnv({ ...demo, AWS_ENDPOINT_URL: "https://sso.us-east-1.amazonaws.com" })).toThrowError(/DEMO_MODE: is only for the demo/);
+    // A real deployment that also set DEMO_MODE: the IdP is there, so the password-less sign-in must not be.
+    expect(() => parseEnv({ ...production, ...demo, AWS_ENDPOINT_URL: "http://127.0.0.1:4566" })).toThrowError(/DEMO_MODE: cannot be on with OIDC_ISSUER set/);
+    expect(parseEnv({ ...demo, AWS_ENDPOINT_URL: "http://127.0.0.1:4566" }).DEMO_MODE).toBe(true);
+    expect(parseEnv({ ...demo, AWS_ENDPOINT_URL: "http://localhost:4566" }).DEMO_MODE).toBe(true);
+  });
+
   it("needs no secrets in demo mode or development, and none while the build runs", () => {
-    expect(parseEnv({ NODE_ENV: "production", DEMO_MODE: "1" }).DEMO_MODE).toBe(true);
+    expect(parseEnv({ NODE_ENV: "production", DEMO_MODE: "1", AWS_ENDPOINT_URL: "http://127.0.0.1:4566" }).DEMO_MODE).toBe(true);
+    expect(parseEnv({ NODE_ENV: "development", DEMO_MODE: "1" }).DEMO_MODE).toBe(true);
     expect(parseEnv({}).NODE_ENV).toBe("development");
     expect(() => parseEnv({ NODE_ENV: "production", NEXT_PHASE: "phase-production-build" })).not.toThrow();
   });

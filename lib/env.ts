@@ -1,3 +1,4 @@
+import path from "node:path";
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
@@ -29,9 +30,14 @@ const postgresUrl = z
 
 export const envShape = {
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  /** Unset: the embedded PGlite database under DATA_DIR. */
+  /** Unset: the embedded PGlite database under DATA_DIR (in production only with ALLOW_EMBEDDED_DATABASE). */
   DATABASE_URL: postgresUrl.optional(),
   DATA_DIR: z.string().min(1).default(".data"),
+  /**
+   * Production on the embedded database: a single-node install that knows its DATA_DIR is a lasting
+   * volume. Losing it loses which grants the portal must take back, so it is never the silent default.
+   */
+  ALLOW_EMBEDDED_DATABASE: flag,
   /** Demo mode: demo sign-in, embedded AWS simulator. Never in production. */
   DEMO_MODE: flag,
   NEXTAUTH_URL: z.url().optional(),
@@ -73,10 +79,36 @@ export const envShape = {
 
 type TShape = { [K in keyof typeof envShape]: z.infer<(typeof envShape)[K]> };
 
+const isLoopbackHost = (hostname: string) => ["localhost", "127.0.0.1", "[::1]"].includes(hostname);
+
+/**
+ * Demo mode signs anyone in as any demo user, admin included, with no password. A production start
+ * accepts it only when nothing real is within reach: AWS calls go to a simulator on this machine and
+ * no identity provider is configured (a real deployment that sets DEMO_MODE by mistake stops here).
+ */
+function refuseDemoModeNearRealThings(v: TShape, ctx: z.RefinementCtx) {
+  if (v.NODE_ENV !== "production" || !v.DEMO_MODE) return;
+  const endpoint = v.AWS_ENDPOINT_URL ? new URL(v.AWS_ENDPOINT_URL) : null;
+  if (!endpoint || !isLoopbackHost(endpoint.hostname)) {
+    ctx.addIssue({ code: "custom", path: ["DEMO_MODE"], message: "is only for the demo (npm run demo): it needs AWS_ENDPOINT_URL on this machine (the simulator); unset DEMO_MODE on a real deployment" });
+  }
+  if (v.OIDC_ISSUER) {
+    ctx.addIssue({ code: "custom", path: ["DEMO_MODE"], message: "cannot be on with OIDC_ISSUER set: demo sign-in needs no password; unset DEMO_MODE on a real deployment" });
+  }
+}
+
 /** Cross-variable rules: production without demo mode needs real secrets and an identity provider. */
 function requireInProduction(v: TShape, ctx: z.RefinementCtx) {
+  refuseDemoModeNearRealThings(v, ctx);
   const production = v.NODE_ENV === "production" && !v.DEMO_MODE;
   if (!production) return;
+  if (!v.DATABASE_URL) {
+    if (!v.ALLOW_EMBEDDED_DATABASE) {
+      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required in production (DEMO_MODE off): a PostgreSQL URL; for a single-node install on the embedded database set ALLOW_EMBEDDED_DATABASE=1 and an absolute DATA_DIR on a lasting volume" });
+    } else if (!path.isAbsolute(v.DATA_DIR)) {
+      ctx.addIssue({ code: "custom", path: ["DATA_DIR"], message: "must be an absolute path on a lasting volume when production uses the embedded database" });
+    }
+  }
   const need: (keyof TShape)[] = ["NEXTAUTH_SECRET", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "ENCRYPTION_KEY"];
   for (const key of need) {
     if (!v[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required in production (DEMO_MODE off)" });
@@ -87,8 +119,7 @@ function requireInProduction(v: TShape, ctx: z.RefinementCtx) {
     ctx.addIssue({ code: "custom", path: ["NEXTAUTH_URL"], message: "is required in production (DEMO_MODE off): the portal's public https URL" });
   } else {
     const url = new URL(v.NEXTAUTH_URL);
-    const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
-    if (url.protocol !== "https:" && !loopback) {
+    if (url.protocol !== "https:" && !isLoopbackHost(url.hostname)) {
       ctx.addIssue({ code: "custom", path: ["NEXTAUTH_URL"], message: "must be an https:// URL in production: the session cookie is marked Secure only then" });
     }
   }

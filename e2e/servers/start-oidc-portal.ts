@@ -45,6 +45,7 @@ const env = {
   NODE_ENV: "production" as const,
   DEMO_MODE: "0",
   DATA_DIR: dataDir,
+  ALLOW_EMBEDDED_DATABASE: "1",
   PORT: "3220",
   NEXTAUTH_URL: portal,
   NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
