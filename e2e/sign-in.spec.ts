@@ -5,7 +5,19 @@ import { USERS, signInAsDemo } from "./fixtures";
 test("health answers with the database status", async ({ request }) => {
   const res = await request.get(`${DEMO_URL}/api/health`);
   expect(res.status()).toBe(200);
-  expect(await res.json()).toMatchObject({ status: "ok", database: { ok: true } });
+  const body = await res.json();
+  expect(body).toMatchObject({ status: "ok", database: { ok: true } });
+  // Anyone may ask: the answer names no database kind, host or path.
+  expect(JSON.stringify(body)).not.toMatch(/PGlite|PostgreSQL|pglite|\.data/);
+});
+
+test("pages carry the security headers: HSTS, and a CSP without eval outside the dev server", async ({ request }) => {
+  const res = await request.get(`${DEMO_URL}/signin`);
+  const headers = res.headers();
+  expect(headers["strict-transport-security"]).toContain("max-age=");
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(headers["content-security-policy"]).not.toContain("unsafe-eval");
+  expect(headers["x-frame-options"]).toBe("DENY");
 });
 
 test("every page but sign-in requires a session", async ({ page }) => {

@@ -12,7 +12,7 @@ export async function checkDatabase(timeoutMs = 3_000): Promise<{ ok: boolean; d
     ]);
     return { ok: true, database: describeDatabase(), latencyMs: Date.now() - started };
   } catch (e) {
-    // The message can carry host names; operators see it in the health JSON, which holds no secrets.
+    // The message can carry host names: it is for the health route's server log, not its public answer.
     return { ok: false, database: describeDatabase(), latencyMs: Date.now() - started, error: e instanceof Error ? e.message.split("\n")[0] : "unreachable" };
   } finally {
     clearTimeout(timer);

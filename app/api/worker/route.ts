@@ -26,3 +26,6 @@ export async function POST(req: Request) {
     return NextResponse.json({ error: "The tick failed; see the server log." }, { status: 500, headers: { "Cache-Control": "no-store" } });
   }
 }
+
+/** Vercel cron calls with GET and `Authorization: Bearer $CRON_SECRET` (set it to WORKER_SECRET): the same tick. */
+export const GET = POST;

@@ -66,4 +66,18 @@ describe("GET /admin/audit/export", () => {
     signedIn.user = { id: "admin", email: "admin@example.com", name: null, isAdmin: true, groups: [] };
     expect((await exportCsv("?from=yesterday")).status).toBe(400);
   });
+
+  it("refuses a download another site started, before recording anything", async () => {
+    signedIn.user = { id: "admin", email: "admin@example.com", name: null, isAdmin: true, groups: [] };
+    const before = await database.prisma.auditEvent.count({ where: { action: "audit.exported" } });
+    const res = await GET(new Request("http://x/admin/audit/export?actor=planted", { headers: { "sec-fetch-site": "cross-site" } }));
+    expect(res.status).toBe(403);
+    expect(await database.prisma.auditEvent.count({ where: { action: "audit.exported" } })).toBe(before);
+    // The admin's own link (same origin) and a typed address still work.
+    for (const site of ["same-origin", "none"]) {
+      const ok = await GET(new Request("http://x/admin/audit/export?action=none.such", { headers: { "sec-fetch-site": site } }));
+      expect(ok.status).toBe(200);
+      await ok.text();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { getCurrentUser } from "@/lib/auth/current-user";
+import { isCrossSiteRequest } from "@/lib/auth/same-origin";
 import { exportAuditCsv, recordAuditExport } from "@/lib/audit/export-audit-csv";
 import { ZAuditFilter } from "@/lib/audit/list-audit-events";
 import { getDb } from "@/lib/db/client";
@@ -8,6 +9,8 @@ export const dynamic = "force-dynamic";
 
 /** The filtered audit log as CSV, streamed page by page (every event, however many). */
 export async function GET(req: Request) {
+  // A GET that writes to the log (audit.exported): another site must not start it with the admin's cookie.
+  if (isCrossSiteRequest(req.headers)) return NextResponse.json({ error: "Start the export from the audit page." }, { status: 403 });
   const user = await getCurrentUser();
   if (!user) return NextResponse.json({ error: "Please sign in." }, { status: 401 });
   if (!user.isAdmin) return NextResponse.json({ error: "Only an admin can export the audit log." }, { status: 403 });
