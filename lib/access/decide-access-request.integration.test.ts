@@ -4,6 +4,7 @@ import { verifyAuditChain } from "../audit/verify-audit-chain.ts";
 import { workerSignal } from "../provisioning/kick-worker.ts";
 import { decideAccessRequest } from "./decide-access-request.ts";
 import { listApproverInbox } from "./list-approver-inbox.ts";
+import { findStepApprovers } from "../notifications/find-step-approvers.ts";
 import { NO_CHANNELS, openApprovalFixture, type TFixture } from "./approval-fixtures.test-helper.ts";
 
 let database: TDatabase;
@@ -197,5 +198,31 @@ describe("decideAccessRequest", () => {
       expect(await database.prisma.auditEvent.count({ where: { subjectId: request.id, action: "request.step_completed" } })).toBe(1);
     }
     expect((await verifyAuditChain(database.prisma)).ok).toBe(true);
+  });
+  it("does not let a group the portal granted for a few hours make its holder an approver", async () => {
+    // Sam holds "Platform Leads" only through a portal grant (a requestable group): two people with such a
+    // grant could otherwise approve each other's requests.
+    const groupRequest = await f.createRequest({ by: f.sam, steps: [f.securityStep], status: "APPROVED" });
+    const grant = await database.prisma.grant.create({
+      data: {
+        requestId: groupRequest.id, integrationId: f.integration.id, userId: f.sam.user.id, kind: "GROUP_MEMBERSHIP", state: "ACTIVE",
+        principalId: f.sam.principal.awsId, groupAwsId: f.leads.awsId, membershipId: "m-sam-leads", preExisting: false,
+        startsAt: new Date(), expiresAt: new Date(Date.now() + 3600_000),
+      },
+    });
+    const membership = await database.prisma.principalMembership.create({ data: { groupId: f.leads.id, memberId: f.sam.principal.id, membershipId: "m-sam-leads" } });
+    try {
+      const request = await f.createRequest({ steps: [f.leadsStep] });
+      await expect(decide(f.sam.actor, request.id, 0, "APPROVE")).rejects.toMatchObject({ code: "FORBIDDEN" });
+      expect((await listApproverInbox(database.prisma, f.sam.actor)).items.map((i) => i.id)).not.toContain(request.id);
+      const approvers = await database.prisma.$transaction((tx) => findStepApprovers(tx, { step: f.leadsStep, requesterPrincipalId: f.riley.principal.id, requesterUserId: f.riley.user.id }));
+      expect(approvers.map((a) => a.principalId)).toEqual([f.avery.principal.id]);
+      // Standing membership the worker found before granting (preExisting) still counts.
+      await database.prisma.grant.update({ where: { id: grant.id }, data: { preExisting: true } });
+      expect((await listApproverInbox(database.prisma, f.sam.actor)).items.map((i) => i.id)).toContain(request.id);
+      expect((await decide(f.sam.actor, request.id, 0, "APPROVE")).outcome).toBe("APPROVED");
+    } finally {
+      await database.prisma.principalMembership.delete({ where: { id: membership.id } });
+    }
   });
 });

@@ -7,6 +7,12 @@ export type TPortalIdentity = {
   principal: { id: string; awsId: string; displayName: string; email: string | null } | null;
   /** Principal ids of the Identity Center groups the user belongs to (direct memberships). */
   groupIds: string[];
+  /**
+   * The groups that count for approving: `groupIds` minus those the user holds only through a portal grant.
+   * Access requested through the portal never makes its holder an approver: two people who each got an
+   * approver group for a few hours could otherwise approve each other's requests.
+   */
+  approverGroupIds: string[];
 };
 
 /**
@@ -18,10 +24,31 @@ export async function resolvePortalIdentity(db: TDb | TTx, email: string, integr
     where: { integrationId, type: "USER", email: email.trim().toLowerCase(), deletedAt: null },
     select: { id: true, awsId: true, displayName: true, email: true },
   });
-  if (!principal) return { principal: null, groupIds: [] };
-  const memberships = await db.principalMembership.findMany({
-    where: { memberId: principal.id, group: { deletedAt: null } },
-    select: { groupId: true },
+  if (!principal) return { principal: null, groupIds: [], approverGroupIds: [] };
+  const [memberships, granted] = await Promise.all([
+    db.principalMembership.findMany({ where: { memberId: principal.id, group: { deletedAt: null } }, select: { groupId: true, group: { select: { awsId: true } } } }),
+    portalGrantedGroups(db, integrationId, [principal.awsId]),
+  ]);
+  const groupIds = memberships.map((m) => m.groupId);
+  const approverGroupIds = memberships.filter((m) => !granted.has(`${principal.awsId}|${m.group.awsId}`)).map((m) => m.groupId);
+  return { principal, groupIds, approverGroupIds };
+}
+
+/**
+ * `userAwsId|groupAwsId` for every group membership the portal gave (not standing access it found) that may
+ * still be in place: provisioning, active, being removed, or failed after it was added.
+ */
+export async function portalGrantedGroups(db: TDb | TTx, integrationId: string, userAwsIds: readonly string[]): Promise<Set<string>> {
+  if (userAwsIds.length === 0) return new Set();
+  const grants = await db.grant.findMany({
+    where: {
+      integrationId,
+      kind: "GROUP_MEMBERSHIP",
+      preExisting: false,
+      principalId: { in: [...userAwsIds] },
+      OR: [{ state: { in: ["PROVISIONING", "ACTIVE", "REVOKING"] } }, { state: "FAILED", membershipId: { not: null } }],
+    },
+    select: { principalId: true, groupAwsId: true },
   });
-  return { principal, groupIds: memberships.map((m) => m.groupId) };
+  return new Set(grants.map((g) => `${g.principalId}|${g.groupAwsId}`));
 }

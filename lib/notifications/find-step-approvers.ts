@@ -1,6 +1,7 @@
 import "server-only";
 import type { TTx } from "../audit/append-audit-event.ts";
 import type { TApprovalStep } from "../access/policy-schemas.ts";
+import { portalGrantedGroups } from "../access/resolve-portal-identity.ts";
 
 export type TStepApprover = {
   principalId: string;
@@ -20,9 +21,15 @@ export async function findStepApprovers(
   input: { step: Pick<TApprovalStep, "userIds" | "groupIds">; requesterPrincipalId: string | null; requesterUserId: string },
 ): Promise<TStepApprover[]> {
   const memberships = input.step.groupIds.length
-    ? await tx.principalMembership.findMany({ where: { groupId: { in: input.step.groupIds } }, select: { memberId: true } })
+    ? await tx.principalMembership.findMany({
+        where: { groupId: { in: input.step.groupIds } },
+        select: { memberId: true, member: { select: { awsId: true } }, group: { select: { awsId: true, integrationId: true } } },
+      })
     : [];
-  const principalIds = [...new Set([...input.step.userIds, ...memberships.map((m) => m.memberId)])].filter(
+  // A membership the portal itself granted does not make an approver (canDecide's caller drops it too).
+  const granted = memberships.length ? await portalGrantedGroups(tx, memberships[0]!.group.integrationId, memberships.map((m) => m.member.awsId)) : new Set<string>();
+  const groupMembers = memberships.filter((m) => !granted.has(`${m.member.awsId}|${m.group.awsId}`)).map((m) => m.memberId);
+  const principalIds = [...new Set([...input.step.userIds, ...groupMembers])].filter(
     (id) => id !== input.requesterPrincipalId,
   );
   if (principalIds.length === 0) return [];
