@@ -69,6 +69,11 @@ export const envShape = {
   DISCOVERY_SCAN_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   /** Account scans in flight on the server's own thread before worker threads start (small organizations never start one). */
   DISCOVERY_INLINE_SCANS: z.coerce.number().int().min(0).default(8),
+  /**
+   * How many portal processes (replicas) work on the same AWS organizations. AWS's rate limits and the
+   * 15 in-flight assignment operations count per organization, so each process takes its share.
+   */
+  AWS_REPLICAS: z.coerce.number().int().min(1).max(100).default(1),
   AWS_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(4566),
   AWS_ENDPOINT_URL: z.url().optional(),
   SMTP_URL: z.string().optional(),

@@ -3,7 +3,7 @@ import pThrottle from "p-throttle";
 /**
  * Process-wide client-side rate limits per AWS API family, sized to AWS's published limits, so
  * the worker and discovery stay under them instead of learning them from ThrottlingException.
- * Replicas each get their own budget: size them down (configureAwsRateLimits) when running several.
+ * Replicas each get their own budget: AWS_REPLICAS (lib/env.ts) gives each its share at start-up (sharedAwsRateLimits).
  */
 export type TApiFamily = "sso-admin" | "identitystore" | "organizations" | "sts" | "iam" | "s3" | "ec2" | "secretsmanager";
 
@@ -28,6 +28,12 @@ export function configureAwsRateLimits(rates: Partial<Record<TApiFamily, number>
   if (Object.entries(rates).every(([family, rate]) => state.rates[family as TApiFamily] === rate)) return;
   Object.assign(state.rates, rates);
   state.throttles.clear();
+}
+
+/** Each of `replicas` processes' share of AWS's per-family limits (AWS counts them per account, not per caller); at least 1/s. */
+export function sharedAwsRateLimits(replicas: number, rates: Record<TApiFamily, number> = DEFAULT_AWS_RATE_LIMITS): Record<TApiFamily, number> {
+  const n = Math.max(1, replicas);
+  return Object.fromEntries(Object.entries(rates).map(([family, rate]) => [family, Math.max(1, Math.floor(rate / n))])) as Record<TApiFamily, number>;
 }
 
 export function awsRateLimits(): Readonly<Record<TApiFamily, number>> {

@@ -16,7 +16,12 @@ type TLimits = { inFlight: TSemaphore; accounts: Map<string, Promise<void>>; par
 class TSemaphore {
   private waiting: (() => void)[] = [];
   private used = 0;
-  constructor(private readonly size: number) {}
+  constructor(private size: number) {}
+  /** Changes the number of permits (start-up configuration); a larger size admits waiters at once. */
+  resize(size: number) {
+    this.size = size;
+    while (this.used < this.size && this.waiting.length > 0) this.waiting.shift()?.();
+  }
   acquire(): Promise<TRelease> {
     return new Promise((resolve) => {
       const grant = () => {
@@ -41,6 +46,16 @@ class TSemaphore {
 const holder = globalThis as unknown as { __jitProvisioningLimits?: TLimits };
 const limits = (holder.__jitProvisioningLimits ??= { inFlight: new TSemaphore(MAX_ASSIGNMENT_OPERATIONS_IN_FLIGHT), accounts: new Map(), parked: new Map() });
 limits.parked ??= new Map();
+
+/**
+ * Sizes the in-flight limit for `replicas` portal processes sharing one organization (AWS counts the 15
+ * per organization, not per caller): each process takes its share, at least one.
+ */
+export function shareAssignmentSlots(replicas: number): number {
+  const size = Math.max(1, Math.floor(MAX_ASSIGNMENT_OPERATIONS_IN_FLIGHT / Math.max(1, replicas)));
+  limits.inFlight.resize(size);
+  return size;
+}
 
 /** One permit per in-flight account-assignment operation; release when its status settles. */
 export function acquireAssignmentSlot(): Promise<TRelease> {
