@@ -6,22 +6,35 @@
  * the worker both ask it.
  */
 export function whyTargetGone(target: {
-  integration: { enabled: boolean };
-  account: { state: string; deletedAt: Date | null } | null;
+  integration: { enabled: boolean; rootAccountId: string | null };
+  account: { state: string; deletedAt: Date | null; accountId: string; isManagement: boolean } | null;
   resource: { deletedAt: Date | null } | null;
   permissionSet: { deletedAt: Date | null } | null;
   group: { deletedAt: Date | null } | null;
 }): string | null {
   if (!target.integration.enabled) return "the AWS integration was disabled";
   if (target.account && (target.account.deletedAt || target.account.state !== "ACTIVE")) return "its AWS account was suspended or left the organization";
+  if (target.account && managementOutOfReach(target.integration, target.account)) return DELEGATED_ADMIN_REASON;
   if (target.resource?.deletedAt || target.permissionSet?.deletedAt || target.group?.deletedAt) return "it was removed from AWS or from the catalog";
   return null;
 }
 
+/**
+ * AWS lets only the management account change access in the management account: a portal connected
+ * through Identity Center's delegated administrator (its credentials' account is not the management
+ * account) can neither assign there nor change the permission sets provisioned there. Unknown credentials'
+ * account (rootAccountId null): assumed to be the management account.
+ */
+export function managementOutOfReach(integration: { rootAccountId: string | null }, account: { accountId: string; isManagement: boolean }): boolean {
+  return account.isManagement && integration.rootAccountId !== null && integration.rootAccountId !== account.accountId;
+}
+
+export const DELEGATED_ADMIN_REASON = "it is in the management account, which the portal cannot change as Identity Center's delegated administrator";
+
 /** What to select on AccessRequest for whyTargetGone. */
 export const TARGET_AVAILABILITY_SELECT = {
-  integration: { select: { enabled: true } },
-  account: { select: { state: true, deletedAt: true } },
+  integration: { select: { enabled: true, rootAccountId: true } },
+  account: { select: { state: true, deletedAt: true, accountId: true, isManagement: true } },
   resource: { select: { deletedAt: true } },
   permissionSet: { select: { deletedAt: true } },
   group: { select: { deletedAt: true } },

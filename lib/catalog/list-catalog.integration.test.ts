@@ -233,4 +233,26 @@ describe("catalog listing", () => {
       await db.accessRequest.deleteMany({ where: { id: { in: [pending.id, approved.id, denied.id] } } });
     }
   });
+  it("leaves out the management account when the portal is Identity Center's delegated administrator", async () => {
+    const db = database.prisma;
+    // dev-workloads plays the management account; the portal's credentials live in prod-workloads.
+    await db.account.update({ where: { id: f.accounts.devWorkloads.id }, data: { isManagement: true } });
+    await db.integration.update({ where: { id: f.integrationId }, data: { rootAccountId: "222222222222" } });
+    try {
+      expect((await list()).accounts.map((a) => a.accountId)).toEqual(["222222222222"]);
+      expect(names(await list({ q: "platform-data-access" }))).toEqual([]);
+      await expect(
+        getRequestForm(db, { userEmail: "riley@example.com", target: { kind: "RESOURCE", resourceId: f.resources.devBucket.id } }),
+      ).rejects.toMatchObject({ code: "CONFLICT", userMessage: expect.stringMatching(/delegated administrator/) });
+      await expect(
+        getRequestForm(db, { userEmail: "riley@example.com", target: { kind: "PERMISSION_SET", permissionSetId: f.permissionSets.readOnly.id, accountId: "333333333333" } }),
+      ).rejects.toMatchObject({ code: "CONFLICT" });
+      // The portal running in the management account itself reaches everything.
+      await db.integration.update({ where: { id: f.integrationId }, data: { rootAccountId: "333333333333" } });
+      expect((await list()).accounts.map((a) => a.accountId)).toEqual(["333333333333", "222222222222"]);
+    } finally {
+      await db.account.update({ where: { id: f.accounts.devWorkloads.id }, data: { isManagement: false } });
+      await db.integration.update({ where: { id: f.integrationId }, data: { rootAccountId: null } });
+    }
+  });
 });

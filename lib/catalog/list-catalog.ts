@@ -138,6 +138,13 @@ export function evaluateCatalogTarget(context: TEligibilityContext, target: TEva
 /** Which accounts one item query covers: a short list, or every account after a given one in catalog order. */
 type TAccountScope = { ids: string[] } | { after: { name: string; accountId: string } | null };
 
+/**
+ * Leaves out the management account when the portal is Identity Center's delegated administrator
+ * (managementOutOfReach): nothing there could be granted.
+ */
+const REACHABLE_ACCOUNT = Prisma.sql`NOT (a."isManagement" AND EXISTS (
+  SELECT 1 FROM "Integration" ig WHERE ig.id = a."integrationId" AND ig."rootAccountId" IS NOT NULL AND ig."rootAccountId" <> a."accountId"))`;
+
 function itemQuery(integrationId: string, query: TCatalogQuery, limit: number, scope: TAccountScope): Prisma.Sql {
   const type = query.type;
   const includeResources = !type || (RESOURCE_TYPES as readonly string[]).includes(type);
@@ -164,7 +171,7 @@ function itemQuery(integrationId: string, query: TCatalogQuery, limit: number, s
       WHERE ps."integrationId" = ${integrationId} AND ps."deletedAt" IS NULL AND psa."deletedAt" IS NULL AND ps."portalManaged" = false
         ${"ids" in scope ? Prisma.sql`AND psa."accountId" IN (${Prisma.join(scope.ids)})` : Prisma.empty}`);
   }
-  const conditions: Prisma.Sql[] = [Prisma.sql`a."deletedAt" IS NULL`, Prisma.sql`a.state = 'ACTIVE'`];
+  const conditions: Prisma.Sql[] = [Prisma.sql`a."deletedAt" IS NULL`, Prisma.sql`a.state = 'ACTIVE'`, REACHABLE_ACCOUNT];
   if (query.q) conditions.push(Prisma.sql`i.search_text LIKE ${`%${escapeLikePattern(query.q.toLowerCase())}%`}`);
   if (query.account) conditions.push(Prisma.sql`a."accountId" = ${query.account}`);
   if (query.ou) conditions.push(Prisma.sql`('/' || o."idPath" || '/') LIKE ${`%/${escapeLikePattern(query.ou)}/%`}`);
@@ -269,7 +276,7 @@ const ACCOUNT_BATCHES = [8, 48];
  */
 async function queryItems(db: TDb, integrationId: string, query: TCatalogQuery, limit: number): Promise<TRow[]> {
   const cursor = query.cursor ? decodeCursor(query.cursor) : null;
-  const accountConditions: Prisma.Sql[] = [Prisma.sql`a."integrationId" = ${integrationId}`, Prisma.sql`a."deletedAt" IS NULL`, Prisma.sql`a.state = 'ACTIVE'`];
+  const accountConditions: Prisma.Sql[] = [Prisma.sql`a."integrationId" = ${integrationId}`, Prisma.sql`a."deletedAt" IS NULL`, Prisma.sql`a.state = 'ACTIVE'`, REACHABLE_ACCOUNT];
   if (query.account) accountConditions.push(Prisma.sql`a."accountId" = ${query.account}`);
   if (query.ou) accountConditions.push(Prisma.sql`('/' || o."idPath" || '/') LIKE ${`%/${escapeLikePattern(query.ou)}/%`}`);
   if (cursor) accountConditions.push(Prisma.sql`(a.name, a."accountId") >= (${cursor[0]}, ${cursor[1]})`);

@@ -5,6 +5,7 @@ import type { TDb } from "../db/client.ts";
 import type { TEvaluationTarget } from "../access/evaluate-policies";
 import type { TGrantTarget } from "../access/build-grant-permissions";
 import { isResourceType, type TTargetType } from "../access/target-types";
+import { managementOutOfReach } from "../access/target-availability.ts";
 import { AppError } from "../errors/app-error.ts";
 import { tagsOf } from "./load-eligibility-context.ts";
 
@@ -54,6 +55,12 @@ export function targetRefOfRequest(request: { targetType: string; resourceId: st
 const notFound = () =>
   new AppError("NOT_FOUND", { message: "catalog target not found", userMessage: "That item is not in the catalog (it may have been removed from AWS)." });
 
+const outOfReach = () =>
+  new AppError("CONFLICT", {
+    message: "catalog target is in the management account, out of reach of a delegated administrator",
+    userMessage: "This is in the organization's management account. The portal is connected as IAM Identity Center's delegated administrator, and AWS lets only the management account grant access there.",
+  });
+
 /**
  * Loads a live catalog target (not soft-deleted, in an ACTIVE account) with everything eligibility, the policy preview and the
  * request snapshot need. Throws NOT_FOUND for anything missing or deleted. Read-only; assumes the caller
@@ -63,9 +70,10 @@ export async function loadRequestTarget(db: TDb | TTx, ref: TTargetRef): Promise
   if (ref.kind === "RESOURCE") {
     const resource = await db.resource.findFirst({
       where: { id: ref.resourceId, deletedAt: null, account: { deletedAt: null, state: "ACTIVE" }, integration: { enabled: true } },
-      include: { account: { include: { orgUnit: true } } },
+      include: { account: { include: { orgUnit: true } }, integration: { select: { rootAccountId: true } } },
     });
     if (!resource || !isResourceType(resource.type)) throw notFound();
+    if (managementOutOfReach(resource.integration, resource.account)) throw outOfReach();
     const tags = tagsOf(resource.tags);
     const account = resource.account;
     return {
@@ -104,9 +112,10 @@ export async function loadRequestTarget(db: TDb | TTx, ref: TTargetRef): Promise
         account: { accountId: ref.accountId, deletedAt: null, state: "ACTIVE" },
         permissionSet: { deletedAt: null, portalManaged: false, integration: { enabled: true } },
       },
-      include: { permissionSet: true, account: { include: { orgUnit: true } } },
+      include: { permissionSet: { include: { integration: { select: { rootAccountId: true } } } }, account: { include: { orgUnit: true } } },
     });
     if (!link || link.account.integrationId !== link.permissionSet.integrationId) throw notFound();
+    if (managementOutOfReach(link.permissionSet.integration, link.account)) throw outOfReach();
     const { permissionSet, account } = link;
     const tags = tagsOf(permissionSet.tags);
     return {
