@@ -98,7 +98,8 @@ function GrantTable({ grants, now, actions }: { grants: TAdminGrantRow[]; now: n
       {/* Table on wider screens */}
       <WideTable columns={[{ label: "Who" }, { label: "What" }, { label: "Where" }, { label: "When" }, { label: "State" }, { label: "Notes" }, actions ? { label: "Actions", align: "right" } : null]}>
         {grants.map((g) => (
-          <tr key={g.id} className="align-top" data-testid={`grant-row-${g.id}`}>
+          // The anchor admin alerts link to (/admin/grants#grant-<id>).
+          <tr key={g.id} id={`grant-${g.id}`} className="align-top target:bg-amber-50" data-testid={`grant-row-${g.id}`}>
             <td className="px-3 py-2">
               <div className="font-medium text-slate-900">{g.user.name ?? g.user.email}</div>
               <div className="text-xs text-slate-500">{g.user.email}</div>
@@ -147,10 +148,56 @@ function GrantTable({ grants, now, actions }: { grants: TAdminGrantRow[]; now: n
   );
 }
 
+const STATUS_TONES: Record<string, TBadgeTone> = { SUCCEEDED: "green", PARTIAL: "amber", FAILED: "red" };
+
+/** One integration's reconcile: a run in progress, and the findings of the last complete pass. */
+function IntegrationReconcile({ entry, showName }: { entry: TAdminGrants["reconcile"][number]; showName: boolean }) {
+  const { report, running } = entry;
+  return (
+    <div className="mt-3 text-sm" data-testid="last-reconcile" data-integration={entry.integrationName}>
+      {showName ? <h3 className="font-medium text-slate-800">{entry.integrationName}</h3> : null}
+      {running ? (
+        <p className="flex items-center gap-2 text-slate-700" role="status">
+          <span className="inline-block h-3 w-3 animate-spin rounded-full border-2 border-slate-300 border-t-slate-700" aria-hidden="true" />
+          Running since <LocalTime iso={running.startedAt} /> ({running.trigger.toLowerCase()}); its findings appear when it ends.
+        </p>
+      ) : null}
+      {report ? (
+        <>
+          <p className="text-slate-700">
+            Last {report.runs > 1 ? `pass (${report.runs} runs)` : "run"} <LocalTime iso={report.startedAt} /> ({report.trigger.toLowerCase()}
+            {showName ? "" : `, ${entry.integrationName}`}): <Badge tone={STATUS_TONES[report.status] ?? "neutral"}>{report.status.toLowerCase()}</Badge>{" "}
+            {report.findings.length === 0
+              ? report.unfinished
+                ? "no findings so far; the next scheduled run checks the remaining permission sets."
+                : "no findings — AWS matches the grants."
+              : `${report.findings.length} finding${report.findings.length === 1 ? "" : "s"}${report.unfinished ? " so far (the next scheduled run checks the remaining permission sets)" : ""}:`}
+          </p>
+          {report.findings.length > 0 ? (
+            <ul className="mt-2 space-y-1.5">
+              {report.findings.slice(0, 20).map((f, i) => (
+                <li key={i} className="flex flex-col gap-1 rounded-md bg-slate-50 px-2 py-1.5 text-xs sm:flex-row sm:items-start sm:gap-2">
+                  <Badge tone={ACTION_TONES[f.action] ?? "neutral"}>{f.action.toLowerCase()}</Badge>
+                  <span className="break-words text-slate-700">
+                    <span className="font-medium">{f.kind.replaceAll("_", " ").toLowerCase()}</span>
+                    {f.awsAccountId ? <> · account <span className="font-mono">{f.awsAccountId}</span></> : null} — {f.detail}
+                  </span>
+                </li>
+              ))}
+              {report.findings.length > 20 ? <li className="text-xs text-slate-500">and {report.findings.length - 20} more.</li> : null}
+            </ul>
+          ) : null}
+        </>
+      ) : running ? null : (
+        <p className="text-slate-500">No reconcile has finished yet.</p>
+      )}
+    </div>
+  );
+}
+
 function ReconcilePanel({ data }: { data: TAdminGrants }) {
   const queryClient = useQueryClient();
   const run = usePortalAction(runReconcileNowAction, { onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.adminGrants.all }) });
-  const last = data.reconcile[0];
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="reconcile-heading">
       <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
@@ -171,30 +218,10 @@ function ReconcilePanel({ data }: { data: TAdminGrants }) {
           {run.result.serverError}
         </p>
       ) : null}
-      {last ? (
-        <div className="mt-3 text-sm" data-testid="last-reconcile">
-          <p className="text-slate-700">
-            Last run <LocalTime iso={last.startedAt} /> ({last.trigger.toLowerCase()}, {last.integrationName}):{" "}
-            <Badge tone={last.status === "SUCCEEDED" ? "green" : last.status === "RUNNING" ? "blue" : last.status === "PARTIAL" ? "amber" : "red"}>{last.status.toLowerCase()}</Badge>{" "}
-            {last.findings.length === 0 ? "no findings — AWS matches the grants." : `${last.findings.length} finding${last.findings.length === 1 ? "" : "s"}:`}
-          </p>
-          {last.findings.length > 0 ? (
-            <ul className="mt-2 space-y-1.5">
-              {last.findings.slice(0, 20).map((f, i) => (
-                <li key={i} className="flex flex-col gap-1 rounded-md bg-slate-50 px-2 py-1.5 text-xs sm:flex-row sm:items-start sm:gap-2">
-                  <Badge tone={ACTION_TONES[f.action] ?? "neutral"}>{f.action.toLowerCase()}</Badge>
-                  <span className="break-words text-slate-700">
-                    <span className="font-medium">{f.kind.replaceAll("_", " ").toLowerCase()}</span>
-                    {f.awsAccountId ? <> · account <span className="font-mono">{f.awsAccountId}</span></> : null} — {f.detail}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : (
-        <p className="mt-3 text-sm text-slate-500">No reconcile has run yet.</p>
-      )}
+      {data.reconcile.length === 0 ? <p className="mt-3 text-sm text-slate-500">No reconcile has run yet.</p> : null}
+      {data.reconcile.map((r) => (
+        <IntegrationReconcile key={r.integrationId} entry={r} showName={data.reconcile.length > 1} />
+      ))}
     </section>
   );
 }
@@ -205,7 +232,8 @@ export function GrantsBoard({ initial }: { initial: TAdminGrants }) {
     queryKey: queryKeys.adminGrants.all,
     queryFn: fetchGrants,
     initialData: initial,
-    refetchInterval: (q) => ((q.state.data?.live ?? []).some((g) => g.state !== "ACTIVE" && g.state !== "FAILED") ? 2_000 : 10_000),
+    refetchInterval: (q) =>
+      (q.state.data?.live ?? []).some((g) => g.state !== "ACTIVE" && g.state !== "FAILED") || (q.state.data?.reconcile ?? []).some((r) => r.running) ? 2_000 : 10_000,
   });
   const data = query.data;
   const now = new Date(data.generatedAt).getTime();

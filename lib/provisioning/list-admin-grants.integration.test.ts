@@ -76,4 +76,20 @@ describe("listAdminGrants", () => {
     expect(grants.recentTotal).toBe(RECENT_LIMIT + 5);
     expect(grants.recent[0]!.id).toBe("g-ended-0000");
   });
+  it("reports reconciling per integration: the last complete pass with its continuations, and a run in progress", async () => {
+    const p = db.prisma;
+    const t = Date.now() - 3_600_000;
+    const finding = { kind: "LEFTOVER_ASSIGNMENT", awsAccountId: "222222222222", permissionSetArn: null, principalId: null, action: "REPORTED", detail: "left by a crashed worker" };
+    await p.reconcileRun.createMany({
+      data: [
+        { integrationId: f.integrationId, trigger: "SCHEDULE", status: "PARTIAL", startedAt: new Date(t), finishedAt: new Date(t + 48_000), findings: [finding], resumeAfterArn: "arn:aws:sso:::permissionSet/ssoins-1/ps-5" },
+        { integrationId: f.integrationId, trigger: "SCHEDULE", status: "SUCCEEDED", startedAt: new Date(t + 60_000), finishedAt: new Date(t + 70_000), findings: [] },
+        { integrationId: f.integrationId, trigger: "MANUAL", status: "RUNNING", startedAt: new Date(t + 120_000) },
+      ],
+    });
+    const { reconcile } = await listAdminGrants(p);
+    expect(reconcile).toHaveLength(1);
+    expect(reconcile[0]!.running).toMatchObject({ trigger: "MANUAL" });
+    expect(reconcile[0]!.report).toMatchObject({ runs: 2, status: "PARTIAL", unfinished: false, findings: [expect.objectContaining({ detail: "left by a crashed worker" })] });
+  });
 });

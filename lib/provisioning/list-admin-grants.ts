@@ -1,7 +1,7 @@
 import "server-only";
 import { accessLevelLabel } from "../access/access-levels.ts";
 import type { TDb } from "../db/client.ts";
-import type { TReconcileFinding } from "./reconcile-integration.ts";
+import { buildReconcileReports, type TIntegrationReconcile } from "./reconcile-report.ts";
 
 export type TAdminGrantRow = {
   id: string;
@@ -30,7 +30,6 @@ export type TAdminGrantRow = {
   canRetry: boolean;
 };
 
-export type TAdminReconcileRun = { id: string; integrationName: string; trigger: string; status: string; startedAt: string; finishedAt: string | null; findings: TReconcileFinding[] };
 
 export type TAdminGrants = {
   /** FAILED grants first (they need an admin), then the live ones by state and expiry. */
@@ -38,7 +37,8 @@ export type TAdminGrants = {
   recent: TAdminGrantRow[];
   /** Grants that ended in the last 7 days, counted: `recent` holds the newest RECENT_LIMIT of them. */
   recentTotal: number;
-  reconcile: TAdminReconcileRun[];
+  /** One entry per integration that has reconciled: a run in progress and the last complete pass. */
+  reconcile: TIntegrationReconcile[];
   /** Counted in the database, so they hold when `live` was cut short. */
   totals: { live: number; active: number; failed: number };
   /** Some live or failed grants are not in `live`: the page says so. */
@@ -90,7 +90,8 @@ export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdmin
     }),
     db.grant.groupBy({ by: ["state"], where: { state: { in: [...LIVE_STATES, "FAILED"] } }, _count: { _all: true } }),
     db.grant.findMany({ where: recentWhere, include, orderBy: { endedAt: "desc" }, take: RECENT_LIMIT }),
-    db.reconcileRun.findMany({ orderBy: { startedAt: "desc" }, take: 5, include: { integration: { select: { name: true } } } }),
+    // Enough recent runs per integration to hold a pass cut into continuations by the tick's time budget.
+    db.integration.findMany({ select: { id: true, name: true, reconcileRuns: { orderBy: { startedAt: "desc" }, take: 20 } } }),
     db.grant.count({ where: recentWhere }),
   ]);
   const count = (states: readonly string[]) => counts.filter((c) => states.includes(c.state)).reduce((sum, c) => sum + c._count._all, 0);
@@ -130,15 +131,7 @@ export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdmin
     live: [...failed, ...live].map(row),
     recent: recent.map(row),
     recentTotal: Math.max(recentCount, recent.length),
-    reconcile: runs.map((r) => ({
-      id: r.id,
-      integrationName: r.integration.name,
-      trigger: r.trigger,
-      status: r.status,
-      startedAt: r.startedAt.toISOString(),
-      finishedAt: r.finishedAt?.toISOString() ?? null,
-      findings: (Array.isArray(r.findings) ? r.findings : []) as TReconcileFinding[],
-    })),
+    reconcile: buildReconcileReports(runs.flatMap((i) => i.reconcileRuns.map((r) => ({ ...r, integrationName: i.name })))),
     totals,
     truncated: failed.length < totals.failed || live.length < totals.live,
     generatedAt: now.toISOString(),
