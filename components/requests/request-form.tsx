@@ -75,7 +75,7 @@ const draftStore = {
   },
 };
 
-export function RequestForm({ target, levels }: { target: TTargetRef; levels: TLevelOption[] }) {
+export function RequestForm({ target, levels, sessionsOutlast = null }: { target: TTargetRef; levels: TLevelOption[]; sessionsOutlast?: string | null }) {
   const router = useRouter();
   const [levelId, setLevelId] = useState(levels[0]?.id ?? "");
   const level = levels.find((l) => l.id === levelId);
@@ -330,6 +330,11 @@ export function RequestForm({ target, levels }: { target: TTargetRef; levels: TL
           <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="policy-preview">
             <h3 className="text-sm font-semibold text-slate-900">What you will receive</h3>
             <p className="mt-1 text-sm text-slate-600">{level.grant.summary}</p>
+            {sessionsOutlast ? (
+              <p className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="sessions-outlast">
+                {sessionsOutlast}
+              </p>
+            ) : null}
             {level.grant.policyDocument ? (
               <pre className="mt-3 max-h-96 overflow-auto rounded-md bg-slate-900 p-3 text-xs leading-5 text-slate-100">{level.grant.policyDocument}</pre>
             ) : null}

@@ -6,6 +6,7 @@ import { ZApprovalSteps } from "./policy-schemas.ts";
 import { readTargetSnapshot, type TTargetSummary } from "./read-target-snapshot.ts";
 import { normalizeRequesterPrincipalId } from "./normalize-requester-principal-id.ts";
 import { resolvePortalIdentity, type TPortalIdentity } from "./resolve-portal-identity.ts";
+import { sessionsOutlastNote } from "./session-outlast.ts";
 import { approvalBlockers } from "./target-availability.ts";
 
 export type TInboxItem = {
@@ -16,6 +17,8 @@ export type TInboxItem = {
   accessLevel: string;
   /** The exact inline IAM policy the grant will carry, pretty-printed (resource targets). */
   policyDocument: string | null;
+  /** Existing permission sets and groups: how long sessions can outlast the access (sessionsOutlastNote). */
+  sessionsOutlast: string | null;
   durationMinutes: number;
   startsAt: string | null;
   createdAt: string;
@@ -93,7 +96,7 @@ export async function listApproverInbox(db: TDb, user: { id: string; email: stri
       requester: { select: { name: true, email: true } },
       account: { select: { accountId: true, name: true, orgUnit: { select: { path: true } } } },
       resource: { select: { name: true, arn: true, type: true, region: true } },
-      permissionSet: { select: { name: true, arn: true } },
+      permissionSet: { select: { name: true, arn: true, sessionDuration: true } },
       group: { select: { displayName: true } },
       extendsGrant: { select: { expiresAt: true } },
       approvals: { select: { step: true, decision: true, approverId: true, approver: { select: { name: true, email: true } } } },
@@ -136,6 +139,7 @@ export async function listApproverInbox(db: TDb, user: { id: string; email: stri
       },
       accessLevel: row.accessLevel,
       policyDocument: prettyPolicy(row.policyDocument),
+      sessionsOutlast: sessionsOutlastNote(row.targetType, row.permissionSet?.sessionDuration),
       durationMinutes: row.durationMinutes,
       startsAt: row.startsAt?.toISOString() ?? null,
       createdAt: row.createdAt.toISOString(),

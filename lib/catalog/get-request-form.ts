@@ -4,6 +4,7 @@ import { AccessError } from "../access/access-error";
 import { listAccessLevels } from "../access/access-levels";
 import { buildGrantPermissions, type TGrantPermissions } from "../access/build-grant-permissions";
 import { evaluatePolicies, type TEffectivePolicy } from "../access/evaluate-policies";
+import { sessionsOutlastNote } from "../access/session-outlast.ts";
 import { AppError } from "../errors/app-error.ts";
 import { loadEligibilityContext } from "./load-eligibility-context.ts";
 import { loadRequestTarget, type TTargetRef, type TTargetSnapshot } from "./load-request-target.ts";
@@ -24,7 +25,14 @@ export type TLevelOption = {
 };
 
 export type TRequestForm =
-  | { eligible: true; integrationId: string; target: TTargetSnapshot; levels: TLevelOption[] }
+  | {
+      eligible: true;
+      integrationId: string;
+      target: TTargetSnapshot;
+      levels: TLevelOption[];
+      /** Existing permission sets and groups: how long sessions can outlast the access (sessionsOutlastNote). */
+      sessionsOutlast: string | null;
+    }
   | { eligible: false; integrationId: string; target: TTargetSnapshot; reasons: string[] };
 
 /** What the grant carries, in words and (for resources) the exact IAM policy document. */
@@ -105,5 +113,8 @@ export async function getRequestForm(db: TDb, options: { userEmail: string; targ
       grant,
     });
   }
-  return { eligible: true, integrationId: target.integrationId, target: target.snapshot, levels };
+  const sessionDuration = target.permissionSetId
+    ? ((await db.permissionSet.findUnique({ where: { id: target.permissionSetId }, select: { sessionDuration: true } }))?.sessionDuration ?? null)
+    : null;
+  return { eligible: true, integrationId: target.integrationId, target: target.snapshot, levels, sessionsOutlast: sessionsOutlastNote(target.targetType, sessionDuration) };
 }

@@ -185,6 +185,9 @@ describe("catalog listing", () => {
       target: { kind: "PERMISSION_SET", permissionSetId: f.permissionSets.readOnly.id, accountId: "222222222222" },
     });
     expect(ps.eligible).toBe(true);
+    // Sessions outlast an existing permission set's assignment (AWS ends none at removal); the form says how long.
+    if (ps.eligible) expect(ps.sessionsOutlast).toMatch(/can last up to \d+ hours? more/);
+    expect(form.sessionsOutlast).toBeNull();
     await expect(
       getRequestForm(database.prisma, {
         userEmail: "riley@example.com",

@@ -150,6 +150,11 @@ export function ApprovalCard({ item, onOutcome }: { item: TInboxItem; onOutcome:
               {item.targetType === "PERMISSION_SET" ? "Assigns the existing permission set to the requester in this account." : item.targetType === "GROUP" ? "Adds the requester to this group for the duration." : "No inline policy for this target."}
             </p>
           )}
+          {item.sessionsOutlast ? (
+            <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="sessions-outlast">
+              {item.sessionsOutlast}
+            </p>
+          ) : null}
         </div>
 
         <div className="min-w-0 space-y-4">

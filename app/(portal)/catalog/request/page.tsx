@@ -97,7 +97,7 @@ export default async function RequestAccessPage({ searchParams }: { searchParams
         </dl>
       </section>
       {form.eligible ? (
-        <RequestForm target={ref.data} levels={form.levels} />
+        <RequestForm target={ref.data} levels={form.levels} sessionsOutlast={form.sessionsOutlast} />
       ) : (
         <div className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="not-eligible">
           <p className="font-medium">You cannot request this.</p>
