@@ -162,6 +162,28 @@ describe("notifications", () => {
     expect(await notifyGrantEvent(database.prisma, "no-such-grant", "ACTIVE", { channels })).toEqual({ emailsSent: 0, emailsFailed: 0, slackPosted: 0, slackFailed: 0 });
   });
 
+  it("access still in place past its expiry alerts the admins only, with the last error and a link to the grant", async () => {
+    const request = await f.createRequest({ steps: [f.leadsStep] });
+    const grant = await database.prisma.$transaction((tx) => finalizeApproval(tx, request.id, "system"));
+    await database.prisma.grant.update({
+      where: { id: grant.id },
+      data: { state: "REVOKING", step: "UNASSIGN", expiresAt: new Date(Date.now() - 7 * 60_000), lastError: "AccessDeniedException: not authorized to perform sso:DeleteAccountAssignment" },
+    });
+    const report = await notifyGrantEvent(database.prisma, grant.id, "REMOVAL_OVERDUE", { channels });
+    expect(report).toEqual({ emailsSent: 1, emailsFailed: 0, slackPosted: 0, slackFailed: 0 });
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to).toEqual(["adrian@example.com"]);
+    const raw = mails[0]!.raw.replace(/=\r?\n/g, "");
+    expect(raw).toContain("Access still in place past its expiry: prod-platform-logs");
+    expect(raw).toContain("Riley Park's read access to prod-platform-logs");
+    expect(raw).toMatch(/still in place 7 minutes after it expired/);
+    expect(raw).toContain("Last error: AccessDeniedException: not authorized to perform sso:DeleteAccountAssignment");
+    expect(raw).toContain(`https://access.example.com/admin/grants#grant-${grant.id}`);
+    expect(await unreadKinds(f.adrian.user.id)).toContain("grant.removal_overdue_admin");
+    expect(await unreadKinds(f.riley.user.id)).not.toContain("grant.removal_overdue_admin");
+    expect(slackPosts).toEqual([]);
+  });
+
   it("deferred delivery: the in-app row commits before the call returns, email and Slack follow", async () => {
     const request = await f.createRequest({ steps: [f.leadsStep] });
     const grant = await database.prisma.$transaction((tx) => finalizeApproval(tx, request.id, "system"));

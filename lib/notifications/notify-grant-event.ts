@@ -4,12 +4,16 @@ import { readTargetSnapshot } from "../access/read-target-snapshot.ts";
 import { deliverNotifications, type TDeliveryReport, type TOutboundMessage } from "./deliver-notifications.ts";
 import type { TNotificationChannels } from "./notification-channels.ts";
 
-export type TGrantEvent = "ACTIVE" | "EXPIRED" | "REVOKED" | "FAILED";
+export type TGrantEvent = "ACTIVE" | "EXPIRED" | "REVOKED" | "FAILED" | "REMOVAL_OVERDUE";
+
+/** Most admins one alert reaches (in the app and by email). */
+const ADMIN_ALERT_LIMIT = 50;
 
 /**
  * Tells the grant's holder that their access became active, expired, was revoked or failed to be set up
- * (in-app row, email, and Slack for failures and revocations). The worker calls it after the transaction
- * that moved the grant commits. Returns the delivery report, or null when delivery was deferred or failed. Never throws (failures are logged); the worker must not retry a grant
+ * (in-app row, email, and Slack for failures and revocations); a failure also alerts the admins, and
+ * REMOVAL_OVERDUE (access still in place past its expiry because removal keeps failing) alerts only the
+ * admins. The worker calls it after the transaction that moved the grant commits. Returns the delivery report, or null when delivery was deferred or failed. Never throws (failures are logged); the worker must not retry a grant
  * because a mail server is down. Assumes the caller is the system (worker) acting on its own state change.
  */
 export async function notifyGrantEvent(
@@ -48,8 +52,24 @@ export async function notifyGrantEvent(
       const what = `${grant.request.accessLevel} access to ${targetName}${accountName ? ` in ${accountName}` : ""}`;
       const until = grant.expiresAt.toISOString().replace("T", " ").slice(0, 16);
       const holder = grant.request.requester.name ?? grant.request.requester.email;
+      if (event === "REMOVAL_OVERDUE") {
+        // Raw AWS text is for admins: this alert never reaches the holder or the shared channel.
+        const ended = grant.revokedById ? "revoked" : "expired";
+        const minutes = Math.max(0, Math.floor((Date.now() - grant.expiresAt.getTime()) / 60_000));
+        const lastError = grant.lastError ? grant.lastError.slice(0, 500) : "none recorded";
+        const alert = await alertAdmins(tx, null, {
+          kind: "grant.removal_overdue_admin",
+          title: `Access still in place past its expiry: ${targetName}`,
+          body:
+            `${holder}'s ${what} is still in place ${minutes} minutes after it ${ended} (${until} UTC): the portal has not been able to remove it and keeps retrying.\n` +
+            `Last error: ${lastError}\n` +
+            `Check the portal's permissions in AWS, or remove the access in IAM Identity Center. The grant (${grant.id}) is listed on Grants.`,
+          link: `/admin/grants#grant-${grant.id}`,
+        });
+        return alert ? [alert] : [];
+      }
       // `slack`: the shared channel's post (third person, never the revoke reason), or null.
-      const content: Record<TGrantEvent, { title: string; body: string; slack: string | null }> = {
+      const content: Record<Exclude<TGrantEvent, "REMOVAL_OVERDUE">, { title: string; body: string; slack: string | null }> = {
         ACTIVE: { title: `Active: ${targetName}`, body: `Your ${what} is active until ${until} UTC. Sign in through the AWS access portal to use it.`, slack: null },
         EXPIRED: { title: `Expired: ${targetName}`, body: `Your ${what} has expired and was removed.`, slack: null },
         REVOKED: {
@@ -65,17 +85,17 @@ export async function notifyGrantEvent(
       };
       const { title, body, slack } = content[event];
       await tx.notification.create({ data: { userId: grant.request.requester.id, kind: `grant.${event.toLowerCase()}`, title, body, link: "/requests" } });
-      const out = [{ to: [grant.request.requester.email], subject: title, text: body, link: "/requests", slack, slackLink: null as string | null }];
+      const out: TOutboundMessage[] = [{ to: [grant.request.requester.email], subject: title, text: body, link: "/requests", slack, slackLink: null }];
       if (event === "FAILED") {
         // The holder is told an administrator was alerted: so every admin hears of it (in the app and by
         // email), with the way to the retry, whether or not Slack is set up.
-        const admins = await tx.user.findMany({ where: { isAdmin: true, disabled: false, id: { not: grant.request.requester.id } }, select: { id: true, email: true }, take: 50 });
-        if (admins.length > 0) {
-          const adminTitle = `Grant failed: ${targetName}`;
-          const adminBody = `${holder}'s ${what} could not be set up in AWS. See why and retry it from Active grants.`;
-          await tx.notification.createMany({ data: admins.map((a) => ({ userId: a.id, kind: "grant.failed_admin", title: adminTitle, body: adminBody, link: "/admin/grants" })) });
-          out.push({ to: admins.map((a) => a.email), subject: adminTitle, text: adminBody, link: "/admin/grants", slack: null, slackLink: null });
-        }
+        const alert = await alertAdmins(tx, grant.request.requester.id, {
+          kind: "grant.failed_admin",
+          title: `Grant failed: ${targetName}`,
+          body: `${holder}'s ${what} could not be set up in AWS. See why and retry it from Active grants.`,
+          link: "/admin/grants",
+        });
+        if (alert) out.push(alert);
       }
       return out;
     });
@@ -88,4 +108,23 @@ export async function notifyGrantEvent(
     console.error("notifications: notifyGrantEvent failed", { grantId, event, error: error instanceof Error ? error.message : String(error) });
     return null;
   }
+}
+
+/**
+ * In-app rows for every active admin (but `exceptUserId`) and the one email to them all; null when there
+ * is no admin to tell. Runs in the caller's transaction.
+ */
+async function alertAdmins(
+  tx: Parameters<Parameters<TDb["$transaction"]>[0]>[0],
+  exceptUserId: string | null,
+  alert: { kind: string; title: string; body: string; link: string },
+): Promise<TOutboundMessage | null> {
+  const admins = await tx.user.findMany({
+    where: { isAdmin: true, disabled: false, ...(exceptUserId ? { id: { not: exceptUserId } } : {}) },
+    select: { id: true, email: true },
+    take: ADMIN_ALERT_LIMIT,
+  });
+  if (admins.length === 0) return null;
+  await tx.notification.createMany({ data: admins.map((a) => ({ userId: a.id, kind: alert.kind, title: alert.title, body: alert.body, link: alert.link })) });
+  return { to: admins.map((a) => a.email), subject: alert.title, text: alert.body, link: alert.link, slack: null, slackLink: null };
 }

@@ -15,8 +15,11 @@ import {
   hasUserAssignment,
   isAssignmentNotFound,
   isQuotaFailure,
+  listAccountAssignments,
+  listAccountsForPermissionSet,
   listPermissionSetTags,
   putInlinePolicy,
+  type TAssignmentRef,
   type TAsyncStatus,
 } from "../aws/identity-center-ops.ts";
 import { deleteGroupMembership, ensureGroupMembership, findGroupMembershipId, findUserIdByEmail } from "../aws/identity-store-ops.ts";
@@ -38,7 +41,8 @@ import type { TWorkerOptions } from "./worker-options.ts";
  *   APPROVED → PROVISIONING: RESOLVE_PRINCIPAL → [CREATE_PERMISSION_SET → PUT_POLICY] | [CHECK_EXISTING]
  *                            → ASSIGN → POLL_ASSIGNMENT → ACTIVE          (groups: CHECK_MEMBERSHIP → ADD_MEMBERSHIP)
  *   ACTIVE at expiresAt → REVOKING: UNASSIGN → POLL_UNASSIGN → [DELETE_PERMISSION_SET] → EXPIRED | REVOKED
- *                                   (groups: REMOVE_MEMBERSHIP)
+ *                                   (groups: REMOVE_MEMBERSHIP; a temporary set still assigned elsewhere:
+ *                                   DELETE_PERMISSION_SET → UNASSIGN_ALL → DELETE_PERMISSION_SET)
  *   provisioning gives up → FAILED, and while `step` is set the same removal steps clean up what was
  *   created (then step = null). Revocation never gives up: it retries with capped backoff.
  */
@@ -55,6 +59,7 @@ type TStepName =
   | "UNASSIGN"
   | "POLL_UNASSIGN"
   | "DELETE_PERMISSION_SET"
+  | "UNASSIGN_ALL"
   | "REMOVE_MEMBERSHIP"
   | "END";
 
@@ -82,6 +87,8 @@ type TClaim = {
   /** Account mutex and in-flight slot held from an assignment call until its status settles; `outstanding` while AWS still works on it. */
   held: { release?: () => void; outstanding?: boolean };
   notifications: { grantId: string; event: TGrantEvent }[];
+  /** This claim has looked at whether the grant's removal is overdue (one look per claim). */
+  overdueChecked?: boolean;
 };
 
 type TStepResult = "continue" | "stop";
@@ -220,6 +227,15 @@ export async function advanceGrant(db: TDb, grantId: string, options: TWorkerOpt
       // A hold (parked or kept) only stays while the grant still waits on that AWS operation.
       if (claim.held.outstanding && g.step !== "POLL_ASSIGNMENT" && g.step !== "POLL_UNASSIGN") releaseHeld(claim);
       if (["EXPIRED", "REVOKED"].includes(g.state) || (g.state === "FAILED" && !g.step)) break;
+      if (!claim.overdueChecked && removalOverdue(g, options)) {
+        claim.overdueChecked = true;
+        try {
+          await alertRemovalOverdue(claim, g);
+        } catch (e) {
+          if (e instanceof LostGrant) continue;
+          throw e;
+        }
+      }
       // Past the tick's deadline no step starts: the grant is released with its next step recorded.
       if (options.deadline !== undefined && Date.now() >= options.deadline) break;
       const wait = g.nextRunAt.getTime() - Date.now();
@@ -305,6 +321,8 @@ async function runStep(claim: TClaim, g: TGrant): Promise<TStepResult> {
       return pollUnassign(claim, g);
     case "DELETE_PERMISSION_SET":
       return removeTempPermissionSet(claim, g);
+    case "UNASSIGN_ALL":
+      return unassignAll(claim, g);
     case "REMOVE_MEMBERSHIP":
       return removeMembership(claim, g);
     case "END":
@@ -565,7 +583,8 @@ async function beginRevoke(claim: TClaim, g: TGrant): Promise<TStepResult> {
   await record(
     claim,
     g,
-    { state: "REVOKING", step, attempts: 0, nextRunAt: now() },
+    // lastError cleared: from here on it says why removal fails (and a stale provisioning error must not raise the overdue alert).
+    { state: "REVOKING", step, attempts: 0, lastError: null, nextRunAt: now() },
     { action: "grant.revoking", details: { expiresAt: g.expiresAt.toISOString(), revokedById: g.revokedById, reason: g.revokeReason } },
     { expiresAt: { lte: now() } },
   );
@@ -679,14 +698,138 @@ async function removeTempPermissionSet(claim: TClaim, g: TGrant): Promise<TStepR
     try {
       await deletePermissionSet(aws(claim, g).ic, arn);
     } catch (e) {
-      // ConflictException: the set is still assigned or provisioned; remove the assignment again, then retry.
-      if (awsErrorInfo(e).conflict) return retryRemoval(claim, g, describeError(e), "UNASSIGN");
+      // ConflictException: the set is still assigned or provisioned. Our own assignment is gone by now, so
+      // someone assigned the set outside the portal (or AWS is still busy with the account): UNASSIGN_ALL
+      // removes every assignment of the grant's own set, then the delete is tried again.
+      if (awsErrorInfo(e).conflict) return retryRemoval(claim, g, describeError(e), g.kind === "TEMP_PERMISSION_SET" ? "UNASSIGN_ALL" : "UNASSIGN");
       throw e;
     }
     changed(claim, g, "DeletePermissionSet");
   }
   await record(claim, g, { step: "END", nextRunAt: now() });
   return "continue";
+}
+
+/**
+ * The grant's own temporary set still has assignments after ours went (someone assigned it to other users,
+ * groups or accounts outside the portal), and AWS refuses to delete a set that is assigned or provisioned:
+ * every assignment of it goes, in every account it is provisioned to, each deletion confirmed, and the
+ * audit event lists them so admins see who had been added outside the portal. Only for a set tagged with
+ * this grant's id: the set exists for this grant alone, so nothing of anyone else's standing access is in it.
+ */
+async function unassignAll(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  const arn = g.permissionSetArn;
+  const { ic } = aws(claim, g);
+  let tags: Record<string, string> | null = null;
+  try {
+    if (arn) tags = await listPermissionSetTags(ic, arn);
+  } catch (e) {
+    if (!awsErrorInfo(e).notFound) throw e;
+  }
+  if (!arn || !tags) {
+    // Not recorded, or gone already: DELETE_PERMISSION_SET finds nothing to delete.
+    await record(claim, g, { step: "DELETE_PERMISSION_SET", nextRunAt: now() });
+    return "continue";
+  }
+  if (tags["grant-id"] !== g.id) {
+    return retryRemoval(claim, g, `permission set ${arn} still has assignments but is not tagged grant-id=${g.id}; the portal does not remove its other assignments`, "UNASSIGN");
+  }
+  const accounts = new Set(await listAccountsForPermissionSet(ic, arn));
+  if (g.awsAccountId) accounts.add(g.awsAccountId);
+  const found: TAssignmentRef[] = [];
+  for (const accountId of accounts) found.push(...(await listAccountAssignments(ic, accountId, arn)));
+  const removed: TAssignmentRef[] = [];
+  let pending = false;
+  try {
+    for (const a of found) {
+      const outcome = await removeAssignmentNow(claim, g, ic, a);
+      if (outcome !== "absent") removed.push(a);
+      if (outcome === "pending") {
+        pending = true;
+        break;
+      }
+    }
+  } catch (e) {
+    // What was removed before a failure is recorded all the same (not after a simulated crash: nothing is).
+    if (removed.length > 0 && !(e instanceof SimulatedCrash)) await record(claim, g, {}, await assignmentsRemovedAudit(claim, g, removed));
+    throw e;
+  }
+  const audit = removed.length > 0 ? await assignmentsRemovedAudit(claim, g, removed) : undefined;
+  // A deletion AWS has not finished: look again shortly (the list shows it until it is done).
+  if (pending) await record(claim, g, { nextRunAt: new Date(Date.now() + claim.options.pollIntervalMs) }, audit);
+  else await record(claim, g, { step: "DELETE_PERMISSION_SET", nextRunAt: now() }, audit);
+  return "continue";
+}
+
+async function assignmentsRemovedAudit(claim: TClaim, g: TGrant, removed: TAssignmentRef[]) {
+  const principals = await claim.db.principal.findMany({
+    where: { integrationId: g.integrationId, awsId: { in: [...new Set(removed.map((a) => a.principalId))] } },
+    select: { awsId: true, displayName: true, email: true },
+  });
+  const names = new Map(principals.map((p) => [p.awsId, p.email ?? p.displayName]));
+  const assignmentsRemoved = removed.map((a) => ({
+    accountId: a.accountId,
+    principalType: a.principalType,
+    principalId: a.principalId,
+    principalName: names.get(a.principalId) ?? null,
+    addedOutsidePortal: !(a.principalType === "USER" && a.principalId === g.principalId && a.accountId === g.awsAccountId),
+  }));
+  const outside = assignmentsRemoved.filter((a) => a.addedOutsidePortal).length;
+  return {
+    action: "grant.assignments_removed",
+    details: {
+      permissionSetArn: g.permissionSetArn,
+      permissionSetName: g.permissionSetName,
+      addedOutsidePortal: outside,
+      note:
+        outside > 0
+          ? `The grant's temporary permission set had ${outside} assignment(s) the portal did not make (added outside the portal); all were removed so the set could be deleted.`
+          : "The grant's own assignment was still present; removed so the set could be deleted.",
+      assignmentsRemoved,
+    },
+  };
+}
+
+/**
+ * Deletes one assignment and waits (within the claim's inline wait) until AWS confirms it: "absent" when there
+ * was nothing to delete, "pending" when AWS is still at it. Holds the account and an in-flight slot meanwhile.
+ */
+async function removeAssignmentNow(claim: TClaim, g: TGrant, ic: TIntegrationAws["ic"], a: TAssignmentRef): Promise<"removed" | "absent" | "pending"> {
+  const waitStarted = Date.now();
+  const wait = inlineWaitLeft(claim.options);
+  const account = await acquireWithin(acquireAccount(a.accountId), wait);
+  if (!account) throw new CapacityBusy();
+  const slot = await acquireWithin(acquireAssignmentSlot(), wait);
+  if (!slot) {
+    account();
+    throw new CapacityBusy();
+  }
+  try {
+    if (Date.now() - waitStarted > 1_000) await record(claim, g, {});
+    let status: TAsyncStatus;
+    try {
+      status = await deleteAccountAssignment(ic, a);
+    } catch (e) {
+      // The principal (or the account) is gone: so is the assignment.
+      if (awsErrorInfo(e).notFound) return "absent";
+      throw e;
+    }
+    changed(claim, g, "DeleteAccountAssignment");
+    const until = Date.now() + inlineWaitLeft(claim.options);
+    let pause = claim.options.firstPollMs;
+    while (status.status === "IN_PROGRESS" && Date.now() + pause < until) {
+      await sleep(pause);
+      pause = claim.options.pollIntervalMs;
+      status = await describeAssignmentDeletion(ic, status.requestId);
+    }
+    if (status.status === "IN_PROGRESS") return "pending";
+    if (status.status === "SUCCEEDED") return "removed";
+    if (isAssignmentNotFound(status.failureReason)) return "absent";
+    throw new Error(`Assignment deletion ${status.requestId} FAILED: ${status.failureReason ?? "unknown reason"}`);
+  } finally {
+    slot();
+    account();
+  }
 }
 
 async function removeMembership(claim: TClaim, g: TGrant): Promise<TStepResult> {
@@ -737,6 +880,48 @@ async function finish(claim: TClaim, g: TGrant, note?: string): Promise<TStepRes
   );
   claim.notifications.push({ grantId: g.id, event: final });
   return "stop";
+}
+
+/** Audit action that records the one overdue-removal alert a grant gets. */
+const REMOVAL_OVERDUE_ACTION = "grant.removal_overdue";
+
+/**
+ * Removal has been failing (lastError) and the grant is past its expiry or revoke time (a revoke moves
+ * expiresAt to now) by more than removalAlertAfterMs: the access is still there when it should not be.
+ * A removal that has not failed is not overdue, however late it started (a worker that was down).
+ */
+function removalOverdue(g: TGrant, options: TWorkerOptions): boolean {
+  const removing = g.state === "REVOKING" || (g.state === "FAILED" && g.step !== null);
+  return removing && g.lastError !== null && Date.now() - g.expiresAt.getTime() > options.removalAlertAfterMs;
+}
+
+/**
+ * Alerts the admins (after commit, like FAILED) that the grant's access is still in place past its expiry,
+ * once per grant: the audit event is the record that the alert went out. Revocation keeps retrying anyway.
+ */
+async function alertRemovalOverdue(claim: TClaim, g: TGrant): Promise<void> {
+  const { db, options } = claim;
+  const sent = await db.$transaction(async (tx) => {
+    const r = await tx.grant.updateMany({
+      where: { id: g.id, lockedBy: options.workerId, state: g.state, expiresAt: g.expiresAt },
+      data: { lockedUntil: new Date(Date.now() + options.leaseMs) },
+    });
+    if (r.count !== 1) throw new LostGrant(`grant ${g.id}: lease lost or state moved`);
+    // The grant's row stays locked until commit, so a second worker reaching this point sees the first's event.
+    const earlier = await tx.auditEvent.findFirst({ where: { action: REMOVAL_OVERDUE_ACTION, subjectType: "Grant", subjectId: g.id }, select: { seq: true } });
+    if (earlier) return false;
+    await appendAuditEvent(tx, {
+      actor: "system",
+      action: REMOVAL_OVERDUE_ACTION,
+      subjectType: "Grant",
+      subjectId: g.id,
+      integrationId: g.integrationId,
+      awsAccountId: g.awsAccountId,
+      details: { requestId: g.requestId, kind: g.kind, state: g.state, step: g.step, expiresAt: g.expiresAt.toISOString(), attempts: g.attempts, lastError: g.lastError },
+    });
+    return true;
+  });
+  if (sent) claim.notifications.push({ grantId: g.id, event: "REMOVAL_OVERDUE" });
 }
 
 // ───────────────────────────── failures ─────────────────────────────

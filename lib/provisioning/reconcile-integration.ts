@@ -112,13 +112,23 @@ export async function reconcileIntegration(
         else if (g.awsAccountId && g.permissionSetArn) present = await hasUserAssignment(ic, { accountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalId: g.principalId });
         else continue;
         if (present) continue;
-        const step = g.kind === "GROUP_MEMBERSHIP" ? "ADD_MEMBERSHIP" : g.kind === "TEMP_PERMISSION_SET" ? "CREATE_PERMISSION_SET" : "ASSIGN";
+        // Standing access (preExisting) seen missing once goes back through the check step, which reads AWS again
+        // and makes the ownership decision the normal way: one negative read must never turn access the user held
+        // before the grant into access the portal removes at expiry. Until that check, preExisting stays true.
+        const step = g.preExisting
+          ? g.kind === "GROUP_MEMBERSHIP"
+            ? "CHECK_MEMBERSHIP"
+            : "CHECK_EXISTING"
+          : g.kind === "GROUP_MEMBERSHIP"
+            ? "ADD_MEMBERSHIP"
+            : g.kind === "TEMP_PERMISSION_SET"
+              ? "CREATE_PERMISSION_SET"
+              : "ASSIGN";
         const moved = await db.$transaction(async (tx) => {
           const r = await tx.grant.updateMany({
             where: { id: g.id, state: "ACTIVE", OR: [{ lockedUntil: null }, { lockedUntil: { lt: new Date() } }] },
-            // Standing access that vanished is now the portal's to give and to take back.
             // activatedAt cleared: until it is active again, a revoke must let the new creation settle before deleting.
-            data: { state: "PROVISIONING", step, preExisting: false, membershipId: null, assignmentRequestId: null, activatedAt: null, attempts: 0, nextRunAt: new Date(), lastError: "Reconcile: the access vanished in AWS; re-provisioning." },
+            data: { state: "PROVISIONING", step, membershipId: null, assignmentRequestId: null, activatedAt: null, attempts: 0, nextRunAt: new Date(), lastError: "Reconcile: the access vanished in AWS; re-provisioning." },
           });
           if (r.count !== 1) return false;
           await appendAuditEvent(tx, { actor: options.actor ?? "system", action: "grant.reprovisioning", subjectType: "Grant", subjectId: g.id, integrationId, awsAccountId: g.awsAccountId, details: { reconcileRunId: run.id, wasPreExisting: g.preExisting } });

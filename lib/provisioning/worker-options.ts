@@ -26,6 +26,8 @@ export type TWorkerOptions = {
   throttleBackoffMs: number;
   /** Quota errors keep the grant waiting this long between tries (not counted as failures). */
   quotaRetryMs: number;
+  /** A removal still failing this long after the grant's expiry (or revoke) alerts the admins, once per grant. */
+  removalAlertAfterMs: number;
   /**
    * Epoch ms after which a tick starts no new step and waits no more (the route sets it below its host's
    * time limit): a tick cut off mid-step by its host is a crash, and every grant in flight waits out its lease.
@@ -63,6 +65,7 @@ export function workerOptions(overrides: Partial<TWorkerOptions> = {}): TWorkerO
     backoffMaxMs: 60_000,
     revokeBackoffMaxMs: 300_000,
     quotaRetryMs: 300_000,
+    removalAlertAfterMs: 300_000,
     throttleBackoffMs: 2_000,
     concurrency: 200,
     resolveAws: integrationAws,
