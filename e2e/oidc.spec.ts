@@ -42,6 +42,19 @@ test("an email the IdP did not verify does not sign in, even as an existing admi
   expect((await page.goto(`${OIDC_PORTAL_URL}/admin`))?.url()).toContain("/signin");
 });
 
+test("an email already signed in from one IdP account is refused from another", async ({ browser }) => {
+  const first = await browser.newContext();
+  await oidcSignIn(await first.newPage(), "dana@corp.example");
+  await first.close();
+  const second = await browser.newContext();
+  const page = await second.newPage();
+  await oidcLogin(page, "dana-successor");
+  await page.waitForURL(/\/signin\?error=IdentityChanged/);
+  await expect(page.getByText("signs in with another account at your identity provider")).toBeVisible();
+  expect((await page.goto(`${OIDC_PORTAL_URL}/catalog`))?.url()).toContain("/signin");
+  await second.close();
+});
+
 test("the demo sign-in does not exist when demo mode is off", async ({ request }) => {
   const providers = (await (await request.get(`${OIDC_PORTAL_URL}/api/auth/providers`)).json()) as Record<string, unknown>;
   expect(Object.keys(providers)).toEqual(["oidc"]);

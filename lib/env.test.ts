@@ -37,6 +37,11 @@ describe("environment validation", () => {
     expect(() => parseEnv({ ...production, ENCRYPTION_KEY: "c2hvcnQ=" })).toThrowError(/ENCRYPTION_KEY: must be 32 bytes/);
   });
 
+  it("refuses admins named by email when the IdP's emails need not be verified", () => {
+    expect(() => parseEnv({ ...production, OIDC_ALLOW_UNVERIFIED_EMAIL: "1", ADMIN_EMAILS: "boss@x.com" })).toThrowError(/ADMIN_EMAILS: cannot be used with OIDC_ALLOW_UNVERIFIED_EMAIL=1/);
+    expect(parseEnv({ ...production, OIDC_ALLOW_UNVERIFIED_EMAIL: "1", ADMIN_GROUPS: "portal-admins" }).ADMIN_GROUPS).toEqual(["portal-admins"]);
+  });
+
   it("needs PostgreSQL in production, or an explicit embedded database on an absolute path", () => {
     const { DATABASE_URL: _omit, ...rest } = production;
     expect(() => parseEnv(rest)).toThrowError(/^Invalid environment variable DATABASE_URL: is required in production .*ALLOW_EMBEDDED_DATABASE=1/);

@@ -118,6 +118,10 @@ function requireInProduction(v: TShape, ctx: z.RefinementCtx) {
   for (const key of need) {
     if (!v[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required in production (DEMO_MODE off)" });
   }
+  // An address the IdP did not verify may be one a user typed: it must not be what makes an admin.
+  if (v.OIDC_ALLOW_UNVERIFIED_EMAIL && v.ADMIN_EMAILS.length > 0) {
+    ctx.addIssue({ code: "custom", path: ["ADMIN_EMAILS"], message: "cannot be used with OIDC_ALLOW_UNVERIFIED_EMAIL=1 (an unverified address could claim an admin's): name admins with ADMIN_GROUPS instead" });
+  }
   // next-auth marks its session cookie Secure (and __Secure- prefixed) only for an https NEXTAUTH_URL;
   // without one, the cookie would also travel over plain http. Loopback stays allowed for local checks.
   if (!v.NEXTAUTH_URL) {

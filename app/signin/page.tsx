@@ -17,6 +17,8 @@ const ERRORS: Record<string, string> = {
   OAuthCallback: "The identity provider's answer could not be verified. Try again.",
   Callback: "Sign-in failed. Try again.",
   AccountDisabled: "Your portal account has been disabled. Ask a portal administrator if you think this is a mistake.",
+  IdentityChanged:
+    "This email belongs to a portal account that signs in with another account at your identity provider. If your sign-in account changed, ask a portal administrator to reset the link on the People page.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; next?: string }> }) {

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ReasonForm } from "@/components/ui/reason-form";
-import { disableUserAction, enableUserAction, endUserSessionsAction } from "@/app/(admin)/admin/people/actions";
+import { disableUserAction, enableUserAction, endUserSessionsAction, resetSignInLinkAction } from "@/app/(admin)/admin/people/actions";
 import type { TPersonRow } from "@/lib/people/list-people";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -36,6 +36,10 @@ export function PersonRowActions({ person, self }: { person: TPersonRow; self: b
   });
   const enable = usePortalAction(enableUserAction, { onSuccess: () => refresh("Enabled: they can sign in again."), onError });
   const endSessions = usePortalAction(endUserSessionsAction, { onSuccess: ({ data }) => data && refresh(`${plural(data.sessionsEnded, "session")} ended.`), onError });
+  const resetLink = usePortalAction(resetSignInLinkAction, {
+    onSuccess: () => refresh("Sign-in link reset: their next single sign-on links this email to the account they use."),
+    onError,
+  });
   /** One outcome shown at a time: starting an action clears what the others said. */
   const run = <T,>(action: { execute: (input: T) => void }, others: { reset: () => void }[], input: T) => {
     for (const o of others) o.reset();
@@ -43,19 +47,36 @@ export function PersonRowActions({ person, self }: { person: TPersonRow; self: b
     action.execute(input);
   };
   const error =
-    disable.result.serverError ?? disable.result.validationErrors?.reason?._errors?.[0] ?? enable.result.serverError ?? endSessions.result.serverError ?? null;
-  const busy = disable.isPending || enable.isPending || endSessions.isPending;
+    disable.result.serverError ??
+    disable.result.validationErrors?.reason?._errors?.[0] ??
+    enable.result.serverError ??
+    endSessions.result.serverError ??
+    resetLink.result.serverError ??
+    null;
+  const busy = disable.isPending || enable.isPending || endSessions.isPending || resetLink.isPending;
   const id = person.id;
   return (
     <div className="flex flex-col items-stretch gap-2 md:items-end">
       <div className="flex flex-wrap gap-2">
         {person.liveSessions > 0 ? (
-          <Button variant="secondary" className="px-2.5 py-1 text-xs" disabled={busy} onClick={() => run(endSessions, [disable, enable], { userId: id })} data-testid={`end-sessions-${id}`}>
+          <Button variant="secondary" className="px-2.5 py-1 text-xs" disabled={busy} onClick={() => run(endSessions, [disable, enable, resetLink], { userId: id })} data-testid={`end-sessions-${id}`}>
             {endSessions.isPending ? "Signing out…" : self ? "Sign out everywhere" : "End sessions"}
           </Button>
         ) : null}
+        {person.signInLinked ? (
+          <Button
+            variant="secondary"
+            className="px-2.5 py-1 text-xs"
+            disabled={busy}
+            title="Their email is linked to the identity-provider account they first signed in with; another account with this email is refused. Reset after a legitimate change (IdP migration)."
+            onClick={() => run(resetLink, [disable, enable, endSessions], { userId: id })}
+            data-testid={`reset-link-${id}`}
+          >
+            {resetLink.isPending ? "Resetting…" : "Reset sign-in link"}
+          </Button>
+        ) : null}
         {person.disabled ? (
-          <Button variant="secondary" className="px-2.5 py-1 text-xs" disabled={busy} onClick={() => run(enable, [disable, endSessions], { userId: id })} data-testid={`enable-${id}`}>
+          <Button variant="secondary" className="px-2.5 py-1 text-xs" disabled={busy} onClick={() => run(enable, [disable, endSessions, resetLink], { userId: id })} data-testid={`enable-${id}`}>
             {enable.isPending ? "Enabling…" : "Enable"}
           </Button>
         ) : !self && !open ? (
@@ -72,7 +93,7 @@ export function PersonRowActions({ person, self }: { person: TPersonRow; self: b
           confirmLabel="Disable and revoke"
           pendingLabel="Disabling…"
           pending={disable.isPending}
-          onConfirm={(reason) => run(disable, [enable, endSessions], { userId: id, reason })}
+          onConfirm={(reason) => run(disable, [enable, endSessions, resetLink], { userId: id, reason })}
           onCancel={() => setOpen(false)}
           confirmTestId={`confirm-disable-${id}`}
           className="md:w-72"

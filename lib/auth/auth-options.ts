@@ -5,7 +5,7 @@ import type { OAuthConfig } from "next-auth/providers/oauth";
 import { env } from "../env.ts";
 import { findDemoUser } from "./demo-users.ts";
 import { authSecret } from "./auth-secret.ts";
-import { recordSignIn, recordSignOut, refuseDisabledSignIn } from "./record-sign-in.ts";
+import { recordSignIn, recordSignOut, refuseChangedIdentity, refuseDisabledSignIn } from "./record-sign-in.ts";
 import { groupsFromClaim } from "./roles.ts";
 
 export const SESSION_MAX_AGE_S = 8 * 60 * 60;
@@ -27,6 +27,7 @@ function oidcProvider(): OAuthConfig<TOidcProfile> | null {
     authorization: { params: { scope: "openid email profile" } },
     profile: (profile) => ({
       id: profile.sub,
+      subject: `${env.OIDC_ISSUER}|${profile.sub}`,
       email: profile.email ?? null,
       // Some IdPs (e.g. Cognito) send the claim as a string.
       emailVerified: profile.email_verified === true || profile.email_verified === "true",
@@ -65,6 +66,9 @@ export function buildAuthOptions(): NextAuthOptions {
         if (account?.provider === "oidc" && !verified && !env.OIDC_ALLOW_UNVERIFIED_EMAIL) return "/signin?error=EmailNotVerified";
         // An offboarded person: refused (and audited) before a session exists, with a message saying why.
         if (await refuseDisabledSignIn(user.email, account?.provider ?? "unknown")) return "/signin?error=AccountDisabled";
+        // The email is bound to the IdP account that first signed in with it: another one is refused.
+        const subject = (user as { subject?: string }).subject;
+        if (account?.provider === "oidc" && subject && (await refuseChangedIdentity(user.email, subject, account.provider))) return "/signin?error=IdentityChanged";
         return true;
       },
       jwt: async ({ token, user, account }) => {
@@ -76,6 +80,7 @@ export function buildAuthOptions(): NextAuthOptions {
             groups,
             provider: account.provider,
             maxAgeS: SESSION_MAX_AGE_S,
+            subject: account.provider === "oidc" ? ((user as { subject?: string }).subject ?? null) : null,
           });
           token.uid = session.userId;
           token.sid = session.id;

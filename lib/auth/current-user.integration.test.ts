@@ -15,7 +15,8 @@ vi.mock("next-auth", () => ({ getServerSession: async () => ({ sid: cookie.sid }
 vi.mock("./get-auth-options.ts", () => ({ getAuthOptions: () => ({}) }));
 
 const { getCurrentUser } = await import("./current-user.ts");
-const { recordSignIn } = await import("./record-sign-in.ts");
+const { recordSignIn, refuseChangedIdentity } = await import("./record-sign-in.ts");
+const { resetSignInLink } = await import("../people/manage-people.ts");
 
 let database: TDatabase;
 beforeAll(async () => {
@@ -51,5 +52,40 @@ describe("recordSignIn", () => {
     expect(await database.prisma.session.count({ where: { userId: user.id } })).toBe(0);
     const refused = await database.prisma.auditEvent.findFirst({ where: { action: "auth.sign_in_refused", subjectId: user.id } });
     expect(refused?.details).toMatchObject({ provider: "oidc", reason: "account disabled" });
+  });
+});
+
+describe("the sign-in link to an identity-provider account", () => {
+  const signInAs = (subject: string | null) =>
+    recordSignIn({ email: "Dana@corp.example", name: "Dana", groups: [], provider: subject ? "oidc" : "demo", maxAgeS: 3600, subject });
+  const issuer = "https://idp.example.com";
+
+  it("binds an email to the IdP account that first signs in with it and refuses another one until an admin resets it", async () => {
+    expect(await refuseChangedIdentity("dana@corp.example", `${issuer}|u-1`, "oidc")).toBe(false); // nobody yet
+    await signInAs(`${issuer}|u-1`);
+    const dana = await database.prisma.user.findUniqueOrThrow({ where: { email: "dana@corp.example" } });
+    expect(dana.idpSubject).toBe(`${issuer}|u-1`);
+    expect(await refuseChangedIdentity("DANA@corp.example", `${issuer}|u-1`, "oidc")).toBe(false);
+    await signInAs(`${issuer}|u-1`); // the same account again
+
+    // The IdP gave the address to someone else (or a user edited their own email there).
+    expect(await refuseChangedIdentity("dana@corp.example", `${issuer}|u-2`, "oidc")).toBe(true);
+    const refused = await database.prisma.auditEvent.findFirstOrThrow({ where: { action: "auth.sign_in_refused", subjectId: dana.id }, orderBy: { seq: "desc" } });
+    expect(refused.details).toMatchObject({ reason: "another identity-provider account", boundTo: `${issuer}|u-1`, attempted: `${issuer}|u-2` });
+    // The callback's check and the session write race: the write refuses too.
+    await expect(signInAs(`${issuer}|u-2`)).rejects.toThrow(/another identity-provider account/);
+
+    // An admin resets the link after a legitimate change; the next single sign-on binds anew.
+    await resetSignInLink(database.prisma, { id: dana.id, email: "admin@example.com" }, { userId: dana.id });
+    await expect(resetSignInLink(database.prisma, { id: dana.id, email: "admin@example.com" }, { userId: dana.id })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await database.prisma.auditEvent.count({ where: { action: "user.sign_in_link_reset", subjectId: dana.id } })).toBe(1);
+    expect(await refuseChangedIdentity("dana@corp.example", `${issuer}|u-2`, "oidc")).toBe(false);
+    await signInAs(`${issuer}|u-2`);
+    expect((await database.prisma.user.findUniqueOrThrow({ where: { id: dana.id } })).idpSubject).toBe(`${issuer}|u-2`);
+  });
+
+  it("leaves a sign-in without an IdP subject (demo) unbound", async () => {
+    await recordSignIn({ email: "demo-only@example.com", name: null, groups: [], provider: "demo", maxAgeS: 3600, subject: null });
+    expect((await database.prisma.user.findUniqueOrThrow({ where: { email: "demo-only@example.com" } })).idpSubject).toBeNull();
   });
 });

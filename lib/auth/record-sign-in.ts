@@ -14,7 +14,7 @@ export function adminConfig(): { adminEmails: readonly string[]; adminGroups: re
  * Creates or updates the portal user for a verified sign-in and opens a server-side session
  * (which sign-out or an admin can revoke). The identity provider has already authenticated them.
  */
-export async function recordSignIn(input: { email: string; name: string | null; groups: string[]; provider: string; maxAgeS: number }) {
+export async function recordSignIn(input: { email: string; name: string | null; groups: string[]; provider: string; maxAgeS: number; subject?: string | null }) {
   const db = await getDb();
   const email = input.email.trim().toLowerCase();
   const isAdmin = isAdminIdentity({ email, groups: input.groups }, adminConfig());
@@ -27,6 +27,11 @@ export async function recordSignIn(input: { email: string; name: string | null; 
       update: { name: input.name ?? undefined, isAdmin, idpGroups: input.groups, lastLoginAt: new Date() },
     });
     if (user.disabled) throw new Error("user is disabled");
+    if (input.subject) {
+      // First single sign-on binds the email to this IdP account; the sign-in callback refused a different one (this guards the race).
+      const bound = await tx.user.updateMany({ where: { id: user.id, OR: [{ idpSubject: null }, { idpSubject: input.subject }] }, data: { idpSubject: input.subject } });
+      if (bound.count === 0) throw new Error("sign-in from another identity-provider account");
+    }
     const session = await tx.session.create({
       data: { userId: user.id, provider: input.provider, expiresAt: new Date(Date.now() + input.maxAgeS * 1000) },
     });
@@ -52,6 +57,29 @@ export async function refuseDisabledSignIn(rawEmail: string, provider: string): 
   if (!known?.disabled) return false;
   await db.$transaction((tx) =>
     appendAuditEvent(tx, { actor: { id: known.id, email }, action: "auth.sign_in_refused", subjectType: "User", subjectId: known.id, details: { provider, reason: "account disabled" } }),
+  );
+  return true;
+}
+
+/**
+ * True when the email belongs to a portal account already bound to another identity-provider account
+ * (`subject` is "<issuer>|<sub>"): the IdP gave this address to someone else, or a user could set their
+ * own email there. Refused and audited (`auth.sign_in_refused`); an admin resets the binding on People
+ * when the change is legitimate (IdP migration). Called by the sign-in callback before any session exists.
+ */
+export async function refuseChangedIdentity(rawEmail: string, subject: string, provider: string): Promise<boolean> {
+  const db = await getDb();
+  const email = rawEmail.trim().toLowerCase();
+  const known = await db.user.findUnique({ where: { email }, select: { id: true, idpSubject: true } });
+  if (!known?.idpSubject || known.idpSubject === subject) return false;
+  await db.$transaction((tx) =>
+    appendAuditEvent(tx, {
+      actor: { id: known.id, email },
+      action: "auth.sign_in_refused",
+      subjectType: "User",
+      subjectId: known.id,
+      details: { provider, reason: "another identity-provider account", boundTo: known.idpSubject, attempted: subject },
+    }),
   );
   return true;
 }

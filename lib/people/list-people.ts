@@ -22,6 +22,8 @@ export type TPersonRow = {
   groups: string[];
   disabled: boolean;
   lastLoginAt: string | null;
+  /** Bound to the identity-provider account of their first single sign-on (another one is refused). */
+  signInLinked: boolean;
   liveSessions: number;
   pendingRequests: number;
   /** Grants held or about to be (approved, provisioning, active) with no revoke pending. */
@@ -65,6 +67,7 @@ export async function listPeople(db: TDb, filter: TPeopleFilter, now = new Date(
         idpGroups: true,
         disabled: true,
         lastLoginAt: true,
+        idpSubject: true,
         _count: { select: { sessions: { where: { revokedAt: null, expiresAt: { gt: now } } }, requests: { where: { status: "PENDING" } } } },
       },
     }),
@@ -89,6 +92,7 @@ export async function listPeople(db: TDb, filter: TPeopleFilter, now = new Date(
       groups: u.idpGroups,
       disabled: u.disabled,
       lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+      signInLinked: u.idpSubject !== null,
       liveSessions: u._count.sessions,
       pendingRequests: u._count.requests,
       liveGrants: grantCounts.get(u.id) ?? 0,

@@ -17,6 +17,7 @@ export const ZDisableUser = z.object({
 });
 export const ZEnableUser = z.object({ userId: ZUserId });
 export const ZEndUserSessions = z.object({ userId: ZUserId });
+export const ZResetSignInLink = z.object({ userId: ZUserId });
 export type TDisableUser = z.input<typeof ZDisableUser>;
 
 type TActor = { id: string; email: string };
@@ -180,5 +181,22 @@ export async function endUserSessions(db: TDb, actor: TActor, input: z.input<typ
     const sessionsEnded = await revokeSessions(tx, userId, now);
     await appendAuditEvent(tx, { actor, action: "user.sessions_ended", subjectType: "User", subjectId: user.id, details: { email: user.email, sessionsEnded } });
     return { userId, sessionsEnded };
+  });
+}
+
+/**
+ * Unbinds a person's email from the identity-provider account that first signed in with it (User.idpSubject),
+ * for a legitimate change (IdP migration, account recreated): the next single sign-on with this email binds
+ * again. Audited with the binding that was removed. Assumes the caller checked the admin role (adminAction).
+ */
+export async function resetSignInLink(db: TDb, actor: TActor, input: z.input<typeof ZResetSignInLink>) {
+  const { userId } = parseInput(ZResetSignInLink, input);
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, idpSubject: true } });
+    if (!user) throw new AppError("NOT_FOUND", { message: `user ${userId} not found`, userMessage: "User not found." });
+    const reset = await tx.user.updateMany({ where: { id: userId, idpSubject: user.idpSubject, NOT: { idpSubject: null } }, data: { idpSubject: null } });
+    if (reset.count === 0) throw new AppError("CONFLICT", { message: `user ${userId} not linked`, userMessage: "This person's sign-in is not linked to an identity-provider account (or was just reset)." });
+    await appendAuditEvent(tx, { actor, action: "user.sign_in_link_reset", subjectType: "User", subjectId: user.id, details: { email: user.email, previous: user.idpSubject } });
+    return { userId };
   });
 }
