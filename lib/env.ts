@@ -79,7 +79,6 @@ export const envShape = {
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default("JIT Access Portal <no-reply@localhost>"),
   SLACK_WEBHOOK_URL: z.url().optional(),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 };
 
 type TShape = { [K in keyof typeof envShape]: z.infer<(typeof envShape)[K]> };
