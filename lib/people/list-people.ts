@@ -10,6 +10,8 @@ export const PEOPLE_PAGE_SIZE = 100;
 export const ZPeopleFilter = z.object({
   q: z.string().trim().max(200, "Search is at most 200 characters").optional(),
   status: z.enum(["all", "active", "disabled", "admins"]).optional(),
+  /** 1-based page of PEOPLE_PAGE_SIZE rows. */
+  page: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 export type TPeopleFilter = z.output<typeof ZPeopleFilter>;
 
@@ -30,15 +32,23 @@ export type TPersonRow = {
   liveGrants: number;
 };
 
-export type TPeoplePage = { people: TPersonRow[]; total: number; truncated: boolean };
+export type TPeoplePage = {
+  people: TPersonRow[];
+  total: number;
+  /** 1-based page shown, and the position of its first row among `total` (0 when empty). */
+  page: number;
+  firstIndex: number;
+  hasNext: boolean;
+};
 
 /**
- * Everyone who ever signed in, for the admin's People page: most recent sign-in first, at most
- * PEOPLE_PAGE_SIZE rows (`truncated` says to narrow the search), each with the live sessions, pending
+ * Everyone who ever signed in, for the admin's People page: most recent sign-in first (then email), one
+ * page of PEOPLE_PAGE_SIZE rows at a time, each with the live sessions, pending
  * requests and live grants that disabling them would end. Read-only; the caller checked the admin role.
  */
 export async function listPeople(db: TDb, filter: TPeopleFilter, now = new Date()): Promise<TPeoplePage> {
   const admins = adminConfig();
+  const page = filter.page ?? 1;
   const and: Prisma.UserWhereInput[] = [];
   if (filter.q) and.push({ OR: [{ email: { contains: filter.q, mode: "insensitive" } }, { name: { contains: filter.q, mode: "insensitive" } }] });
   if (filter.status === "active") and.push({ disabled: false });
@@ -59,6 +69,7 @@ export async function listPeople(db: TDb, filter: TPeopleFilter, now = new Date(
     db.user.findMany({
       where,
       orderBy: [{ lastLoginAt: { sort: "desc", nulls: "last" } }, { email: "asc" }],
+      skip: (page - 1) * PEOPLE_PAGE_SIZE,
       take: PEOPLE_PAGE_SIZE,
       select: {
         id: true,
@@ -83,7 +94,9 @@ export async function listPeople(db: TDb, filter: TPeopleFilter, now = new Date(
   );
   return {
     total,
-    truncated: total > users.length,
+    page,
+    firstIndex: users.length > 0 ? (page - 1) * PEOPLE_PAGE_SIZE + 1 : 0,
+    hasNext: (page - 1) * PEOPLE_PAGE_SIZE + users.length < total,
     people: users.map((u) => ({
       id: u.id,
       email: u.email,

@@ -12,7 +12,7 @@ vi.mock("../env.ts", async (importOriginal) => {
 });
 
 const { disableUser, enableUser, endUserSessions } = await import("./manage-people.ts");
-const { listPeople } = await import("./list-people.ts");
+const { listPeople, PEOPLE_PAGE_SIZE } = await import("./list-people.ts");
 const { lockActiveRequester } = await import("../access/lock-users.ts");
 const { decideAccessRequest } = await import("../access/decide-access-request.ts");
 
@@ -191,8 +191,22 @@ describe("listPeople", () => {
     expect(all.total).toBe(7);
     expect(all.people.filter((u) => u.disabled).map((u) => u.email)).toEqual(["outsider@example.com"]);
     expect(all.people.filter((u) => u.isAdmin)).toHaveLength(3);
-    expect(all.truncated).toBe(false);
+    expect(all).toMatchObject({ page: 1, firstIndex: 1, hasNext: false });
     expect((await listPeople(database.prisma, { status: "disabled" })).people.map((u) => u.email)).toEqual(["outsider@example.com"]);
     expect((await listPeople(database.prisma, { q: "avery chen" })).people.map((u) => u.email)).toEqual(["avery@example.com"]);
+  });
+  it("pages through everyone, most recent sign-in first, without skipping or repeating anyone", async () => {
+    const base = Date.UTC(2026, 0, 1);
+    await database.prisma.user.createMany({
+      data: Array.from({ length: PEOPLE_PAGE_SIZE + 5 }, (_, i) => ({ email: `bulk-${String(i).padStart(3, "0")}@example.com`, lastLoginAt: new Date(base + i * 60_000) })),
+    });
+    const first = await listPeople(database.prisma, { q: "bulk-" });
+    expect(first).toMatchObject({ total: PEOPLE_PAGE_SIZE + 5, page: 1, firstIndex: 1, hasNext: true });
+    expect(first.people[0]!.email).toBe(`bulk-${String(PEOPLE_PAGE_SIZE + 4).padStart(3, "0")}@example.com`);
+    const second = await listPeople(database.prisma, { q: "bulk-", page: 2 });
+    expect(second).toMatchObject({ page: 2, firstIndex: PEOPLE_PAGE_SIZE + 1, hasNext: false });
+    const seen = [...first.people, ...second.people].map((p) => p.email);
+    expect(new Set(seen).size).toBe(PEOPLE_PAGE_SIZE + 5);
+    expect((await listPeople(database.prisma, { q: "bulk-", page: 3 })).people).toEqual([]);
   });
 });

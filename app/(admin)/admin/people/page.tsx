@@ -58,9 +58,17 @@ export default async function PeoplePage({ searchParams }: { searchParams: Promi
   const me = await requireAdminPage();
   const raw = await searchParams;
   const typed = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  const parsed = ZPeopleFilter.safeParse({ q: typed.q || undefined, status: typed.status || undefined });
+  const parsed = ZPeopleFilter.safeParse({ q: typed.q || undefined, status: typed.status || undefined, page: typed.page || undefined });
   const filter = parsed.success ? parsed.data : {};
-  const page = parsed.success ? await listPeople(await getDb(), filter) : { people: [], total: 0, truncated: false };
+  const page = parsed.success ? await listPeople(await getDb(), filter) : { people: [], total: 0, page: 1, firstIndex: 0, hasNext: false };
+  const pageHref = (n: number) => {
+    const params = new URLSearchParams();
+    if (filter.q) params.set("q", filter.q);
+    if (filter.status) params.set("status", filter.status);
+    if (n > 1) params.set("page", String(n));
+    const query = params.toString();
+    return `/admin/people${query ? `?${query}` : ""}`;
+  };
   const filtered = Boolean(filter.q) || (filter.status !== undefined && filter.status !== "all");
   return (
     <>
@@ -90,13 +98,21 @@ export default async function PeoplePage({ searchParams }: { searchParams: Promi
           The search was not applied: {parsed.error.issues.map((i) => i.message).join("; ")}.
         </p>
       ) : page.people.length === 0 ? (
-        <EmptyState title={filtered ? "Nobody matches" : "Nobody has signed in yet"}>
-          {filtered ? "Try another name or email, or show everyone." : "People appear here after their first sign-in through the identity provider."}
-        </EmptyState>
+        page.page > 1 && page.total > 0 ? (
+          <EmptyState title="No one on this page">
+            There are {page.total} {page.total === 1 ? "person" : "people"} in all. <Link className="underline" href={pageHref(1)}>Go to the first page</Link>.
+          </EmptyState>
+        ) : (
+          <EmptyState title={filtered ? "Nobody matches" : "Nobody has signed in yet"}>
+            {filtered ? "Try another name or email, or show everyone." : "People appear here after their first sign-in through the identity provider."}
+          </EmptyState>
+        )
       ) : (
         <>
           <p className="mb-2 text-xs text-slate-500" data-testid="people-count">
-            {page.truncated ? `Showing the ${PEOPLE_PAGE_SIZE} most recent sign-ins of ${page.total}: search to find someone else.` : `${page.total} ${page.total === 1 ? "person" : "people"}`}
+            {page.total > PEOPLE_PAGE_SIZE
+              ? `${page.firstIndex}–${page.firstIndex + page.people.length - 1} of ${page.total} people, most recent sign-in first`
+              : `${page.total} ${page.total === 1 ? "person" : "people"}`}
           </p>
           <ul className="space-y-3 md:hidden" aria-label="People">
             {page.people.map((p) => (
@@ -130,6 +146,25 @@ export default async function PeoplePage({ searchParams }: { searchParams: Promi
               </tr>
             ))}
           </WideTable>
+          {page.page > 1 || page.hasNext ? (
+            <nav className="mt-4 flex items-center justify-between gap-2" aria-label="People pages">
+              {page.page > 1 ? (
+                <Link className={buttonClasses("secondary")} href={pageHref(page.page - 1)} rel="prev">
+                  ← Previous
+                </Link>
+              ) : (
+                <span />
+              )}
+              <span className="text-xs text-slate-500">Page {page.page}</span>
+              {page.hasNext ? (
+                <Link className={buttonClasses("secondary")} href={pageHref(page.page + 1)} rel="next" data-testid="people-next">
+                  Next →
+                </Link>
+              ) : (
+                <span />
+              )}
+            </nav>
+          ) : null}
         </>
       )}
     </>
