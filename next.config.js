@@ -1,25 +1,21 @@
 // @ts-check
-import { PHASE_DEVELOPMENT_SERVER, PHASE_PRODUCTION_BUILD } from "next/constants.js";
+import { PHASE_PRODUCTION_BUILD } from "next/constants.js";
 import { createJiti } from "jiti";
 
 /**
- * Security headers on every response. Scripts: Next's own inline bootstrap needs 'unsafe-inline' (a
- * per-request nonce would make every page dynamic and is not done); eval only for the dev server's
- * fast refresh. HSTS is ignored by browsers over plain http (the demo on localhost).
- * @param {boolean} dev
+ * Security headers on every response. Pages get their Content-Security-Policy with a per-request script
+ * nonce from proxy.ts; everything else (API routes, static files) gets this fixed, stricter one. HSTS is
+ * ignored by browsers over plain http (the demo on localhost).
  */
-const securityHeaders = (dev) => [
+const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
   { key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" },
-  {
-    key: "Content-Security-Policy",
-    value: `default-src 'self'; script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'`,
-  },
 ];
+const fixedCsp = { key: "Content-Security-Policy", value: "default-src 'none'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" };
 
 /** @param {string} phase */
 export default async function config(phase) {
@@ -43,7 +39,11 @@ export default async function config(phase) {
     // `npm run typecheck` (tsc) and `npm run lint` run on their own in CI; the build does not repeat them.
     typescript: { ignoreBuildErrors: true },
     async headers() {
-      return [{ source: "/:path*", headers: securityHeaders(phase === PHASE_DEVELOPMENT_SERVER) }];
+      return [
+        { source: "/:path*", headers: securityHeaders },
+        { source: "/api/:path*", headers: [fixedCsp] },
+        { source: "/_next/static/:path*", headers: [fixedCsp] },
+      ];
     },
   };
   return nextConfig;

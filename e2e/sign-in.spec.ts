@@ -11,13 +11,28 @@ test("health answers with the database status", async ({ request }) => {
   expect(JSON.stringify(body)).not.toMatch(/PGlite|PostgreSQL|pglite|\.data/);
 });
 
-test("pages carry the security headers: HSTS, and a CSP without eval outside the dev server", async ({ request }) => {
-  const res = await request.get(`${DEMO_URL}/signin`);
-  const headers = res.headers();
-  expect(headers["strict-transport-security"]).toContain("max-age=");
-  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
-  expect(headers["content-security-policy"]).not.toContain("unsafe-eval");
-  expect(headers["x-frame-options"]).toBe("DENY");
+test("pages carry the security headers: HSTS, and a script policy with a fresh nonce per request", async ({ request }) => {
+  const policies: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const res = await request.get(`${DEMO_URL}/signin`);
+    const headers = res.headers();
+    expect(headers["strict-transport-security"]).toContain("max-age=");
+    expect(headers["x-frame-options"]).toBe("DENY");
+    const csp = headers["content-security-policy"] ?? "";
+    const scripts = /script-src ([^;]*)/.exec(csp)?.[1] ?? "";
+    expect(scripts).toMatch(/'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'/);
+    expect(scripts).not.toContain("unsafe-inline");
+    expect(scripts).not.toContain("unsafe-eval");
+    expect(csp).toContain("frame-ancestors 'none'");
+    // Next put the nonce on its own scripts, so the page runs under that policy (the sign-in buttons work: other tests).
+    const nonce = /'nonce-([^']+)'/.exec(scripts)![1]!;
+    expect(await res.text()).toContain(`nonce="${nonce}"`);
+    policies.push(csp);
+  }
+  expect(policies[0]).not.toBe(policies[1]);
+  // JSON answers get a fixed policy that allows nothing to run.
+  const api = await request.get(`${DEMO_URL}/api/health`);
+  expect(api.headers()["content-security-policy"]).toContain("default-src 'none'");
 });
 
 test("every page but sign-in requires a session", async ({ page }) => {
