@@ -56,6 +56,7 @@ describe("environment validation", () => {
     expect(() => parseEnv({ ...demo, AWS_ENDPOINT_URL: "https://sso.us-east-1.amazonaws.com" })).toThrowError(/DEMO_MODE: is only for the demo/);
     // A real deployment that also set DEMO_MODE: the IdP is there, so the password-less sign-in must not be.
     expect(() => parseEnv({ ...production, ...demo, AWS_ENDPOINT_URL: "http://127.0.0.1:4566" })).toThrowError(/DEMO_MODE: cannot be on with OIDC_ISSUER set/);
+    expect(() => parseEnv({ ...demo, AWS_ENDPOINT_URL: "http://127.0.0.1:4566", DATABASE_URL: "postgresql://u:p@db:5432/jit" })).toThrowError(/DEMO_MODE: cannot be on with DATABASE_URL set/);
     expect(parseEnv({ ...demo, AWS_ENDPOINT_URL: "http://127.0.0.1:4566" }).DEMO_MODE).toBe(true);
     expect(parseEnv({ ...demo, AWS_ENDPOINT_URL: "http://localhost:4566" }).DEMO_MODE).toBe(true);
   });

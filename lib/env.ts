@@ -52,6 +52,12 @@ export const envShape = {
    * Only for an IdP that never sends the claim but controls every address itself.
    */
   OIDC_ALLOW_UNVERIFIED_EMAIL: flag,
+  /**
+   * Each email is linked to the IdP account (issuer|sub) of its first sign-in; another account is refused.
+   * Set while moving to a new IdP or app registration (Entra gives every app its own `sub`): a sign-in then
+   * re-links instead (audited). Unset it again once everyone has signed in.
+   */
+  OIDC_RELINK_ACCOUNTS: flag,
   ADMIN_EMAILS: commaList,
   ADMIN_GROUPS: commaList,
   /** 32 bytes, base64: encrypts stored AWS secrets (AES-256-GCM). */
@@ -98,6 +104,9 @@ function refuseDemoModeNearRealThings(v: TShape, ctx: z.RefinementCtx) {
   }
   if (v.OIDC_ISSUER) {
     ctx.addIssue({ code: "custom", path: ["DEMO_MODE"], message: "cannot be on with OIDC_ISSUER set: demo sign-in needs no password; unset DEMO_MODE on a real deployment" });
+  }
+  if (v.DATABASE_URL) {
+    ctx.addIssue({ code: "custom", path: ["DEMO_MODE"], message: "cannot be on with DATABASE_URL set: the demo uses its own embedded database; unset DEMO_MODE on a real deployment" });
   }
 }
 

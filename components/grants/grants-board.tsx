@@ -2,6 +2,7 @@
 
 import { WideTable } from "@/components/ui/wide-table";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { usePortalAction } from "@/components/ui/use-portal-action";
 import { Badge, type TBadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -64,7 +65,12 @@ function GrantTable({ grants, now, actions }: { grants: TAdminGrantRow[]; now: n
       {/* Cards on small screens */}
       <ul className="space-y-3 md:hidden">
         {grants.map((g) => (
-          <li key={g.id} className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm" data-testid={`grant-card-${g.id}`}>
+          <li
+            key={g.id}
+            className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm data-[linked=true]:ring-2 data-[linked=true]:ring-amber-400"
+            data-grant-anchor={g.id}
+            data-testid={`grant-card-${g.id}`}
+          >
             <div className="flex items-start justify-between gap-2">
               <div className="min-w-0">
                 <p className="truncate font-medium text-slate-900">{g.user.name ?? g.user.email}</p>
@@ -148,7 +154,7 @@ function GrantTable({ grants, now, actions }: { grants: TAdminGrantRow[]; now: n
   );
 }
 
-const STATUS_TONES: Record<string, TBadgeTone> = { SUCCEEDED: "green", PARTIAL: "amber", FAILED: "red" };
+const STATUS_TONES: Record<string, TBadgeTone> = { SUCCEEDED: "green", PARTIAL: "amber", INTERRUPTED: "amber", FAILED: "red" };
 
 /** One integration's reconcile: a run in progress, and the findings of the last complete pass. */
 function IntegrationReconcile({ entry, showName }: { entry: TAdminGrants["reconcile"][number]; showName: boolean }) {
@@ -167,8 +173,10 @@ function IntegrationReconcile({ entry, showName }: { entry: TAdminGrants["reconc
           <p className="text-slate-700">
             Last {report.runs > 1 ? `pass (${report.runs} runs)` : "run"} <LocalTime iso={report.startedAt} /> ({report.trigger.toLowerCase()}
             {showName ? "" : `, ${entry.integrationName}`}): <Badge tone={STATUS_TONES[report.status] ?? "neutral"}>{report.status.toLowerCase()}</Badge>{" "}
-            {report.findings.length === 0
-              ? report.unfinished
+            {report.status === "INTERRUPTED" && report.findings.length === 0
+              ? "it was cut off before it finished (a restart or a timeout); run it again."
+              : report.findings.length === 0
+                ? report.unfinished
                 ? "no findings so far; the next scheduled run checks the remaining permission sets."
                 : "no findings — AWS matches the grants."
               : `${report.findings.length} finding${report.findings.length === 1 ? "" : "s"}${report.unfinished ? " so far (the next scheduled run checks the remaining permission sets)" : ""}:`}
@@ -226,8 +234,24 @@ function ReconcilePanel({ data }: { data: TAdminGrants }) {
   );
 }
 
+/**
+ * An alert's link (/admin/grants#grant-<id>) on a narrow screen: the wide table's row holds the id, but the
+ * card is what shows, so the card is scrolled to and marked instead.
+ */
+function useLinkedGrantCard() {
+  useEffect(() => {
+    const id = /^#grant-(.+)$/.exec(window.location.hash)?.[1];
+    if (!id) return;
+    const card = document.querySelector<HTMLElement>(`[data-grant-anchor="${CSS.escape(decodeURIComponent(id))}"]`);
+    if (!card || card.offsetParent === null) return;
+    card.dataset.linked = "true";
+    card.scrollIntoView({ block: "center" });
+  }, []);
+}
+
 /** The admin's live view of grants: polls while anything is moving. */
 export function GrantsBoard({ initial }: { initial: TAdminGrants }) {
+  useLinkedGrantCard();
   const query = useQuery({
     queryKey: queryKeys.adminGrants.all,
     queryFn: fetchGrants,

@@ -217,6 +217,14 @@ describe("decideAccessRequest", () => {
       expect((await listApproverInbox(database.prisma, f.sam.actor)).items.map((i) => i.id)).not.toContain(request.id);
       const approvers = await database.prisma.$transaction((tx) => findStepApprovers(tx, { step: f.leadsStep, requesterPrincipalId: f.riley.principal.id, requesterUserId: f.riley.user.id }));
       expect(approvers.map((a) => a.principalId)).toEqual([f.avery.principal.id]);
+      // A failed grant still cleaning up may still hold the membership; once its cleanup ended it does not.
+      const inbox = async () => (await listApproverInbox(database.prisma, f.sam.actor)).items.map((i) => i.id);
+      await database.prisma.grant.update({ where: { id: grant.id }, data: { state: "FAILED", step: "REMOVE_MEMBERSHIP" } });
+      expect(await inbox()).not.toContain(request.id);
+      await database.prisma.grant.update({ where: { id: grant.id }, data: { step: null } });
+      expect(await inbox()).toContain(request.id);
+      await database.prisma.grant.update({ where: { id: grant.id }, data: { state: "ACTIVE" } });
+      expect(await inbox()).not.toContain(request.id);
       // Standing membership the worker found before granting (preExisting) still counts.
       await database.prisma.grant.update({ where: { id: grant.id }, data: { preExisting: true } });
       expect((await listApproverInbox(database.prisma, f.sam.actor)).items.map((i) => i.id)).toContain(request.id);

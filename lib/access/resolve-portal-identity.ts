@@ -36,7 +36,8 @@ export async function resolvePortalIdentity(db: TDb | TTx, email: string, integr
 
 /**
  * `userAwsId|groupAwsId` for every group membership the portal gave (not standing access it found) that may
- * still be in place: provisioning, active, being removed, or failed after it was added.
+ * still be in place: provisioning, active, being removed, or failed and still cleaning up (`step` set; a
+ * membership added but not yet recorded counts too).
  */
 export async function portalGrantedGroups(db: TDb | TTx, integrationId: string, userAwsIds: readonly string[]): Promise<Set<string>> {
   if (userAwsIds.length === 0) return new Set();
@@ -46,7 +47,7 @@ export async function portalGrantedGroups(db: TDb | TTx, integrationId: string, 
       kind: "GROUP_MEMBERSHIP",
       preExisting: false,
       principalId: { in: [...userAwsIds] },
-      OR: [{ state: { in: ["PROVISIONING", "ACTIVE", "REVOKING"] } }, { state: "FAILED", membershipId: { not: null } }],
+      OR: [{ state: { in: ["PROVISIONING", "ACTIVE", "REVOKING"] } }, { state: "FAILED", step: { not: null } }],
     },
     select: { principalId: true, groupAwsId: true },
   });

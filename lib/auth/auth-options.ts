@@ -5,6 +5,7 @@ import type { OAuthConfig } from "next-auth/providers/oauth";
 import { env } from "../env.ts";
 import { findDemoUser } from "./demo-users.ts";
 import { authSecret } from "./auth-secret.ts";
+import { oidcSubject } from "./oidc-subject.ts";
 import { recordSignIn, recordSignOut, refuseChangedIdentity, refuseDisabledSignIn } from "./record-sign-in.ts";
 import { groupsFromClaim } from "./roles.ts";
 
@@ -27,7 +28,7 @@ function oidcProvider(): OAuthConfig<TOidcProfile> | null {
     authorization: { params: { scope: "openid email profile" } },
     profile: (profile) => ({
       id: profile.sub,
-      subject: `${env.OIDC_ISSUER}|${profile.sub}`,
+      subject: oidcSubject(env.OIDC_ISSUER ?? "", profile.sub),
       email: profile.email ?? null,
       // Some IdPs (e.g. Cognito) send the claim as a string.
       emailVerified: profile.email_verified === true || profile.email_verified === "true",

@@ -84,6 +84,23 @@ describe("the sign-in link to an identity-provider account", () => {
     expect((await database.prisma.user.findUniqueOrThrow({ where: { id: dana.id } })).idpSubject).toBe(`${issuer}|u-2`);
   });
 
+  it("re-links instead of refusing while OIDC_RELINK_ACCOUNTS is set (an IdP move), and audits it", async () => {
+    await recordSignIn({ email: "erin@corp.example", name: "Erin", groups: [], provider: "oidc", maxAgeS: 3600, subject: `${issuer}|old` });
+    config.OIDC_RELINK_ACCOUNTS = true;
+    try {
+      expect(await refuseChangedIdentity("erin@corp.example", "https://new-idp.example|new", "oidc")).toBe(false);
+      await recordSignIn({ email: "erin@corp.example", name: "Erin", groups: [], provider: "oidc", maxAgeS: 3600, subject: "https://new-idp.example|new" });
+    } finally {
+      delete config.OIDC_RELINK_ACCOUNTS;
+    }
+    const erin = await database.prisma.user.findUniqueOrThrow({ where: { email: "erin@corp.example" } });
+    expect(erin.idpSubject).toBe("https://new-idp.example|new");
+    const relinked = await database.prisma.auditEvent.findFirstOrThrow({ where: { action: "user.sign_in_relinked", subjectId: erin.id } });
+    expect(relinked.details).toMatchObject({ previous: `${issuer}|old`, now: "https://new-idp.example|new" });
+    // Flag off again: the new link holds.
+    expect(await refuseChangedIdentity("erin@corp.example", `${issuer}|old`, "oidc")).toBe(true);
+  });
+
   it("leaves a sign-in without an IdP subject (demo) unbound", async () => {
     await recordSignIn({ email: "demo-only@example.com", name: null, groups: [], provider: "demo", maxAgeS: 3600, subject: null });
     expect((await database.prisma.user.findUniqueOrThrow({ where: { email: "demo-only@example.com" } })).idpSubject).toBeNull();

@@ -27,10 +27,18 @@ export async function recordSignIn(input: { email: string; name: string | null; 
       update: { name: input.name ?? undefined, isAdmin, idpGroups: input.groups, lastLoginAt: new Date() },
     });
     if (user.disabled) throw new Error("user is disabled");
-    if (input.subject) {
-      // First single sign-on binds the email to this IdP account; the sign-in callback refused a different one (this guards the race).
-      const bound = await tx.user.updateMany({ where: { id: user.id, OR: [{ idpSubject: null }, { idpSubject: input.subject }] }, data: { idpSubject: input.subject } });
+    if (input.subject && user.idpSubject !== input.subject) {
+      // First single sign-on links the email to this IdP account; the sign-in callback refused a different one
+      // (this guards the race), unless OIDC_RELINK_ACCOUNTS is set for an IdP move.
+      const relink = env.OIDC_RELINK_ACCOUNTS && user.idpSubject !== null;
+      const bound = await tx.user.updateMany({
+        where: { id: user.id, ...(relink ? {} : { OR: [{ idpSubject: null }, { idpSubject: input.subject }] }) },
+        data: { idpSubject: input.subject },
+      });
       if (bound.count === 0) throw new Error("sign-in from another identity-provider account");
+      if (relink) {
+        await appendAuditEvent(tx, { actor: { id: user.id, email }, action: "user.sign_in_relinked", subjectType: "User", subjectId: user.id, details: { previous: user.idpSubject, now: input.subject } });
+      }
     }
     const session = await tx.session.create({
       data: { userId: user.id, provider: input.provider, expiresAt: new Date(Date.now() + input.maxAgeS * 1000) },
@@ -71,7 +79,7 @@ export async function refuseChangedIdentity(rawEmail: string, subject: string, p
   const db = await getDb();
   const email = rawEmail.trim().toLowerCase();
   const known = await db.user.findUnique({ where: { email }, select: { id: true, idpSubject: true } });
-  if (!known?.idpSubject || known.idpSubject === subject) return false;
+  if (!known?.idpSubject || known.idpSubject === subject || env.OIDC_RELINK_ACCOUNTS) return false;
   await db.$transaction((tx) =>
     appendAuditEvent(tx, {
       actor: { id: known.id, email },

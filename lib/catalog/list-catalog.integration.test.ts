@@ -6,6 +6,7 @@ import { listCatalog, type TCatalogPage } from "./list-catalog.ts";
 import { ZCatalogQuery, type TCatalogQuery } from "./catalog-query";
 import { seedCatalogFixture, type TCatalogFixture } from "./test-fixtures.ts";
 import { getRequestForm } from "./get-request-form.ts";
+import { listCatalogFacets } from "./list-catalog-facets.ts";
 
 let database: TDatabase;
 let f: TCatalogFixture;
@@ -244,6 +245,7 @@ describe("catalog listing", () => {
     try {
       expect((await list()).accounts.map((a) => a.accountId)).toEqual(["222222222222"]);
       expect(names(await list({ q: "platform-data-access" }))).toEqual([]);
+      expect((await listCatalogFacets(db, f.integrationId)).accounts.map((a) => a.accountId)).not.toContain("333333333333");
       await expect(
         getRequestForm(db, { userEmail: "riley@example.com", target: { kind: "RESOURCE", resourceId: f.resources.devBucket.id } }),
       ).rejects.toMatchObject({ code: "CONFLICT", userMessage: expect.stringMatching(/delegated administrator/) });

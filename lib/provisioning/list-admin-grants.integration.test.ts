@@ -84,7 +84,7 @@ describe("listAdminGrants", () => {
       data: [
         { integrationId: f.integrationId, trigger: "SCHEDULE", status: "PARTIAL", startedAt: new Date(t), finishedAt: new Date(t + 48_000), findings: [finding], resumeAfterArn: "arn:aws:sso:::permissionSet/ssoins-1/ps-5" },
         { integrationId: f.integrationId, trigger: "SCHEDULE", status: "SUCCEEDED", startedAt: new Date(t + 60_000), finishedAt: new Date(t + 70_000), findings: [] },
-        { integrationId: f.integrationId, trigger: "MANUAL", status: "RUNNING", startedAt: new Date(t + 120_000) },
+        { integrationId: f.integrationId, trigger: "MANUAL", status: "RUNNING", startedAt: new Date(Date.now() - 60_000) },
       ],
     });
     const { reconcile } = await listAdminGrants(p);

@@ -91,7 +91,7 @@ export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdmin
     db.grant.groupBy({ by: ["state"], where: { state: { in: [...LIVE_STATES, "FAILED"] } }, _count: { _all: true } }),
     db.grant.findMany({ where: recentWhere, include, orderBy: { endedAt: "desc" }, take: RECENT_LIMIT }),
     // Enough recent runs per integration to hold a pass cut into continuations by the tick's time budget.
-    db.integration.findMany({ select: { id: true, name: true, reconcileRuns: { orderBy: { startedAt: "desc" }, take: 20 } } }),
+    db.integration.findMany({ select: { id: true, name: true, reconcileRuns: { orderBy: { startedAt: "desc" }, take: 50 } } }),
     db.grant.count({ where: recentWhere }),
   ]);
   const count = (states: readonly string[]) => counts.filter((c) => states.includes(c.state)).reduce((sum, c) => sum + c._count._all, 0);
@@ -131,7 +131,10 @@ export async function listAdminGrants(db: TDb, now = new Date()): Promise<TAdmin
     live: [...failed, ...live].map(row),
     recent: recent.map(row),
     recentTotal: Math.max(recentCount, recent.length),
-    reconcile: buildReconcileReports(runs.flatMap((i) => i.reconcileRuns.map((r) => ({ ...r, integrationName: i.name })))),
+    reconcile: buildReconcileReports(
+      runs.flatMap((i) => i.reconcileRuns.map((r) => ({ ...r, integrationName: i.name }))),
+      now,
+    ),
     totals,
     truncated: failed.length < totals.failed || live.length < totals.live,
     generatedAt: now.toISOString(),

@@ -31,14 +31,16 @@ describe("buildReconcileReports", () => {
   });
 
   it("shows a run in progress beside the last complete pass, never as 'no findings'", () => {
-    const [report] = buildReconcileReports([run({ min: 0, findings: [finding("kept")] }), run({ min: 5, status: "RUNNING", finishedAt: null, trigger: "MANUAL" })]);
+    const [report] = buildReconcileReports([run({ min: 0, findings: [finding("kept")] }), run({ min: 5, status: "RUNNING", finishedAt: null, trigger: "MANUAL" })], at(6));
     expect(report!.running).toEqual({ startedAt: at(5).toISOString(), trigger: "MANUAL" });
     expect(report!.report!.findings.map((f) => f.detail)).toEqual(["kept"]);
   });
 
-  it("keeps a pass open while its continuation runs, and a manual run after a cut one starts afresh", () => {
+  it("keeps showing a pass 'so far' while its continuation runs, and a manual run after a cut one starts afresh", () => {
     const rows = [run({ min: 0, resumeAfterArn: "arn:ps/5", findings: [finding("first half")] }), run({ min: 1, status: "RUNNING", finishedAt: null })];
-    expect(buildReconcileReports(rows)[0]!.report).toBeNull();
+    const [during] = buildReconcileReports(rows, at(2));
+    expect(during!.running).not.toBeNull();
+    expect(during!.report).toMatchObject({ runs: 2, unfinished: true, findings: [expect.objectContaining({ detail: "first half" })] });
     const manual = buildReconcileReports([run({ min: 0, resumeAfterArn: "arn:ps/5", findings: [finding("cut")] }), run({ min: 1, trigger: "MANUAL", findings: [finding("fresh")] })]);
     expect(manual[0]!.report).toMatchObject({ runs: 1, trigger: "MANUAL", findings: [expect.objectContaining({ detail: "fresh" })] });
   });
@@ -46,5 +48,11 @@ describe("buildReconcileReports", () => {
   it("reports every integration, not only the one that ran last", () => {
     const reports = buildReconcileReports([run({ min: 0, integrationId: "i2", integrationName: "B org", findings: [finding("b")] }), run({ min: 9, findings: [] })]);
     expect(reports.map((r) => [r.integrationName, r.report?.findings.length])).toEqual([["B org", 1], ["Org", 0]]);
+  });
+  it("shows a run nothing will finish (still RUNNING after 15 minutes) as interrupted, not running forever", () => {
+    const rows = [run({ min: 0, findings: [finding("older")] }), run({ min: 5, status: "RUNNING", finishedAt: null, trigger: "MANUAL" })];
+    const [report] = buildReconcileReports(rows, at(30));
+    expect(report!.running).toBeNull();
+    expect(report!.report).toMatchObject({ trigger: "MANUAL", status: "INTERRUPTED", findings: [] });
   });
 });
