@@ -97,7 +97,31 @@ function snapshotTarget(row: TRequestRow): TRequestView["target"] {
  * Shapes one request (with its approvals, grant and integration) into what My requests shows: the
  * status timeline and the actions still possible. Pure apart from `now`.
  */
-export function toRequestView(row: TRequestRow, now = new Date()): TRequestView {
+/** An approval taken back (its approver was disabled, disableUser): the Approval row is gone, the audit log keeps it. */
+export type TWithdrawnApproval = { at: Date; fromStep: number; toStep: number };
+
+/**
+ * The approvals withdrawn from these requests, by request id, from the audit log (approval.withdrawn events
+ * are the only record once the vote is removed). One query. Read-only.
+ */
+export async function loadWithdrawnApprovals(db: TDb, requestIds: readonly string[]): Promise<Map<string, TWithdrawnApproval[]>> {
+  const out = new Map<string, TWithdrawnApproval[]>();
+  if (requestIds.length === 0) return out;
+  const events = await db.auditEvent.findMany({
+    where: { action: "approval.withdrawn", subjectType: "AccessRequest", subjectId: { in: [...requestIds] } },
+    orderBy: { seq: "asc" },
+    select: { subjectId: true, createdAt: true, details: true },
+  });
+  for (const e of events) {
+    if (!e.subjectId) continue;
+    const d = (e.details ?? {}) as { fromStep?: unknown; toStep?: unknown };
+    const entry = { at: e.createdAt, fromStep: typeof d.fromStep === "number" ? d.fromStep : 0, toStep: typeof d.toStep === "number" ? d.toStep : 0 };
+    out.set(e.subjectId, [...(out.get(e.subjectId) ?? []), entry]);
+  }
+  return out;
+}
+
+export function toRequestView(row: TRequestRow, now = new Date(), withdrawn: readonly TWithdrawnApproval[] = []): TRequestView {
   const target = snapshotTarget(row);
   const { autoApprove, steps } = snapshotSteps(row.policySnapshot);
   const levelLabel =
@@ -124,6 +148,19 @@ export function toRequestView(row: TRequestRow, now = new Date()): TRequestView 
       due: null,
     });
   }
+  for (const w of withdrawn) {
+    // Who it was stays in the audit log: the requester learns only that a vote no longer counts.
+    const stepName = steps[w.toStep]?.name ?? `step ${w.toStep + 1}`;
+    timeline.push({
+      at: w.at.toISOString(),
+      kind: "decision",
+      tone: "amber",
+      label: "An approval was withdrawn",
+      detail: `Its approver can no longer decide requests${w.toStep < w.fromStep ? `; the request is back at ${stepName}` : ""}. It waits for another approval.`,
+      due: null,
+    });
+  }
+  timeline.sort((a, b) => (a.at ?? "").localeCompare(b.at ?? ""));
   const decided = iso(row.decidedAt);
   if (row.status === "APPROVED") {
     timeline.push({ at: decided, kind: "approved", tone: "green", label: autoApprove ? "Approved automatically by policy" : "Approved", detail: null, due: null });
@@ -238,7 +275,7 @@ export function toRequestView(row: TRequestRow, now = new Date()): TRequestView 
 export async function getRequestTimeline(db: TDb, userId: string, requestId: string, now = new Date()): Promise<TRequestView> {
   const row = await db.accessRequest.findFirst({ where: { id: requestId, requesterId: userId }, include: REQUEST_VIEW_INCLUDE });
   if (!row) throw new AppError("NOT_FOUND", { message: `request ${requestId} not found for ${userId}`, userMessage: "Request not found." });
-  return toRequestView(row, now);
+  return toRequestView(row, now, (await loadWithdrawnApprovals(db, [row.id])).get(row.id));
 }
 
 function sessionsNote(until: Date | null): string | null {

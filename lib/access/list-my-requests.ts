@@ -1,7 +1,7 @@
 import "server-only";
 import type { TDb } from "../db/client.ts";
 import type { GrantState } from "../db/generated/client.ts";
-import { REQUEST_VIEW_INCLUDE, toRequestView, type TRequestView } from "./get-request-timeline.ts";
+import { loadWithdrawnApprovals, REQUEST_VIEW_INCLUDE, toRequestView, type TRequestView } from "./get-request-timeline.ts";
 
 export const MY_REQUESTS_PAGE_SIZE = 25;
 
@@ -29,7 +29,8 @@ export async function listMyRequests(
     include: REQUEST_VIEW_INCLUDE,
   });
   const page = rows.slice(0, limit);
-  return { items: page.map((row) => toRequestView(row, now)), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  const withdrawn = await loadWithdrawnApprovals(db, page.map((r) => r.id));
+  return { items: page.map((row) => toRequestView(row, now, withdrawn.get(row.id))), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
 }
 
 /** Grant states in which something still happens (the worker acts, or the requester may extend or end it). */
@@ -54,5 +55,6 @@ export async function listMyOpenRequests(db: TDb, userId: string, now = new Date
     take: MY_OPEN_REQUESTS_LIMIT,
     include: REQUEST_VIEW_INCLUDE,
   });
-  return rows.map((row) => toRequestView(row, now));
+  const withdrawn = await loadWithdrawnApprovals(db, rows.filter((r) => r.status === "PENDING").map((r) => r.id));
+  return rows.map((row) => toRequestView(row, now, withdrawn.get(row.id)));
 }

@@ -15,6 +15,7 @@ const { disableUser, enableUser, endUserSessions } = await import("./manage-peop
 const { listPeople, PEOPLE_PAGE_SIZE } = await import("./list-people.ts");
 const { lockActiveRequester } = await import("../access/lock-users.ts");
 const { decideAccessRequest } = await import("../access/decide-access-request.ts");
+const { getRequestTimeline } = await import("../access/get-request-timeline.ts");
 
 let database: TDatabase;
 let f: TCatalogFixture;
@@ -99,6 +100,11 @@ describe("disableUser", () => {
     expect((await p.accessRequest.findUniqueOrThrow({ where: { id: quorumOfTwo.id } })).currentStep).toBe(0);
     const withdrawn = await p.auditEvent.findFirst({ where: { action: "approval.withdrawn", subjectId: twoSteps.id } });
     expect(withdrawn?.details).toMatchObject({ approverEmail: "riley@example.com", fromStep: 1, toStep: 0 });
+    // The requester's timeline says a vote no longer counts (the Approval row is gone), without naming who.
+    const view = await getRequestTimeline(p, f.users.sam.id, twoSteps.id);
+    const entry = view.timeline.find((t) => t.label === "An approval was withdrawn");
+    expect(entry?.detail).toMatch(/back at Step 1\. It waits for another approval/);
+    expect(JSON.stringify(view.timeline)).not.toContain("riley@example.com");
 
     const audit = await p.auditEvent.findMany({ where: { subjectId: { in: [riley, pending.id, active.id, scheduled.id, provisioning.id] } }, orderBy: { seq: "asc" } });
     expect(audit.map((e) => e.action)).toEqual(["user.disabled", "request.cancelled", "grant.force_revoked", "grant.force_revoked", "grant.force_revoked"]);
