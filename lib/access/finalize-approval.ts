@@ -60,10 +60,12 @@ export async function finalizeApproval(tx: TTx, requestId: string, actor: TAudit
     if (overrun) {
       throw new AppError("CONFLICT", { message: `extension ${request.id} would pass the policy maximum`, userMessage: `${overrun.userMessage}. Deny this extension; the requester can ask again.` });
     }
-    // Conditional: a grant revoked or revoking since the read above must not be extended.
+    // Conditional: a grant revoked or revoking since the read above must not be extended. An active temporary
+    // permission set is due for the worker at once, which moves the set's expires-at tag to the new expiry.
+    const retag = grant.state === "ACTIVE" && grant.kind === "TEMP_PERMISSION_SET";
     const moved = await tx.grant.updateMany({
       where: { id: grant.id, state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] }, revokedById: null, expiresAt: { equals: grant.expiresAt, gt: now } },
-      data: { expiresAt },
+      data: { expiresAt, ...(retag ? { nextRunAt: now } : {}) },
     });
     if (moved.count !== 1) throw new AppError("CONFLICT", { message: `grant ${grant.id} changed while extending`, userMessage: "The access this extends has already ended." });
     const extended = await tx.grant.findUniqueOrThrow({ where: { id: grant.id } });

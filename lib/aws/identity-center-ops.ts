@@ -194,6 +194,15 @@ export function isQuotaFailure(failureReason: string | null): boolean {
   return !!failureReason && /quota|RolesPerAccount|limit exceeded/i.test(failureReason);
 }
 
+/**
+ * A quota on the size of one permission set rather than on capacity: its inline policy (10,240 non-whitespace
+ * characters), the managed and customer-managed policies attached to it (20), its tags (75). Waiting cannot
+ * clear it: the same request hits it again, however long the portal retries.
+ */
+export function isSizeLimitQuota(message: string | null): boolean {
+  return !!message && /inline ?policy|managed polic(y|ies)|policies attached|number of tags|tags on the resource/i.test(message);
+}
+
 /** The principal's assignments, optionally in one account. */
 export async function listAssignmentsForPrincipal(
   ic: TIdentityCenter,

@@ -1,19 +1,21 @@
 import "server-only";
 import type { TDb } from "../db/client.ts";
 import { readTargetSnapshot } from "../access/read-target-snapshot.ts";
+import { quotaGiveUpAt } from "../provisioning/quota-give-up.ts";
+import { alertAdmins } from "./alert-admins.ts";
 import { deliverNotifications, type TDeliveryReport, type TOutboundMessage } from "./deliver-notifications.ts";
 import type { TNotificationChannels } from "./notification-channels.ts";
 
-export type TGrantEvent = "ACTIVE" | "EXPIRED" | "REVOKED" | "FAILED" | "REMOVAL_OVERDUE";
+export type TGrantEvent = "ACTIVE" | "EXPIRED" | "REVOKED" | "FAILED" | "REMOVAL_OVERDUE" | "QUOTA_WAIT";
 
-/** Most admins one alert reaches (in the app and by email). */
-const ADMIN_ALERT_LIMIT = 50;
+/** Events only the admins hear of (raw AWS text, never sent to the holder or the shared channel). */
+type TAdminOnlyEvent = "REMOVAL_OVERDUE" | "QUOTA_WAIT";
 
 /**
  * Tells the grant's holder that their access became active, expired, was revoked or failed to be set up
  * (in-app row, email, and Slack for failures and revocations); a failure also alerts the admins, and
- * REMOVAL_OVERDUE (access still in place past its expiry because removal keeps failing) alerts only the
- * admins. The worker calls it after the transaction that moved the grant commits. Returns the delivery report, or null when delivery was deferred or failed. Never throws (failures are logged); the worker must not retry a grant
+ * REMOVAL_OVERDUE (access still in place past its expiry because removal keeps failing) and QUOTA_WAIT
+ * (setting it up waits on an AWS quota, which rarely clears without an admin) alert only the admins. The worker calls it after the transaction that moved the grant commits. Returns the delivery report, or null when delivery was deferred or failed. Never throws (failures are logged); the worker must not retry a grant
  * because a mail server is down. Assumes the caller is the system (worker) acting on its own state change.
  */
 export async function notifyGrantEvent(
@@ -68,8 +70,27 @@ export async function notifyGrantEvent(
         });
         return alert ? [alert] : [];
       }
+      if (event === "QUOTA_WAIT") {
+        // What the worker saw when it started waiting (the grant may have moved on by the time this is sent).
+        const waited = await tx.auditEvent.findFirst({ where: { action: "grant.quota_wait", subjectType: "Grant", subjectId: grant.id }, select: { details: true } });
+        const recorded = (waited?.details ?? {}) as { quota?: unknown };
+        const quota = typeof recorded.quota === "string" ? recorded.quota : grant.lastError ? grant.lastError.replace(/^Quota: /, "").slice(0, 500) : "not recorded";
+        const givesUp = quotaGiveUpAt(grant).toISOString().replace("T", " ").slice(0, 16);
+        const alert = await alertAdmins(tx, null, {
+          kind: "grant.quota_wait_admin",
+          title: `Grant waiting on an AWS quota: ${targetName}`,
+          body:
+            `${holder}'s ${what} cannot be set up: AWS reports a quota was reached.\n` +
+            `Quota: ${quota}\n` +
+            `The portal retries every few minutes, but quotas like this (IAM roles or permission sets provisioned per account, permission sets per instance) rarely clear without an administrator. ` +
+            `Raise the quota (Service Quotas) or remove unused roles or permission sets in the account. If there is still no room at ${givesUp} UTC (a quarter of the approved time left), the grant fails and the requester is told. ` +
+            `The grant (${grant.id}) is listed on Grants.`,
+          link: `/admin/grants#grant-${grant.id}`,
+        });
+        return alert ? [alert] : [];
+      }
       // `slack`: the shared channel's post (third person, never the revoke reason), or null.
-      const content: Record<Exclude<TGrantEvent, "REMOVAL_OVERDUE">, { title: string; body: string; slack: string | null }> = {
+      const content: Record<Exclude<TGrantEvent, TAdminOnlyEvent>, { title: string; body: string; slack: string | null }> = {
         ACTIVE: { title: `Active: ${targetName}`, body: `Your ${what} is active until ${until} UTC. Sign in through the AWS access portal to use it.`, slack: null },
         EXPIRED: { title: `Expired: ${targetName}`, body: `Your ${what} has expired and was removed.`, slack: null },
         REVOKED: {
@@ -108,23 +129,4 @@ export async function notifyGrantEvent(
     console.error("notifications: notifyGrantEvent failed", { grantId, event, error: error instanceof Error ? error.message : String(error) });
     return null;
   }
-}
-
-/**
- * In-app rows for every active admin (but `exceptUserId`) and the one email to them all; null when there
- * is no admin to tell. Runs in the caller's transaction.
- */
-async function alertAdmins(
-  tx: Parameters<Parameters<TDb["$transaction"]>[0]>[0],
-  exceptUserId: string | null,
-  alert: { kind: string; title: string; body: string; link: string },
-): Promise<TOutboundMessage | null> {
-  const admins = await tx.user.findMany({
-    where: { isAdmin: true, disabled: false, ...(exceptUserId ? { id: { not: exceptUserId } } : {}) },
-    select: { id: true, email: true },
-    take: ADMIN_ALERT_LIMIT,
-  });
-  if (admins.length === 0) return null;
-  await tx.notification.createMany({ data: admins.map((a) => ({ userId: a.id, kind: alert.kind, title: alert.title, body: alert.body, link: alert.link })) });
-  return { to: admins.map((a) => a.email), subject: alert.title, text: alert.body, link: alert.link, slack: null, slackLink: null };
 }

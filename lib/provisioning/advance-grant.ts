@@ -15,10 +15,12 @@ import {
   hasUserAssignment,
   isAssignmentNotFound,
   isQuotaFailure,
+  isSizeLimitQuota,
   listAccountAssignments,
   listAccountsForPermissionSet,
   listPermissionSetTags,
   putInlinePolicy,
+  tagPermissionSet,
   type TAssignmentRef,
   type TAsyncStatus,
 } from "../aws/identity-center-ops.ts";
@@ -28,8 +30,9 @@ import type { Prisma } from "../db/generated/client.ts";
 import type { TGrantEvent } from "./grant-events.ts";
 import { IntegrationNotReadyError, type TIntegrationAws } from "./integration-aws.ts";
 import { acquireAccount, acquireAssignmentSlot, acquireWithin, parkHold, takeParkedHold } from "./provisioning-limits.ts";
+import { QUOTA_WAIT_MIN_LEFT, quotaGiveUpAt } from "./quota-give-up.ts";
 import { TARGET_AVAILABILITY_SELECT, whyTargetGone } from "../access/target-availability.ts";
-import { isoDurationMs, tempPermissionSetName, tempPermissionSetTags, tempSessionDuration } from "./temp-permission-set.ts";
+import { EXPIRES_AT_TAG_KEY, isoDurationMs, tempPermissionSetName, tempPermissionSetTags, tempSessionDuration } from "./temp-permission-set.ts";
 import type { TWorkerOptions } from "./worker-options.ts";
 
 /**
@@ -108,6 +111,10 @@ export class SimulatedCrash extends Error {
 const PARKED_HOLD_MS = 120_000;
 
 const SAFE_WAITING_QUOTA = "Waiting for AWS capacity (an AWS quota was reached). The portal retries automatically.";
+const SAFE_SIZE_LIMIT =
+  "Not set up: this access needs more policy than AWS allows in one permission set (an AWS size limit), and waiting will not change that. Request narrower access, or ask an administrator.";
+const SAFE_QUOTA_GAVE_UP =
+  "Not set up: AWS had no room for this access (an AWS quota was reached) and it did not clear in time. An administrator has been alerted; request it again once they have made room.";
 const SAFE_WAITING_CONFLICT = "Waiting for AWS to finish another change in this account. The portal retries automatically.";
 
 function now() {
@@ -162,26 +169,29 @@ const ANY_EXPIRY: Prisma.GrantWhereInput = { expiresAt: undefined };
  * Records a step or a state change; audit in the same transaction when the state changes. Conditional
  * on the lease, the state and the expiry this step read: a revoke (expiry moved to now) or an extension
  * committed meanwhile makes it LostGrant, and the claim re-reads the grant instead of writing a stale
- * nextRunAt over the revoke.
+ * nextRunAt over the revoke. An audit marked `once` is written only if the grant has none with that action
+ * yet (the grant's row stays locked until commit, so two workers cannot both write it); returns whether
+ * the audit event was written.
  */
 async function record(
   claim: TClaim,
   g: TGrant,
   data: Prisma.GrantUpdateManyMutationInput,
-  audit?: { action: string; details?: Record<string, unknown> },
+  audit?: { action: string; details?: Record<string, unknown>; once?: boolean },
   extraWhere: Prisma.GrantWhereInput = {},
-): Promise<void> {
+): Promise<boolean> {
   const { db, options } = claim;
   const lease = new Date(Date.now() + options.leaseMs);
   const where: Prisma.GrantWhereInput = { id: g.id, lockedBy: options.workerId, state: g.state, expiresAt: g.expiresAt, ...extraWhere };
   if (!audit) {
     const r = await db.grant.updateMany({ where, data: { ...data, lockedUntil: lease } });
     if (r.count !== 1) throw new LostGrant(`grant ${g.id}: lease lost or state moved`);
-    return;
+    return false;
   }
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const r = await tx.grant.updateMany({ where, data: { ...data, lockedUntil: lease } });
     if (r.count !== 1) throw new LostGrant(`grant ${g.id}: lease lost or state moved`);
+    if (audit.once && (await tx.auditEvent.findFirst({ where: { action: audit.action, subjectType: "Grant", subjectId: g.id }, select: { seq: true } }))) return false;
     await appendAuditEvent(tx, {
       actor: "system",
       action: audit.action,
@@ -191,6 +201,7 @@ async function record(
       awsAccountId: g.awsAccountId,
       details: { requestId: g.requestId, kind: g.kind, from: g.state, step: g.step, ...(audit.details ?? {}) },
     });
+    return true;
   });
 }
 
@@ -291,12 +302,16 @@ async function runStep(claim: TClaim, g: TGrant): Promise<TStepResult> {
     await record(claim, g, { state: "PROVISIONING", step: "RESOLVE_PRINCIPAL", attempts: 0, lastError: null, statusMessage: null, nextRunAt: now() }, { action: "grant.provisioning" });
     return "continue";
   }
-  if ((g.state === "PROVISIONING" || g.state === "ACTIVE") && isExpired(g)) return beginRevoke(claim, g);
-  if (g.state === "ACTIVE") {
-    // Claimed early, or its expiry moved (an extension): sleep until the current expiry.
-    await record(claim, g, { nextRunAt: g.expiresAt, step: null });
-    return "stop";
+  if ((g.state === "PROVISIONING" || g.state === "ACTIVE") && isExpired(g)) {
+    // Its time ran out while an AWS quota kept it from being set up: it failed (and what it created is
+    // cleaned up), it did not expire. The overdue alert is about removals that fail, not this one.
+    if (g.state === "PROVISIONING" && !g.revokedById && waitingOnQuota(g)) {
+      claim.overdueChecked = true;
+      return fail(claim, g, `${g.lastError ?? ""}; gave up waiting: the grant's approved time ran out`, SAFE_QUOTA_GAVE_UP);
+    }
+    return beginRevoke(claim, g);
   }
+  if (g.state === "ACTIVE") return followExpiry(claim, g);
   const step = (g.step ?? (g.state === "PROVISIONING" ? "RESOLVE_PRINCIPAL" : firstRemovalStep(g))) as TStepName;
   switch (step) {
     case "RESOLVE_PRINCIPAL":
@@ -507,22 +522,65 @@ async function settleAssignment(claim: TClaim, g: TGrant, status: TAsyncStatus):
   releaseHeld(claim);
   if (status.status === "SUCCEEDED") return activate(claim, g, { assignmentRequestId: status.requestId || g.assignmentRequestId });
   const reason = status.failureReason ?? "unknown reason";
-  if (isQuotaFailure(reason)) {
-    await record(claim, g, { step: "ASSIGN", lastError: `Assignment failed on a quota: ${reason}`, statusMessage: SAFE_WAITING_QUOTA, nextRunAt: new Date(Date.now() + claim.options.quotaRetryMs) });
-    return "continue";
-  }
+  if (isQuotaFailure(reason)) return waitOnQuota(claim, g, `assignment ${status.requestId} FAILED: ${reason}`, "ASSIGN");
   return retryOrFail(claim, g, `Assignment ${status.requestId} FAILED: ${reason}`, "ASSIGN");
 }
 
 async function activate(claim: TClaim, g: TGrant, data: Prisma.GrantUpdateManyMutationInput, note?: string): Promise<TStepResult> {
+  // Extended while it was being set up: its temporary set still carries the expiry it was created with, and
+  // the ACTIVE step (followExpiry) brings the tag up to date before the grant sleeps until its expiry.
+  const retag = g.kind === "TEMP_PERMISSION_SET" && (await claim.db.accessRequest.count({ where: { extendsGrantId: g.id, status: "APPROVED" } })) > 0;
   await record(
     claim,
     g,
-    { ...data, state: "ACTIVE", step: null, activatedAt: g.activatedAt ?? now(), attempts: 0, lastError: null, statusMessage: null, nextRunAt: g.expiresAt },
+    { ...data, state: "ACTIVE", step: null, activatedAt: g.activatedAt ?? now(), attempts: 0, lastError: null, statusMessage: null, nextRunAt: retag ? now() : g.expiresAt },
     { action: "grant.active", details: { principalId: g.principalId, permissionSetArn: g.permissionSetArn, groupAwsId: g.groupAwsId, expiresAt: g.expiresAt.toISOString(), ...(note ? { note } : {}) } },
   );
   claim.notifications.push({ grantId: g.id, event: "ACTIVE" });
+  return retag ? "continue" : "stop";
+}
+
+/** lastError of an ACTIVE grant whose temporary set's expires-at tag could not be updated. */
+const EXPIRY_TAG_ERROR = "Could not update the expires-at tag: ";
+
+/**
+ * An ACTIVE grant claimed before its expiry (an extension moved it, or it was claimed early): its temporary
+ * set's expires-at tag is brought to the current expiry, then the grant sleeps until that expiry. The tag is
+ * a label: failing to write it never holds up the access or its removal; it is tried again shortly.
+ */
+async function followExpiry(claim: TClaim, g: TGrant): Promise<TStepResult> {
+  try {
+    await updateExpiresAtTag(claim, g);
+  } catch (e) {
+    if (e instanceof SimulatedCrash || e instanceof LostGrant) throw e;
+    const wait = awsErrorInfo(e).throttling ? jitter(claim.options.throttleBackoffMs * 2) : claim.options.backoffMaxMs;
+    await record(claim, g, { step: null, lastError: `${EXPIRY_TAG_ERROR}${describeError(e)}`, nextRunAt: new Date(Math.min(g.expiresAt.getTime(), Date.now() + wait)) });
+    return "stop";
+  }
+  await record(claim, g, { nextRunAt: g.expiresAt, step: null, ...(g.lastError?.startsWith(EXPIRY_TAG_ERROR) ? { lastError: null } : {}) });
   return "stop";
+}
+
+/**
+ * Sets the grant's temporary set's expires-at tag to the grant's expiry when it differs (an extension or an
+ * early revoke moved the expiry after the set was created). Only on a set tagged with this grant's id; a set
+ * that is gone needs no tag. TagResource merges, so the tags the reconciler reads are kept.
+ */
+async function updateExpiresAtTag(claim: TClaim, g: TGrant): Promise<void> {
+  const arn = g.permissionSetArn;
+  if (g.kind !== "TEMP_PERMISSION_SET" || !arn) return;
+  const { ic } = aws(claim, g);
+  let tags: Record<string, string>;
+  try {
+    tags = await listPermissionSetTags(ic, arn);
+  } catch (e) {
+    if (awsErrorInfo(e).notFound) return;
+    throw e;
+  }
+  const expiresAt = g.expiresAt.toISOString();
+  if (tags["grant-id"] !== g.id || tags[EXPIRES_AT_TAG_KEY] === expiresAt) return;
+  await tagPermissionSet(ic, arn, { [EXPIRES_AT_TAG_KEY]: expiresAt });
+  changed(claim, g, "TagResource");
 }
 
 async function checkMembership(claim: TClaim, g: TGrant): Promise<TStepResult> {
@@ -588,6 +646,15 @@ async function beginRevoke(claim: TClaim, g: TGrant): Promise<TStepResult> {
     { action: "grant.revoking", details: { expiresAt: g.expiresAt.toISOString(), revokedById: g.revokedById, reason: g.revokeReason } },
     { expiresAt: { lte: now() } },
   );
+  // Ended early: the set's expires-at tag says when the access ended, in case its removal takes a while.
+  // Only a label: a failure to write it never delays the removal.
+  if (g.revokedById && step !== "END") {
+    try {
+      await updateExpiresAtTag(claim, g);
+    } catch (e) {
+      if (e instanceof SimulatedCrash) throw e;
+    }
+  }
   return "continue";
 }
 
@@ -962,6 +1029,44 @@ async function retryRemoval(claim: TClaim, g: TGrant, adminReason: string, step:
   return "continue";
 }
 
+/** lastError of a grant waiting on an AWS quota starts with this. */
+const QUOTA_ERROR_PREFIX = "Quota: ";
+
+/** Audit action that records the one quota-wait alert a grant gets. */
+const QUOTA_WAIT_ACTION = "grant.quota_wait";
+
+/** The grant's last attempt stopped at an AWS quota (it waits for capacity). */
+function waitingOnQuota(g: TGrant): boolean {
+  return g.lastError?.startsWith(QUOTA_ERROR_PREFIX) ?? false;
+}
+
+/**
+ * Provisioning hit an AWS quota (ServiceQuotaExceeded, or an assignment that FAILED on one). A size limit
+ * of the permission set (its policy is too large, too many policies) fails at once: the same request hits
+ * it again however long it waits. A capacity quota (roles or permission sets per account, sets per instance)
+ * may clear, usually when an administrator makes room: the grant waits, retried every quotaRetryMs, and the
+ * first wait alerts the admins once per grant (the `grant.quota_wait` audit event records that it went out).
+ * With less than a quarter of its approved window left (quotaGiveUpAt) the grant gives up, FAILED, and
+ * what it created is cleaned up; the retry before that is scheduled no later than that point.
+ */
+async function waitOnQuota(claim: TClaim, g: TGrant, quota: string, step?: TStepName): Promise<TStepResult> {
+  releaseHeld(claim);
+  const adminReason = `${QUOTA_ERROR_PREFIX}${quota}`.slice(0, 1000);
+  if (isSizeLimitQuota(quota)) return fail(claim, g, `${adminReason} (a size limit of one permission set: retrying cannot clear it)`, SAFE_SIZE_LIMIT);
+  const giveUpAt = quotaGiveUpAt(g).getTime();
+  if (Date.now() >= giveUpAt) {
+    return fail(claim, g, `${adminReason}; gave up waiting: less than ${QUOTA_WAIT_MIN_LEFT * 100}% of the grant's approved time was left`, SAFE_QUOTA_GAVE_UP);
+  }
+  const first = await record(
+    claim,
+    g,
+    { ...(step ? { step } : {}), lastError: adminReason, statusMessage: SAFE_WAITING_QUOTA, nextRunAt: new Date(Math.min(Date.now() + claim.options.quotaRetryMs, giveUpAt)) },
+    { action: QUOTA_WAIT_ACTION, once: true, details: { quota: quota.slice(0, 500), givesUpAt: new Date(giveUpAt).toISOString() } },
+  );
+  if (first) claim.notifications.push({ grantId: g.id, event: "QUOTA_WAIT" });
+  return "continue";
+}
+
 function describeError(e: unknown): string {
   const info = awsErrorInfo(e);
   return `${info.name}: ${info.message}`.slice(0, 1000);
@@ -990,10 +1095,7 @@ async function handleError(claim: TClaim, g: TGrant, e: unknown): Promise<TStepR
       return "continue";
     }
     if (removing) return await retryRemoval(claim, g, message, step ?? firstRemovalStep(g));
-    if (info.quota) {
-      await record(claim, g, { lastError: `Quota: ${message}`, statusMessage: SAFE_WAITING_QUOTA, nextRunAt: new Date(Date.now() + claim.options.quotaRetryMs) });
-      return "continue";
-    }
+    if (info.quota) return await waitOnQuota(claim, g, message);
     if (e instanceof IntegrationNotReadyError) return await fail(claim, g, `Integration not ready: ${e.message}`, "The AWS connection is not set up. An administrator has to fix it and retry.");
     const fatal = info.accessDenied || info.notFound || info.name === "ValidationException" || info.name === "AccessError";
     if (fatal) return await fail(claim, g, message, "AWS refused to set up this access. An administrator can see why and retry it.");

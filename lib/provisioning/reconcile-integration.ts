@@ -27,6 +27,8 @@ export type TReconcileFinding = {
   awsAccountId: string | null;
   permissionSetArn: string | null;
   principalId: string | null;
+  /** Group grants: the Identity Center group (their findings have no permission set). */
+  groupAwsId?: string | null;
   grantId?: string | null;
   action: "REMOVED" | "REPROVISIONED" | "REPORTED" | "FAILED";
   detail: string;
@@ -140,6 +142,7 @@ export async function reconcileIntegration(
             awsAccountId: g.awsAccountId,
             permissionSetArn: g.permissionSetArn,
             principalId: g.principalId,
+            groupAwsId: g.groupAwsId,
             grantId: g.id,
             action: "REPROVISIONED",
             detail: "The grant is live but its access was missing in AWS; it is being set up again.",
@@ -147,7 +150,7 @@ export async function reconcileIntegration(
         }
       } catch (e) {
         const info = awsErrorInfo(e);
-        note({ kind: "ERROR", awsAccountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalId: g.principalId, grantId: g.id, action: "FAILED", detail: `${info.name}: ${info.message}`.slice(0, 500) });
+        note({ kind: "ERROR", awsAccountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalId: g.principalId, groupAwsId: g.groupAwsId, grantId: g.id, action: "FAILED", detail: `${info.name}: ${info.message}`.slice(0, 500) });
       }
     }
 
@@ -182,13 +185,14 @@ export async function reconcileIntegration(
           awsAccountId: g.awsAccountId,
           permissionSetArn: g.permissionSetArn,
           principalId: g.principalId,
+          groupAwsId: g.groupAwsId,
           grantId: g.id,
           action: "REPORTED",
           detail: `Still present after grant ${g.id} ended (${g.state}); not removed automatically because it may have become standing access since. Remove it in IAM Identity Center if it should not exist.`,
         });
       } catch (e) {
         const info = awsErrorInfo(e);
-        note({ kind: "ERROR", awsAccountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalId: g.principalId, grantId: g.id, action: "FAILED", detail: `${info.name}: ${info.message}`.slice(0, 500) });
+        note({ kind: "ERROR", awsAccountId: g.awsAccountId, permissionSetArn: g.permissionSetArn, principalId: g.principalId, groupAwsId: g.groupAwsId, grantId: g.id, action: "FAILED", detail: `${info.name}: ${info.message}`.slice(0, 500) });
       }
     }
     // 3. Orphaned temporary permission sets: every permission set of the instance is read (two calls each),

@@ -4,6 +4,7 @@ import { env } from "../env.ts";
 import { expirePendingRequests } from "../access/expire-pending-requests.ts";
 import { runDueDiscoveries } from "../discovery/run-due-discoveries.ts";
 import { notifyGrantEvent } from "../notifications/notify-grant-event.ts";
+import { notifyReconcileFindings } from "../notifications/notify-reconcile-findings.ts";
 import { runDueReconciles } from "./reconcile-integration.ts";
 import { runWorkerTick, type TTickReport } from "./run-worker-tick.ts";
 import type { TGrantEvent } from "./grant-events.ts";
@@ -78,7 +79,10 @@ export async function runScheduledTick(
   // With too little time left a reconcile waits for the next tick (it stays due) rather than start and be cut off.
   if (env.WORKER_RECONCILE_INTERVAL_MS > 0 && (deadline === undefined || deadline - Date.now() >= RECONCILE_MIN_MS)) {
     await guard("reconcile", async () => {
-      out.reconciles = (await runDueReconciles(database, now, { intervalMs: env.WORKER_RECONCILE_INTERVAL_MS, deadline })).length;
+      const runs = await runDueReconciles(database, now, { intervalMs: env.WORKER_RECONCILE_INTERVAL_MS, deadline });
+      out.reconciles = runs.length;
+      // New findings (leftovers, sets not removed, failures) alert the admins once each.
+      for (const run of runs) await notifyReconcileFindings(database, run.id, { defer });
     });
   }
   return out;

@@ -61,6 +61,9 @@ export function tempSessionDuration(startsAt: Date, expiresAt: Date): string {
 /** Tag naming the integration (a row of this portal's database) the set was made for. */
 export const INTEGRATION_TAG_KEY = "integration-id";
 
+/** Tag with the grant's current expiry (ISO-8601): a label for people looking at the set in AWS; nothing decides by it. */
+export const EXPIRES_AT_TAG_KEY = "expires-at";
+
 /**
  * Tags that tie the set to its grant and integration; the reconciler finds orphans by them, and removes
  * only those of its own integration (another installation may share the Identity Center instance).
@@ -71,7 +74,7 @@ export function tempPermissionSetTags(grant: { id: string; requestId: string; ex
     [INTEGRATION_TAG_KEY]: grant.integrationId,
     "grant-id": grant.id,
     "request-id": grant.requestId,
-    "expires-at": grant.expiresAt.toISOString(),
+    [EXPIRES_AT_TAG_KEY]: grant.expiresAt.toISOString(),
   };
 }
 

@@ -151,7 +151,8 @@ describe("provisioning worker under faults", () => {
 
     // The account's IAM role quota: the grant waits (PROVISIONING, reason shown), then succeeds when it clears.
     sim.setFaults({ faults: { "sso-admin.CreateAccountAssignment": { asyncFailureRate: 1, asyncFailureReason: "Cannot exceed quota for RolesPerAccount: 1000" } }, replace: true });
-    const waiting = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approveWith(db), { expiresInMs: 30_000 });
+    // A window long enough that it is still waiting after these ticks (it gives up with a quarter left).
+    const waiting = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approveWith(db), { expiresInMs: 120_000 });
     for (let i = 0; i < 8; i++) await runWorkerTick(db, opts);
     const w = await db.grant.findUniqueOrThrow({ where: { id: waiting.id } });
     expect(w.state).toBe("PROVISIONING");
