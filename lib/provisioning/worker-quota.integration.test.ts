@@ -59,15 +59,34 @@ beforeEach(async () => {
   });
 });
 
+/**
+ * Ticks until `done`, making the grant due before each tick: these tests are about what happens, not about
+ * backoff timing, which a loaded machine (the whole suite on two cores) would otherwise stretch past a deadline.
+ */
+async function tickDue(grantId: string, done: () => Promise<boolean>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`not settled: ${JSON.stringify(await grant(grantId))}`);
+    await db.grant.updateMany({ where: { id: grantId, lockedBy: null }, data: { nextRunAt: new Date() } });
+    await runWorkerTick(db, opts);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 const quotaAlerts = () => db.notification.findMany({ where: { userId: admin.id, kind: "grant.quota_wait_admin" } });
 
 describe("a grant blocked by an AWS quota", () => {
   it("alerts the admins once (naming the quota, linking the grant) while it waits, and goes on when the quota clears", async () => {
     sim.setFaults({ faults: { "sso-admin.CreateAccountAssignment": { asyncFailureRate: 1, asyncFailureReason: ROLE_QUOTA } } });
     const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 120_000 });
-    for (let i = 0; i < 6; i++) {
-      await runWorkerTick(db, opts);
+    await tickDue(g.id, async () => {
+      const now = await grant(g.id);
+      return now.step === "ASSIGN" && (now.statusMessage?.startsWith("Waiting for AWS capacity") ?? false);
+    });
+    // More ticks while it waits: still one alert.
+    for (let i = 0; i < 3; i++) {
       await db.grant.update({ where: { id: g.id }, data: { nextRunAt: new Date() } });
+      await runWorkerTick(db, opts);
     }
     const waiting = await grant(g.id);
     expect(waiting).toMatchObject({ state: "PROVISIONING", step: "ASSIGN", statusMessage: expect.stringMatching(/Waiting for AWS capacity/) });
@@ -94,10 +113,10 @@ describe("a grant blocked by an AWS quota", () => {
     const policy = JSON.stringify({ Version: "2012-10-17", Statement: statements });
     expect(policy.replace(/\s/g, "").length).toBeGreaterThan(10_240);
     await db.accessRequest.update({ where: { id: g.requestId }, data: { policyDocument: policy } });
-    await tickUntil(db, opts, async () => {
+    await tickDue(g.id, async () => {
       const now = await grant(g.id);
       return now.state === "FAILED" && now.step === null;
-    }, 8_000);
+    });
     const failed = await grant(g.id);
     expect(failed.lastError).toMatch(/^Quota: ServiceQuotaExceededException: The inline policy exceeds the quota of 10240/);
     expect(failed.lastError).toMatch(/retrying cannot clear it/);
@@ -111,9 +130,9 @@ describe("a grant blocked by an AWS quota", () => {
 
   it("gives up once less than a quarter of the approved window is left: FAILED with a reason the requester understands, cleaned up", async () => {
     sim.setFaults({ faults: { "sso-admin.CreateAccountAssignment": { asyncFailureRate: 1, asyncFailureReason: ROLE_QUOTA } } });
-    // A four-second window: the grant waits, and gives up at the three-second mark (one second left).
-    const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 4_000 });
-    await tickUntil(db, opts, async () => (await grant(g.id)).state !== "APPROVED" && (await grant(g.id)).state !== "PROVISIONING", 8_000);
+    // A twelve-second window: the grant waits, and gives up at the nine-second mark (three seconds left).
+    const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 12_000 });
+    await tickUntil(db, opts, async () => (await grant(g.id)).state !== "APPROVED" && (await grant(g.id)).state !== "PROVISIONING", 30_000);
     const failed = await grant(g.id);
     expect(failed.state).toBe("FAILED");
     const failedAt = (await db.auditEvent.findFirstOrThrow({ where: { action: "grant.failed", subjectId: g.id } })).createdAt;
@@ -123,7 +142,7 @@ describe("a grant blocked by an AWS quota", () => {
     expect(failed.statusMessage).toMatch(/^Not set up: AWS had no room for this access \(an AWS quota was reached\) and it did not clear in time/);
     expect(await quotaAlerts()).toHaveLength(1);
     expect(await db.notification.count({ where: { userId: g.userId, kind: "grant.failed" } })).toBe(1);
-    await tickUntil(db, opts, async () => (await grant(g.id)).step === null, 8_000);
+    await tickDue(g.id, async () => (await grant(g.id)).step === null);
     expect(awsView(sim).tempPermissionSets("jit-")).toEqual([]);
     expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
   });
@@ -133,10 +152,10 @@ describe("a grant blocked by an AWS quota", () => {
     const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 120_000 });
     await tickUntil(db, opts, async () => (await grant(g.id)).statusMessage?.startsWith("Waiting for AWS capacity") ?? false);
     await db.grant.update({ where: { id: g.id }, data: { expiresAt: new Date(Date.now() - 20 * 60_000), nextRunAt: new Date() } });
-    await tickUntil(db, opts, async () => {
+    await tickDue(g.id, async () => {
       const now = await grant(g.id);
       return now.state !== "PROVISIONING" && now.step === null;
-    }, 8_000);
+    });
     const ended = await grant(g.id);
     expect(ended.state).toBe("FAILED");
     expect(ended.lastError).toMatch(/gave up waiting: the grant's approved time ran out/);
