@@ -2,16 +2,14 @@ import { CreatePermissionSetCommand } from "@aws-sdk/client-sso-admin";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startAwsSimulator, SAMPLE_ORG, type AwsSimulator } from "../aws-sim/index.ts";
+import { SAMPLE_ORG, type AwsSimulator } from "../aws-sim/index.ts";
 import { simClients } from "../aws-sim/test-clients.ts";
-import { createTestDatabase } from "../db/test-database.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import type { TDb } from "../db/client.ts";
 import { finalizeApproval } from "../access/finalize-approval.ts";
-import { configureAwsRateLimits } from "../aws/aws-rate-limit.ts";
 import { reconcileIntegration } from "../provisioning/reconcile-integration.ts";
 import { workerOptions } from "../provisioning/worker-options.ts";
-import { createApprovedGrant, seedFixture, tickUntil, type TFixture } from "../provisioning/provisioning-test-kit.ts";
+import { createApprovedGrant, seedFixture, tickUntil, type TFixture, openWorkerTestbed, resetWorkerTestbed } from "../provisioning/provisioning-test-kit.ts";
 import type { TNotificationChannels } from "./notification-channels.ts";
 import { notifyReconcileFindings } from "./notify-reconcile-findings.ts";
 
@@ -29,11 +27,7 @@ const opts = workerOptions({ workerId: "reconcile-alerts", firstPollMs: 30, poll
 const managed = { Key: "managed-by", Value: "jit-access-portal" };
 
 beforeAll(async () => {
-  sim = await startAwsSimulator({ seed: "sample", asyncDelayMs: 30 });
-  process.env.AWS_ENDPOINT_URL = sim.url;
-  configureAwsRateLimits({ "sso-admin": 200, identitystore: 200 });
-  database = await createTestDatabase();
-  db = database.prisma;
+  ({ sim, database, db } = await openWorkerTestbed());
   smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS", "AUTH"],
@@ -58,12 +52,8 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  sim.reset();
   mails.length = 0;
-  await db.notification.deleteMany();
-  await db.grant.deleteMany();
-  await db.accessRequest.deleteMany();
-  await db.reconcileRun.deleteMany();
+  await resetWorkerTestbed(sim, db);
   fx = await seedFixture(db, sim);
 });
 

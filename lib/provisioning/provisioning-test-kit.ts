@@ -1,5 +1,8 @@
 import type { TDb } from "../db/client.ts";
-import type { AwsSimulator } from "../aws-sim/index.ts";
+import { startAwsSimulator, type AwsSimulator } from "../aws-sim/index.ts";
+import { configureAwsRateLimits } from "../aws/aws-rate-limit.ts";
+import { createTestDatabase } from "../db/test-database.ts";
+import type { TDatabase } from "../db/open-database.ts";
 import { SAMPLE_ORG } from "../aws-sim/sample-org.ts";
 import { encryptSecret } from "../crypto/secret-box.ts";
 import type { Grant, Integration } from "../db/generated/client.ts";
@@ -19,6 +22,30 @@ export type TFixture = {
   groups: Record<string, { id: string; awsId: string }>;
   bucket: { id: string; arn: string; accountId: string };
 };
+
+/**
+ * What a worker test file runs against: the simulator's sample organization (asynchronous statuses that take
+ * 30 ms), a fresh database, and rate limits high enough that tests do not wait on them.
+ */
+export async function openWorkerTestbed(): Promise<{ sim: AwsSimulator; database: TDatabase; db: TDb }> {
+  const sim = await startAwsSimulator({ seed: "sample", asyncDelayMs: 30 });
+  // eslint-disable-next-line no-restricted-properties -- points this test process's SDK clients at the simulator, as the test files did
+  process.env.AWS_ENDPOINT_URL = sim.url;
+  configureAwsRateLimits({ "sso-admin": 200, identitystore: 200 });
+  const database = await createTestDatabase();
+  return { sim, database, db: database.prisma };
+}
+
+/** Between tests: the simulator back to its seed, no faults, an empty call log; no grants, requests, reconcile runs or notifications. */
+export async function resetWorkerTestbed(sim: AwsSimulator, db: TDb): Promise<void> {
+  sim.reset();
+  sim.setFaults({ faults: {}, replace: true });
+  await fetch(`${sim.url}/_sim/log`, { method: "DELETE" });
+  await db.notification.deleteMany();
+  await db.grant.deleteMany();
+  await db.accessRequest.deleteMany();
+  await db.reconcileRun.deleteMany();
+}
 
 export async function seedFixture(db: TDb, sim: AwsSimulator, options: { userEmails?: string[]; accountIds?: string[] } = {}): Promise<TFixture> {
   const snap = sim.snapshot();

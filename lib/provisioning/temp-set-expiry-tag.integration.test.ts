@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startAwsSimulator, type AwsSimulator } from "../aws-sim/index.ts";
-import { createTestDatabase } from "../db/test-database.ts";
+import type { AwsSimulator } from "../aws-sim/index.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import type { TDb } from "../db/client.ts";
 import { finalizeApproval } from "../access/finalize-approval.ts";
-import { configureAwsRateLimits } from "../aws/aws-rate-limit.ts";
 import { forceRevokeGrant } from "./force-revoke-grant.ts";
 import { reconcileIntegration } from "./reconcile-integration.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
-import { awsView, createApprovedGrant, seedFixture, tickUntil, type TFixture } from "./provisioning-test-kit.ts";
+import { awsView, createApprovedGrant, seedFixture, tickUntil, type TFixture, openWorkerTestbed, resetWorkerTestbed } from "./provisioning-test-kit.ts";
 
 // The temporary permission set's expires-at tag follows the grant's expiry: extensions and early revokes.
 let sim: AwsSimulator;
@@ -23,11 +21,7 @@ const grant = (id: string) => db.grant.findUniqueOrThrow({ where: { id } });
 const tagsOf = (arn: string) => Object.fromEntries(awsView(sim).permissionSets.find((p) => p.arn === arn)!.tags.map((t) => [t.Key, t.Value]));
 
 beforeAll(async () => {
-  sim = await startAwsSimulator({ seed: "sample", asyncDelayMs: 30 });
-  process.env.AWS_ENDPOINT_URL = sim.url;
-  configureAwsRateLimits({ "sso-admin": 200, identitystore: 200 });
-  database = await createTestDatabase();
-  db = database.prisma;
+  ({ sim, database, db } = await openWorkerTestbed());
 });
 
 afterAll(async () => {
@@ -36,11 +30,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  sim.reset();
-  sim.setFaults({ faults: {}, replace: true });
-  await db.grant.deleteMany();
-  await db.accessRequest.deleteMany();
-  await db.reconcileRun.deleteMany();
+  await resetWorkerTestbed(sim, db);
   fx = await seedFixture(db, sim);
   opts = workerOptions({ workerId: "tags", firstPollMs: 30, pollIntervalMs: 30, backoffBaseMs: 40, backoffMaxMs: 300, revokeBackoffMaxMs: 300, quotaRetryMs: 100, throttleBackoffMs: 60, maxInlineWaitMs: 1_000 });
 });

@@ -1,12 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startAwsSimulator, SAMPLE_ORG, type AwsSimulator } from "../aws-sim/index.ts";
-import { createTestDatabase } from "../db/test-database.ts";
+import { SAMPLE_ORG, type AwsSimulator } from "../aws-sim/index.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { openDatabase, type TDatabase } from "../db/open-database.ts";
 import type { TDb } from "../db/client.ts";
 import { finalizeApproval } from "../access/finalize-approval.ts";
-import { configureAwsRateLimits } from "../aws/aws-rate-limit.ts";
 import { SimulatedCrash } from "./advance-grant.ts";
 import { reconcileIntegration } from "./reconcile-integration.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
@@ -21,8 +19,7 @@ import {
   standingAccess,
   tickUntil,
   type TFixture,
-  type TGrantSpec,
-} from "./provisioning-test-kit.ts";
+  type TGrantSpec, openWorkerTestbed, resetWorkerTestbed } from "./provisioning-test-kit.ts";
 
 // Fault scenarios from issue #6, each checking the invariants:
 //  (1) once the worker settles, no grant is ACTIVE without its AWS assignment/membership;
@@ -48,11 +45,7 @@ const fast = {
 const approveWith = (handle: TDb) => (requestId: string) => handle.$transaction((tx) => finalizeApproval(tx, requestId, "system"));
 
 beforeAll(async () => {
-  sim = await startAwsSimulator({ seed: "sample", asyncDelayMs: 30 });
-  process.env.AWS_ENDPOINT_URL = sim.url;
-  configureAwsRateLimits({ "sso-admin": 200, identitystore: 200 });
-  database = await createTestDatabase();
-  db = database.prisma;
+  ({ sim, database, db } = await openWorkerTestbed());
 });
 
 afterAll(async () => {
@@ -61,12 +54,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  sim.reset();
-  sim.setFaults({ faults: {}, replace: true });
-  await fetch(`${sim.url}/_sim/log`, { method: "DELETE" });
-  await db.grant.deleteMany();
-  await db.accessRequest.deleteMany();
-  await db.reconcileRun.deleteMany();
+  await resetWorkerTestbed(sim, db);
   fx = await seedFixture(db, sim);
   standing = standingAccess(sim);
 });

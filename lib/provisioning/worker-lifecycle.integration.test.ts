@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startAwsSimulator, SAMPLE_ORG, type AwsSimulator } from "../aws-sim/index.ts";
-import { createTestDatabase } from "../db/test-database.ts";
+import { SAMPLE_ORG, type AwsSimulator } from "../aws-sim/index.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import type { TDb } from "../db/client.ts";
 import { finalizeApproval } from "../access/finalize-approval.ts";
 import { expirePendingRequests } from "../access/expire-pending-requests.ts";
-import { configureAwsRateLimits } from "../aws/aws-rate-limit.ts";
 import { forceRevokeGrant } from "./force-revoke-grant.ts";
 import { reconcileIntegration, runDueReconciles } from "./reconcile-integration.ts";
 import { retryGrant } from "./retry-grant.ts";
@@ -23,8 +21,7 @@ import {
   seedFixture,
   standingAccess,
   tickUntil,
-  type TFixture,
-} from "./provisioning-test-kit.ts";
+  type TFixture, openWorkerTestbed, resetWorkerTestbed } from "./provisioning-test-kit.ts";
 
 // Lifecycle, overlap, standing access, extension and reconcile against the simulator through the real SDK.
 let sim: AwsSimulator;
@@ -37,11 +34,7 @@ let opts: TWorkerOptions;
 const approve = (requestId: string) => db.$transaction((tx) => finalizeApproval(tx, requestId, "system"));
 
 beforeAll(async () => {
-  sim = await startAwsSimulator({ seed: "sample", asyncDelayMs: 30 });
-  process.env.AWS_ENDPOINT_URL = sim.url;
-  configureAwsRateLimits({ "sso-admin": 200, identitystore: 200 });
-  database = await createTestDatabase();
-  db = database.prisma;
+  ({ sim, database, db } = await openWorkerTestbed());
 });
 
 afterAll(async () => {
@@ -50,11 +43,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  sim.reset();
-  await fetch(`${sim.url}/_sim/log`, { method: "DELETE" });
-  await db.grant.deleteMany();
-  await db.accessRequest.deleteMany();
-  await db.reconcileRun.deleteMany();
+  await resetWorkerTestbed(sim, db);
   fx = await seedFixture(db, sim);
   standing = standingAccess(sim);
   opts = workerOptions({ workerId: "w1", firstPollMs: 30, pollIntervalMs: 30, backoffBaseMs: 50, backoffMaxMs: 400, quotaRetryMs: 200, throttleBackoffMs: 100, maxInlineWaitMs: 3_000 });

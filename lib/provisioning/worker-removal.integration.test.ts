@@ -1,18 +1,16 @@
 import { DeleteGroupMembershipCommand } from "@aws-sdk/client-identitystore";
 import { CreateAccountAssignmentCommand, DescribeAccountAssignmentCreationStatusCommand, UntagResourceCommand } from "@aws-sdk/client-sso-admin";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startAwsSimulator, SAMPLE_ORG, type AwsSimulator } from "../aws-sim/index.ts";
+import { SAMPLE_ORG, type AwsSimulator } from "../aws-sim/index.ts";
 import { simClients, waitDone } from "../aws-sim/test-clients.ts";
-import { createTestDatabase } from "../db/test-database.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import type { TDb } from "../db/client.ts";
 import { finalizeApproval } from "../access/finalize-approval.ts";
-import { configureAwsRateLimits } from "../aws/aws-rate-limit.ts";
 import { notifyGrantEvent } from "../notifications/notify-grant-event.ts";
 import { reconcileIntegration } from "./reconcile-integration.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
-import { awsView, createApprovedGrant, missingStanding, portalLeftovers, seedFixture, standingAccess, tickUntil, type TFixture } from "./provisioning-test-kit.ts";
+import { awsView, createApprovedGrant, missingStanding, portalLeftovers, seedFixture, standingAccess, tickUntil, type TFixture, openWorkerTestbed, resetWorkerTestbed } from "./provisioning-test-kit.ts";
 
 // Removal that must not get stuck, must not take standing access, and must not fail silently.
 let sim: AwsSimulator;
@@ -26,11 +24,7 @@ const approve = (requestId: string) => db.$transaction((tx) => finalizeApproval(
 const noChannels = { smtpUrl: null, smtpFrom: "jit@example.com", slackWebhookUrl: null, baseUrl: null };
 
 beforeAll(async () => {
-  sim = await startAwsSimulator({ seed: "sample", asyncDelayMs: 30 });
-  process.env.AWS_ENDPOINT_URL = sim.url;
-  configureAwsRateLimits({ "sso-admin": 200, identitystore: 200 });
-  database = await createTestDatabase();
-  db = database.prisma;
+  ({ sim, database, db } = await openWorkerTestbed());
 });
 
 afterAll(async () => {
@@ -39,12 +33,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  sim.reset();
-  sim.setFaults({ faults: {}, replace: true });
-  await db.notification.deleteMany();
-  await db.grant.deleteMany();
-  await db.accessRequest.deleteMany();
-  await db.reconcileRun.deleteMany();
+  await resetWorkerTestbed(sim, db);
   fx = await seedFixture(db, sim);
   standing = standingAccess(sim);
   opts = workerOptions({
