@@ -40,6 +40,7 @@ describe("environment validation", () => {
   it("refuses admins named by email when the IdP's emails need not be verified", () => {
     expect(() => parseEnv({ ...production, OIDC_ALLOW_UNVERIFIED_EMAIL: "1", ADMIN_EMAILS: "boss@x.com" })).toThrowError(/ADMIN_EMAILS: cannot be used with OIDC_ALLOW_UNVERIFIED_EMAIL=1/);
     expect(parseEnv({ ...production, OIDC_ALLOW_UNVERIFIED_EMAIL: "1", ADMIN_GROUPS: "portal-admins" }).ADMIN_GROUPS).toEqual(["portal-admins"]);
+    expect(() => parseEnv({ ...production, OIDC_ALLOW_UNVERIFIED_EMAIL: "1", OIDC_RELINK_ACCOUNTS: "1" })).toThrowError(/OIDC_RELINK_ACCOUNTS: cannot be used with OIDC_ALLOW_UNVERIFIED_EMAIL=1/);
   });
 
   it("needs PostgreSQL in production, or an explicit embedded database on an absolute path", () => {

@@ -126,6 +126,10 @@ function requireInProduction(v: TShape, ctx: z.RefinementCtx) {
   for (const key of need) {
     if (!v[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required in production (DEMO_MODE off)" });
   }
+  // An unverified address may be one a user typed: re-linking by it would hand them that person's account.
+  if (v.OIDC_ALLOW_UNVERIFIED_EMAIL && v.OIDC_RELINK_ACCOUNTS) {
+    ctx.addIssue({ code: "custom", path: ["OIDC_RELINK_ACCOUNTS"], message: "cannot be used with OIDC_ALLOW_UNVERIFIED_EMAIL=1: an unverified address could take over another person's portal account" });
+  }
   // An address the IdP did not verify may be one a user typed: it must not be what makes an admin.
   if (v.OIDC_ALLOW_UNVERIFIED_EMAIL && v.ADMIN_EMAILS.length > 0) {
     ctx.addIssue({ code: "custom", path: ["ADMIN_EMAILS"], message: "cannot be used with OIDC_ALLOW_UNVERIFIED_EMAIL=1 (an unverified address could claim an admin's): name admins with ADMIN_GROUPS instead" });

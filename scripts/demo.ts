@@ -14,6 +14,12 @@ register(
     'export async function resolve(s, c, next) { return s === "server-only" ? { url: "data:text/javascript,export {}", shortCircuit: true } : next(s, c); }',
   )}`,
 );
+// The demo seeds password-less demo users (an admin among them): never into a real database.
+if (process.env.DATABASE_URL) {
+  console.error("npm run demo uses its own embedded database: unset DATABASE_URL (it points at a real PostgreSQL) and run it again.");
+  process.exit(1);
+}
+
 const port = process.env.PORT ?? "3000";
 const simPort = Number(process.env.AWS_SIM_PORT ?? 4566);
 

@@ -240,9 +240,15 @@ function ReconcilePanel({ data }: { data: TAdminGrants }) {
  */
 function useLinkedGrantCard() {
   useEffect(() => {
-    const id = /^#grant-(.+)$/.exec(window.location.hash)?.[1];
+    const raw = /^#grant-(.+)$/.exec(window.location.hash)?.[1];
+    let id: string;
+    try {
+      id = decodeURIComponent(raw ?? "");
+    } catch {
+      return; // a malformed link: nothing to mark
+    }
     if (!id) return;
-    const card = document.querySelector<HTMLElement>(`[data-grant-anchor="${CSS.escape(decodeURIComponent(id))}"]`);
+    const card = document.querySelector<HTMLElement>(`[data-grant-anchor="${CSS.escape(id)}"]`);
     if (!card || card.offsetParent === null) return;
     card.dataset.linked = "true";
     card.scrollIntoView({ block: "center" });

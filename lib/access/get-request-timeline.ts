@@ -149,14 +149,14 @@ export function toRequestView(row: TRequestRow, now = new Date(), withdrawn: rea
     });
   }
   for (const w of withdrawn) {
-    // Who it was stays in the audit log: the requester learns only that a vote no longer counts.
+    // Who it was and why stay in the audit log: the requester learns only that a vote no longer counts.
     const stepName = steps[w.toStep]?.name ?? `step ${w.toStep + 1}`;
     timeline.push({
       at: w.at.toISOString(),
       kind: "decision",
       tone: "amber",
-      label: "An approval was withdrawn",
-      detail: `Its approver can no longer decide requests${w.toStep < w.fromStep ? `; the request is back at ${stepName}` : ""}. It waits for another approval.`,
+      label: "An approval no longer counts",
+      detail: row.status === "PENDING" ? `${w.toStep < w.fromStep ? `The request is back at ${stepName} and` : "It"} waits for another approval.` : null,
       due: null,
     });
   }

@@ -55,6 +55,6 @@ export async function listMyOpenRequests(db: TDb, userId: string, now = new Date
     take: MY_OPEN_REQUESTS_LIMIT,
     include: REQUEST_VIEW_INCLUDE,
   });
-  const withdrawn = await loadWithdrawnApprovals(db, rows.filter((r) => r.status === "PENDING").map((r) => r.id));
+  const withdrawn = await loadWithdrawnApprovals(db, rows.map((r) => r.id));
   return rows.map((row) => toRequestView(row, now, withdrawn.get(row.id)));
 }

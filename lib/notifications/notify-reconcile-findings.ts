@@ -31,11 +31,13 @@ function needsAlert(f: TReconcileFinding): boolean {
 
 /**
  * The same problem seen by every run has the same key: kind and outcome, account, permission set (or group),
- * principal. A run-wide ERROR has none of those: its AWS error name tells one cause from another.
+ * principal, and for leftovers and vanished access the grant. A run-wide ERROR has none of those: its AWS error name tells one cause from another.
  */
 export function reconcileFindingKey(f: TReconcileFinding): string {
   const cause = f.kind === "ERROR" && !f.permissionSetArn && !f.principalId ? (f.detail.split(":")[0] ?? "") : "";
-  return [f.kind, f.action, f.awsAccountId ?? "", f.permissionSetArn ?? f.groupAwsId ?? "", f.principalId ?? "", cause].join("|");
+  // Another grant leaving (or losing) the same access is a new event, not the old one seen again.
+  const grant = f.kind.startsWith("LEFTOVER_") || f.kind.startsWith("MISSING_") ? (f.grantId ?? "") : "";
+  return [f.kind, f.action, f.awsAccountId ?? "", f.permissionSetArn ?? f.groupAwsId ?? "", f.principalId ?? "", cause, grant].join("|");
 }
 
 const LABELS: Record<string, string> = {

@@ -102,8 +102,8 @@ describe("disableUser", () => {
     expect(withdrawn?.details).toMatchObject({ approverEmail: "riley@example.com", fromStep: 1, toStep: 0 });
     // The requester's timeline says a vote no longer counts (the Approval row is gone), without naming who.
     const view = await getRequestTimeline(p, f.users.sam.id, twoSteps.id);
-    const entry = view.timeline.find((t) => t.label === "An approval was withdrawn");
-    expect(entry?.detail).toMatch(/back at Step 1\. It waits for another approval/);
+    const entry = view.timeline.find((t) => t.label === "An approval no longer counts");
+    expect(entry?.detail).toBe("The request is back at Step 1 and waits for another approval.");
     expect(JSON.stringify(view.timeline)).not.toContain("riley@example.com");
 
     const audit = await p.auditEvent.findMany({ where: { subjectId: { in: [riley, pending.id, active.id, scheduled.id, provisioning.id] } }, orderBy: { seq: "asc" } });

@@ -959,7 +959,8 @@ const REMOVAL_OVERDUE_ACTION = "grant.removal_overdue";
  */
 function removalOverdue(g: TGrant, options: TWorkerOptions): boolean {
   const removing = g.state === "REVOKING" || (g.state === "FAILED" && g.step !== null);
-  return removing && g.lastError !== null && Date.now() - g.expiresAt.getTime() > options.removalAlertAfterMs;
+  // attempts counts failed removal tries (retryRemoval); fail() resets it, so a FAILED grant's own reason is not a removal failing.
+  return removing && g.lastError !== null && g.attempts > 0 && Date.now() - g.expiresAt.getTime() > options.removalAlertAfterMs;
 }
 
 /**
