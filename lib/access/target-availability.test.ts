@@ -28,4 +28,16 @@ describe("whyTargetGone", () => {
     expect(managementOutOfReach({ rootAccountId: null }, { accountId: "111111111111", isManagement: true })).toBe(false);
     expect(managementOutOfReach({ rootAccountId: "222222222222" }, { accountId: "333333333333", isManagement: false })).toBe(false);
   });
+
+  it("refuses to a delegated administrator a permission set also provisioned to the management account", () => {
+    const management = { account: { accountId: "111111111111", isManagement: true } };
+    const setTarget = (rootAccountId: string | null, accounts: (typeof management)[]) => ({
+      ...target({ enabled: true, rootAccountId }, { accountId: "333333333333", isManagement: false }),
+      resource: null,
+      permissionSet: { deletedAt: null, accounts },
+    });
+    expect(whyTargetGone(setTarget("222222222222", [management]))).toMatch(/also provisioned to the management account/);
+    expect(whyTargetGone(setTarget("111111111111", [management]))).toBeNull();
+    expect(whyTargetGone(setTarget("222222222222", []))).toBeNull();
+  });
 });

@@ -9,12 +9,13 @@ export function whyTargetGone(target: {
   integration: { enabled: boolean; rootAccountId: string | null };
   account: { state: string; deletedAt: Date | null; accountId: string; isManagement: boolean } | null;
   resource: { deletedAt: Date | null } | null;
-  permissionSet: { deletedAt: Date | null } | null;
+  permissionSet: { deletedAt: Date | null; accounts?: TManagementLink[] } | null;
   group: { deletedAt: Date | null } | null;
 }): string | null {
   if (!target.integration.enabled) return "the AWS integration was disabled";
   if (target.account && (target.account.deletedAt || target.account.state !== "ACTIVE")) return "its AWS account was suspended or left the organization";
   if (target.account && managementOutOfReach(target.integration, target.account)) return DELEGATED_ADMIN_REASON;
+  if (target.permissionSet?.accounts && permissionSetOutOfReach(target.integration, target.permissionSet.accounts)) return DELEGATED_ADMIN_SET_REASON;
   if (target.resource?.deletedAt || target.permissionSet?.deletedAt || target.group?.deletedAt) return "it was removed from AWS or from the catalog";
   return null;
 }
@@ -31,12 +32,32 @@ export function managementOutOfReach(integration: { rootAccountId: string | null
 
 export const DELEGATED_ADMIN_REASON = "it is in the management account, which the portal cannot change as Identity Center's delegated administrator";
 
+type TManagementLink = { account: { accountId: string; isManagement: boolean } };
+
+/** A permission set's links to the management account: select them as `accounts` for permissionSetOutOfReach. */
+export const MANAGEMENT_LINKS = {
+  where: { deletedAt: null, account: { isManagement: true } },
+  select: { account: { select: { accountId: true, isManagement: true } } },
+} as const;
+
+/**
+ * A permission set provisioned to the management account cannot be managed by a delegated administrator
+ * in any account: AWS denies assigning it anywhere, not only in the management account (sso-elevator and
+ * TEAM both meet this). `links`: its MANAGEMENT_LINKS.
+ */
+export function permissionSetOutOfReach(integration: { rootAccountId: string | null }, links: readonly TManagementLink[]): boolean {
+  return links.some((link) => managementOutOfReach(integration, link.account));
+}
+
+export const DELEGATED_ADMIN_SET_REASON =
+  "its permission set is also provisioned to the management account, which the portal cannot manage as Identity Center's delegated administrator";
+
 /** What to select on AccessRequest for whyTargetGone. */
 export const TARGET_AVAILABILITY_SELECT = {
   integration: { select: { enabled: true, rootAccountId: true } },
   account: { select: { state: true, deletedAt: true, accountId: true, isManagement: true } },
   resource: { select: { deletedAt: true } },
-  permissionSet: { select: { deletedAt: true } },
+  permissionSet: { select: { deletedAt: true, accounts: MANAGEMENT_LINKS } },
   group: { select: { deletedAt: true } },
 } as const;
 

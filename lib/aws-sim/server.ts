@@ -74,6 +74,20 @@ function accessDenied(service: ServiceName, operation: string, arn: string): Sim
   return new SimError("AccessDeniedException", message, 400);
 }
 
+/**
+ * Organization-wide APIs answer the management account, and a member account registered as a delegated
+ * administrator: Identity Center's (sso.amazonaws.com) for sso-admin and identitystore, any service's for
+ * reading Organizations. What a delegated administrator may not change is checked in sso-admin.
+ */
+function mayAdministerOrganization(st: SimState, ctx: CallContext): boolean {
+  const account = ctx.caller.accountId;
+  if (account === st.managementAccountId) return true;
+  if (ctx.service === "organizations") {
+    return /^(Describe|List)/.test(ctx.operation) && [...st.delegatedAdministrators].some((key) => key.endsWith(`|${account}`));
+  }
+  return st.delegatedAdministrators.has(`sso.amazonaws.com|${account}`);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Parsed {
@@ -221,7 +235,7 @@ export class SimServer implements SimRuntime {
       const now = Date.now();
       settleAsyncOps(this, now);
       const ctx: CallContext = { service: parsed.service, operation: parsed.operation, caller, region: parsed.region, requestId, now };
-      if ((ctx.service === "sso-admin" || ctx.service === "identitystore" || ctx.service === "organizations") && caller.accountId !== this.state.managementAccountId) {
+      if ((ctx.service === "sso-admin" || ctx.service === "identitystore" || ctx.service === "organizations") && !mayAdministerOrganization(this.state, ctx)) {
         throw ctx.service === "organizations"
           ? new SimError("AccessDeniedException", "You don't have permissions to access this resource.")
           : new SimError("AccessDeniedException", `User: ${caller.arn} is not authorized to perform: ${ctx.service === "sso-admin" ? "sso" : ctx.service}:${ctx.operation}`);

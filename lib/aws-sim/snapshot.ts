@@ -32,5 +32,6 @@ export function snapshotState(st: SimState, summary = false) {
     operations: [...st.asyncOps.values()].map(({ injectedFailure: _ignored, ...op }) => op),
     resources,
     sessions: [...st.credentials.values()].filter((c) => c.assumed).length,
+    delegatedAdministrators: [...st.delegatedAdministrators].map((key) => ({ servicePrincipal: key.split("|")[0], accountId: key.split("|")[1] })),
   };
 }

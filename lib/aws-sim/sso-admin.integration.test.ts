@@ -35,6 +35,7 @@ import {
 } from "@aws-sdk/client-sso-admin";
 import { GetUserIdCommand, GetGroupIdCommand } from "@aws-sdk/client-identitystore";
 import { ListRolesCommand } from "@aws-sdk/client-iam";
+import { ListAccountsCommand, ListDelegatedAdministratorsCommand, RegisterDelegatedAdministratorCommand } from "@aws-sdk/client-organizations";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAwsSimulator, type AwsSimulator } from "./index";
 import { SAMPLE_ORG } from "./sample-org";
@@ -368,5 +369,36 @@ describe("sso-admin account assignments", () => {
     expect(done.Status).toBe("SUCCEEDED");
     const after = await c.sso.send(new ListAccountsForProvisionedPermissionSetCommand({ InstanceArn: I, PermissionSetArn: ro, ProvisioningStatus: "LATEST_PERMISSION_SET_NOT_PROVISIONED" }));
     expect(after.AccountIds).toEqual([]);
+  });
+});
+
+describe("sso-admin as Identity Center's delegated administrator", () => {
+  it("answers a registered member account, but denies it the management account and permission sets provisioned there", async () => {
+    const riley = await userId(SAMPLE_ORG.users.riley);
+    const admin = await psByName("AdministratorAccess"); // provisioned to the management account by the seed
+    const billing = await psByName("Billing"); // provisioned nowhere yet
+    const unregistered = simClients(sim, { credentials: await assumePortalRole(sim, A.devWorkloads) });
+    expect((await expectAwsError(unregistered.sso.send(new ListInstancesCommand({})))).name).toBe("AccessDeniedException");
+
+    await c.org.send(new RegisterDelegatedAdministratorCommand({ AccountId: A.sandbox, ServicePrincipal: "sso.amazonaws.com" }));
+    expect((await c.org.send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: "sso.amazonaws.com" }))).DelegatedAdministrators?.map((a) => a.Id)).toEqual([A.sandbox]);
+    const delegated = simClients(sim, { credentials: await assumePortalRole(sim, A.sandbox) });
+    expect((await delegated.sso.send(new ListInstancesCommand({}))).Instances).toHaveLength(1);
+    expect((await delegated.org.send(new ListAccountsCommand({}))).Accounts?.length).toBeGreaterThan(0);
+    expect((await expectAwsError(delegated.org.send(new RegisterDelegatedAdministratorCommand({ AccountId: A.dataProd, ServicePrincipal: "sso.amazonaws.com" })))).name).toBe("AccessDeniedException");
+
+    const denied = async (p: Promise<unknown>) => expect((await expectAwsError(p)).name).toBe("AccessDeniedException");
+    await denied(delegated.sso.send(new CreateAccountAssignmentCommand(assignment(A.management, billing, riley))));
+    await denied(delegated.sso.send(new CreateAccountAssignmentCommand(assignment(A.devWorkloads, admin, riley))));
+    await denied(delegated.sso.send(new PutInlinePolicyToPermissionSetCommand({ InstanceArn: I, PermissionSetArn: admin, InlinePolicy: '{"Version":"2012-10-17","Statement":[]}' })));
+    const created = await delegated.sso.send(new CreateAccountAssignmentCommand(assignment(A.devWorkloads, billing, riley)));
+    const done = await waitDone(async () =>
+      (await delegated.sso.send(new DescribeAccountAssignmentCreationStatusCommand({ InstanceArn: I, AccountAssignmentCreationRequestId: created.AccountAssignmentCreationStatus!.RequestId! })))
+        .AccountAssignmentCreationStatus,
+    );
+    expect(done.Status).toBe("SUCCEEDED");
+    // The management account itself is not limited.
+    const own = await c.sso.send(new CreateAccountAssignmentCommand(assignment(A.devWorkloads, admin, riley)));
+    expect(own.AccountAssignmentCreationStatus?.Status).toBe("IN_PROGRESS");
   });
 });

@@ -44,6 +44,7 @@ export function createState(org: OrgIdentity, now = Date.now()): SimState {
     pendingOps: [],
     resources: new Map(),
     credentials: new Map(),
+    delegatedAdministrators: new Set(),
     seq: 0,
   };
   addAccount(state, {

@@ -190,6 +190,8 @@ export interface SimState {
   pendingOps: string[];
   resources: Map<string, SimAccountResources>;
   credentials: Map<string, SimCredential>;
+  /** Organizations' delegated administrators: `${servicePrincipal}|${accountId}` (sso.amazonaws.com for Identity Center). */
+  delegatedAdministrators: Set<string>;
   /** Monotonic counter for deterministic ids. */
   seq: number;
 }

@@ -252,9 +252,22 @@ describe("catalog listing", () => {
       await expect(
         getRequestForm(db, { userEmail: "riley@example.com", target: { kind: "PERMISSION_SET", permissionSetId: f.permissionSets.readOnly.id, accountId: "333333333333" } }),
       ).rejects.toMatchObject({ code: "CONFLICT" });
+      // A permission set also provisioned to the management account cannot be assigned anywhere; one
+      // provisioned only to member accounts stays.
+      const prodOnly = await db.permissionSet.create({
+        data: { integrationId: f.integrationId, name: "ProdOnlyAccess", arn: "arn:aws:sso:::permissionSet/ssoins-7223aa11bb22cc33/ps-prodonly0000000" },
+      });
+      await db.permissionSetAccount.create({ data: { permissionSetId: prodOnly.id, accountId: f.accounts.prodWorkloads.id } });
+      const prodSets = (page: TCatalogPage) => page.accounts.flatMap((a) => a.items.filter((i) => i.type === "PERMISSION_SET").map((i) => `${a.accountId}:${i.name}`));
+      expect(prodSets(await list())).toEqual(["222222222222:ProdOnlyAccess"]);
+      await expect(
+        getRequestForm(db, { userEmail: "riley@example.com", target: { kind: "PERMISSION_SET", permissionSetId: f.permissionSets.readOnly.id, accountId: "222222222222" } }),
+      ).rejects.toMatchObject({ code: "CONFLICT", userMessage: expect.stringMatching(/also provisioned to the organization's management account/) });
       // The portal running in the management account itself reaches everything.
       await db.integration.update({ where: { id: f.integrationId }, data: { rootAccountId: "333333333333" } });
       expect((await list()).accounts.map((a) => a.accountId)).toEqual(["333333333333", "222222222222"]);
+      expect(prodSets(await list())).toEqual(["333333333333:ReadOnlyAccess", "222222222222:ProdOnlyAccess", "222222222222:ReadOnlyAccess"]);
+      await db.permissionSet.delete({ where: { id: prodOnly.id } });
     } finally {
       await db.account.update({ where: { id: f.accounts.devWorkloads.id }, data: { isManagement: false } });
       await db.integration.update({ where: { id: f.integrationId }, data: { rootAccountId: null } });

@@ -145,6 +145,15 @@ type TAccountScope = { ids: string[] } | { after: { name: string; accountId: str
 const REACHABLE_ACCOUNT = Prisma.sql`NOT (a."isManagement" AND EXISTS (
   SELECT 1 FROM "Integration" ig WHERE ig.id = a."integrationId" AND ig."rootAccountId" IS NOT NULL AND ig."rootAccountId" <> a."accountId"))`;
 
+/**
+ * Leaves out, for a delegated administrator, a permission set also provisioned to the management account
+ * (permissionSetOutOfReach): AWS refuses to assign it in any account.
+ */
+const REACHABLE_PERMISSION_SET = Prisma.sql`NOT EXISTS (
+  SELECT 1 FROM "PermissionSetAccount" m JOIN "Account" ma ON ma.id = m."accountId" JOIN "Integration" ig ON ig.id = ma."integrationId"
+  WHERE m."permissionSetId" = ps.id AND m."deletedAt" IS NULL AND ma."isManagement"
+    AND ig."rootAccountId" IS NOT NULL AND ig."rootAccountId" <> ma."accountId")`;
+
 function itemQuery(integrationId: string, query: TCatalogQuery, limit: number, scope: TAccountScope): Prisma.Sql {
   const type = query.type;
   const includeResources = !type || (RESOURCE_TYPES as readonly string[]).includes(type);
@@ -169,6 +178,7 @@ function itemQuery(integrationId: string, query: TCatalogQuery, limit: number, s
                    coalesce((SELECT string_agg(t.key || '=' || t.value, ' ') FROM jsonb_each_text(CASE WHEN jsonb_typeof(ps.tags) = 'object' THEN ps.tags ELSE '{}'::jsonb END) t), '')) AS search_text
       FROM "PermissionSetAccount" psa JOIN "PermissionSet" ps ON ps.id = psa."permissionSetId"
       WHERE ps."integrationId" = ${integrationId} AND ps."deletedAt" IS NULL AND psa."deletedAt" IS NULL AND ps."portalManaged" = false
+        AND ${REACHABLE_PERMISSION_SET}
         ${"ids" in scope ? Prisma.sql`AND psa."accountId" IN (${Prisma.join(scope.ids)})` : Prisma.empty}`);
   }
   const conditions: Prisma.Sql[] = [Prisma.sql`a."deletedAt" IS NULL`, Prisma.sql`a.state = 'ACTIVE'`, REACHABLE_ACCOUNT];

@@ -5,7 +5,7 @@ import type { TDb } from "../db/client.ts";
 import type { TEvaluationTarget } from "../access/evaluate-policies";
 import type { TGrantTarget } from "../access/build-grant-permissions";
 import { isResourceType, type TTargetType } from "../access/target-types";
-import { managementOutOfReach } from "../access/target-availability.ts";
+import { MANAGEMENT_LINKS, managementOutOfReach, permissionSetOutOfReach } from "../access/target-availability.ts";
 import { AppError } from "../errors/app-error.ts";
 import { tagsOf } from "./load-eligibility-context.ts";
 
@@ -61,6 +61,13 @@ const outOfReach = () =>
     userMessage: "This is in the organization's management account. The portal is connected as IAM Identity Center's delegated administrator, and AWS lets only the management account grant access there.",
   });
 
+const setOutOfReach = () =>
+  new AppError("CONFLICT", {
+    message: "permission set is provisioned to the management account, out of reach of a delegated administrator",
+    userMessage:
+      "This permission set is also provisioned to the organization's management account. The portal is connected as IAM Identity Center's delegated administrator, and AWS lets only the management account assign such a permission set. Ask an administrator for a permission set used only in member accounts.",
+  });
+
 /**
  * Loads a live catalog target (not soft-deleted, in an ACTIVE account) with everything eligibility, the policy preview and the
  * request snapshot need. Throws NOT_FOUND for anything missing or deleted. Read-only; assumes the caller
@@ -112,10 +119,14 @@ export async function loadRequestTarget(db: TDb | TTx, ref: TTargetRef): Promise
         account: { accountId: ref.accountId, deletedAt: null, state: "ACTIVE" },
         permissionSet: { deletedAt: null, portalManaged: false, integration: { enabled: true } },
       },
-      include: { permissionSet: { include: { integration: { select: { rootAccountId: true } } } }, account: { include: { orgUnit: true } } },
+      include: {
+        permissionSet: { include: { integration: { select: { rootAccountId: true } }, accounts: MANAGEMENT_LINKS } },
+        account: { include: { orgUnit: true } },
+      },
     });
     if (!link || link.account.integrationId !== link.permissionSet.integrationId) throw notFound();
     if (managementOutOfReach(link.permissionSet.integration, link.account)) throw outOfReach();
+    if (permissionSetOutOfReach(link.permissionSet.integration, link.permissionSet.accounts)) throw setOutOfReach();
     const { permissionSet, account } = link;
     const tags = tagsOf(permissionSet.tags);
     return {

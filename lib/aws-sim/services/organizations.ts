@@ -123,6 +123,31 @@ export function organizations(rt: SimRuntime, ctx: CallContext, input: Input): u
       const p = orgPage(tags, `Tags:${id}`, { NextToken: input.NextToken });
       return { Tags: p.items, NextToken: p.nextToken };
     }
+    case "RegisterDelegatedAdministrator":
+    case "DeregisterDelegatedAdministrator": {
+      const accountId = String(input.AccountId ?? "");
+      const principal = String(input.ServicePrincipal ?? "");
+      if (!ACCOUNT_RE.test(accountId)) throw invalid("INVALID_FULL_NAME_TARGET", "You specified an invalid value for AccountId.");
+      if (!principal) throw invalid("INVALID_INPUT", "You specified an invalid value for ServicePrincipal.");
+      if (!st.accounts.has(accountId)) throw new SimError("AccountNotFoundException", "You specified an account that doesn't exist.");
+      const key = `${principal}|${accountId}`;
+      if (ctx.operation === "DeregisterDelegatedAdministrator") {
+        if (!st.delegatedAdministrators.delete(key)) throw new SimError("AccountNotRegisteredException", "The provided account is not a registered delegated administrator for your organization.");
+        return {};
+      }
+      if (accountId === st.managementAccountId) {
+        throw new SimError("ConstraintViolationException", "You cannot register the management account of the organization as a delegated administrator.", 400, { Reason: "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR" });
+      }
+      if (st.delegatedAdministrators.has(key)) throw new SimError("AccountAlreadyRegisteredException", "The provided account is already a delegated administrator for your organization.");
+      st.delegatedAdministrators.add(key);
+      return {};
+    }
+    case "ListDelegatedAdministrators": {
+      const principal = input.ServicePrincipal === undefined ? undefined : String(input.ServicePrincipal);
+      const ids = [...new Set([...st.delegatedAdministrators].filter((k) => !principal || k.startsWith(`${principal}|`)).map((k) => k.split("|")[1]!))];
+      const p = orgPage(ids.map((id) => st.accounts.get(id)).filter((a): a is SimAccount => Boolean(a)).map(acctOut), `ListDelegatedAdministrators:${principal ?? ""}`, input);
+      return { DelegatedAdministrators: p.items, NextToken: p.nextToken };
+    }
     default:
       throw new SimError("UnknownOperationException", `Operation ${ctx.operation} is not supported by the simulator.`);
   }

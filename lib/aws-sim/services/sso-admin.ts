@@ -282,8 +282,39 @@ function listOps(st: SimState, input: Input, kind: SimAsyncOp["kind"], key: stri
   return page(ops.map((o) => ({ Status: o.status, RequestId: o.requestId, CreatedDate: epochSeconds(o.createdAt) })), key, input);
 }
 
+/** Changes a delegated administrator may not make to the management account or to a permission set provisioned there. */
+const DELEGATED_ADMIN_LIMITED = new Set([
+  "UpdatePermissionSet",
+  "DeletePermissionSet",
+  "PutInlinePolicyToPermissionSet",
+  "DeleteInlinePolicyFromPermissionSet",
+  "AttachManagedPolicyToPermissionSet",
+  "DetachManagedPolicyFromPermissionSet",
+  "AttachCustomerManagedPolicyReferenceToPermissionSet",
+  "DetachCustomerManagedPolicyReferenceFromPermissionSet",
+  "ProvisionPermissionSet",
+  "CreateAccountAssignment",
+  "DeleteAccountAssignment",
+]);
+
+/**
+ * AWS-FACTS: a delegated-admin caller is denied on the management account, and cannot manage a permission
+ * set provisioned there, not even to assign it in a member account.
+ */
+function denyDelegatedAdmin(st: SimState, ctx: CallContext, input: Input): void {
+  if (ctx.caller.accountId === st.managementAccountId || !DELEGATED_ADMIN_LIMITED.has(ctx.operation)) return;
+  const inManagement = input.TargetId === st.managementAccountId;
+  const setInManagement = typeof input.PermissionSetArn === "string" && st.provisioned.has(provisionKey(st.managementAccountId, input.PermissionSetArn));
+  if (!inManagement && !setInManagement) return;
+  throw new SimError(
+    "AccessDeniedException",
+    `User: ${ctx.caller.arn} is not authorized to perform: sso:${ctx.operation}: a delegated administrator cannot manage ${inManagement ? "the management account" : "a permission set provisioned in the management account"}`,
+  );
+}
+
 export function ssoAdmin(rt: SimRuntime, ctx: CallContext, input: Input): unknown {
   const st = rt.state;
+  denyDelegatedAdmin(st, ctx, input);
   switch (ctx.operation) {
     case "ListInstances": {
       const p = page(
