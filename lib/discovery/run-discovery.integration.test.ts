@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SAMPLE_ORG, startAwsSimulator, type AwsSimulator } from "../aws-sim/index.ts";
 import { createTestDatabase } from "../db/test-database.ts";
 import type { TDb } from "../db/client.ts";
@@ -236,6 +236,32 @@ describe("discovery against the sample organization", () => {
       expect(account.lastSyncError).toContain("iam:ListRoleTags");
     } finally {
       sim.setFaults({ replace: true, faults: {} });
+    }
+  });
+
+  it("an unexpected failure shows the admin a reference, not the raw error text", async () => {
+    sim.reset();
+    const leaky = new Error('update "Account" failed near secret_access_key = \'wJalrXUtnFEMI\'');
+    // The database fails at the end of the run: the raw error goes to the server log only.
+    const failing = new Proxy(db, {
+      get(target, key, receiver) {
+        if (key !== "account") return Reflect.get(target, key, receiver);
+        return new Proxy(target.account, { get: (a, k, r) => (k === "updateMany" ? () => Promise.reject(leaky) : Reflect.get(a, k, r)) });
+      },
+    });
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const started = await startDiscovery(failing, integrationId, { trigger: "MANUAL", actor: "system" });
+      const summary = await started.done;
+      const run = await db.syncRun.findUniqueOrThrow({ where: { id: started.runId } });
+      const shown = JSON.stringify(run.errors) + JSON.stringify(summary?.errors ?? []);
+      expect(run.status).toBe("FAILED");
+      expect(shown).not.toContain("wJalrXUtnFEMI");
+      const reference = /reference ([0-9a-f]{8})/.exec(shown)?.[1];
+      expect(reference).toBeDefined();
+      expect(logged).toHaveBeenCalledWith(expect.stringContaining(reference!), leaky);
+    } finally {
+      logged.mockRestore();
     }
   });
 

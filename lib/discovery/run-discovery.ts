@@ -363,8 +363,15 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
     if (!orgComplete && seenAccounts.size === 0) fatal = errors.find((e) => e.scope.startsWith("organizations")) ?? null;
   } catch (e) {
     if (!fatal) {
-      console.error("discovery run failed", e);
-      fatal = { accountId: null, scope: "run", message: e instanceof Error ? e.message : String(e), fix: "The run stopped unexpectedly; the error was logged. Try again." };
+      // The raw text (a database error can quote SQL and row data) stays in the server log; the admin gets a reference to it.
+      const reference = randomUUID().slice(0, 8);
+      console.error(`discovery run failed (reference ${reference})`, e);
+      fatal = {
+        accountId: null,
+        scope: "run",
+        message: `The run stopped on an unexpected error (reference ${reference} in the server log).`,
+        fix: "Try again; if it happens again, look up the reference in the portal's server log.",
+      };
     }
   } finally {
     clearInterval(beat);
