@@ -37,6 +37,13 @@ describe("environment validation", () => {
     expect(() => parseEnv({ ...production, ENCRYPTION_KEY: "c2hvcnQ=" })).toThrowError(/ENCRYPTION_KEY: must be 32 bytes/);
   });
 
+  it("reads previous encryption keys for a rotation, each checked like ENCRYPTION_KEY", () => {
+    const old = [Buffer.alloc(32, 2).toString("base64"), Buffer.alloc(32, 3).toString("base64")];
+    expect(parseEnv({ ...production, ENCRYPTION_KEY_PREVIOUS: ` ${old[0]} , ${old[1]}` }).ENCRYPTION_KEY_PREVIOUS).toEqual(old);
+    expect(parseEnv(production).ENCRYPTION_KEY_PREVIOUS).toEqual([]);
+    expect(() => parseEnv({ ...production, ENCRYPTION_KEY_PREVIOUS: `${old[0]},c2hvcnQ=` })).toThrowError(/^Invalid environment variable ENCRYPTION_KEY_PREVIOUS: must be 32-byte keys/);
+  });
+
   it("refuses admins named by email when the IdP's emails need not be verified", () => {
     expect(() => parseEnv({ ...production, OIDC_ALLOW_UNVERIFIED_EMAIL: "1", ADMIN_EMAILS: "boss@x.com" })).toThrowError(/ADMIN_EMAILS: cannot be used with OIDC_ALLOW_UNVERIFIED_EMAIL=1/);
     expect(parseEnv({ ...production, OIDC_ALLOW_UNVERIFIED_EMAIL: "1", ADMIN_GROUPS: "portal-admins" }).ADMIN_GROUPS).toEqual(["portal-admins"]);

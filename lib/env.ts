@@ -22,6 +22,8 @@ const commaList = z
       .filter(Boolean),
   );
 
+const isKey = (v: string) => Buffer.from(v, "base64").length === 32;
+
 const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
@@ -61,10 +63,12 @@ export const envShape = {
   ADMIN_EMAILS: commaList,
   ADMIN_GROUPS: commaList,
   /** 32 bytes, base64: encrypts stored AWS secrets (AES-256-GCM). */
-  ENCRYPTION_KEY: z
-    .string()
-    .refine((v) => Buffer.from(v, "base64").length === 32, { message: "must be 32 bytes, base64-encoded" })
-    .optional(),
+  ENCRYPTION_KEY: z.string().refine(isKey, { message: "must be 32 bytes, base64-encoded" }).optional(),
+  /**
+   * Earlier ENCRYPTION_KEYs (comma-separated, each 32 bytes base64) during a rotation: they only open values
+   * sealed before it; every value is sealed again with ENCRYPTION_KEY when it is saved.
+   */
+  ENCRYPTION_KEY_PREVIOUS: commaList.refine((keys) => keys.every(isKey), { message: "must be 32-byte keys, base64-encoded, separated by commas" }),
   /** Bearer secret for POST /api/worker from an external scheduler. Unset: the route refuses. */
   WORKER_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** In-process worker ticks (single-node installs). */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { TDb } from "../db/client.ts";
 import { GENESIS_HASH, auditHash } from "./audit-hash.ts";
+import { auditKeys } from "./audit-keys.ts";
 
 /** A transaction client or the client itself. */
 export type TTx = Parameters<Parameters<TDb["$transaction"]>[0]>[0] | TDb;
@@ -21,13 +22,6 @@ export type TAuditEventInput = {
 const AUDIT_CHAIN_LOCK = 0x4a495441; // "JITA"
 
 /**
- * Appends one event to the hash chain. Call it inside the transaction that makes the change,
- * so the change and its record commit together or not at all, and never on the bare client: the
- * advisory lock lasts only as long as its transaction, so two bare appends could read the same last
- * hash and fork the chain for good (TTx admits the client for read helpers; this must not get it).
- * Assumes the caller already authorised the change it records.
- */
-/**
  * A lone UTF-16 surrogate (text cut in the middle of an emoji) can be neither canonicalized for the hash
  * nor stored as JSONB: it would fail the whole transaction it records. Replaced by U+FFFD, as UTF-8 does.
  */
@@ -39,7 +33,16 @@ function wellFormed(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Appends one event to the hash chain, its hash keyed with the chain key (see audit-hash.ts). Call it
+ * inside the transaction that makes the change, so the change and its record commit together or not at
+ * all, and never on the bare client: the advisory lock lasts only as long as its transaction, so two bare
+ * appends could read the same last hash and fork the chain for good (TTx admits the client for read
+ * helpers; this must not get it). Assumes the caller already authorised the change it records.
+ */
 export async function appendAuditEvent(tx: TTx, input: TAuditEventInput) {
+  // Resolved before the lock: reading (or, in development, creating) the key file must not hold up other appends.
+  const [signingKey] = auditKeys();
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)`;
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
   const actor = input.actor === "system" ? { id: null, email: "system" } : input.actor;
@@ -56,5 +59,5 @@ export async function appendAuditEvent(tx: TTx, input: TAuditEventInput) {
     details: wellFormed(input.details ?? {}),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  return tx.auditEvent.create({ data: { ...event, details: event.details as object, hash: auditHash(event) } });
+  return tx.auditEvent.create({ data: { ...event, details: event.details as object, hash: auditHash(event, signingKey) } });
 }

@@ -3,7 +3,8 @@ import { createTestDatabase } from "../db/test-database.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import { appendAuditEvent } from "./append-audit-event.ts";
 import { verifyAuditChain } from "./verify-audit-chain.ts";
-import { auditHash } from "./audit-hash.ts";
+import { checkAuditHash } from "./audit-hash.ts";
+import { auditKeys } from "./audit-keys.ts";
 import { listAuditEvents } from "./list-audit-events.ts";
 
 let db: TDatabase;
@@ -24,7 +25,7 @@ describe("audit chain", () => {
     await Promise.all(
       [5, 6, 7].map((i) => p.$transaction((tx) => appendAuditEvent(tx, { actor: "system", action: "test.concurrent", subjectType: "Test", subjectId: String(i) }))),
     );
-    const report = await verifyAuditChain(p, 3);
+    const report = await verifyAuditChain(p, { batchSize: 3 });
     expect(report).toMatchObject({ ok: true, count: 8 });
   });
 
@@ -79,7 +80,7 @@ describe("audit details", () => {
     expect(event.details).toEqual({ reason: "xxx\uFFFD", list: ["xxx\uFFFD"] });
     // As stored, it hashes to what was recorded (earlier tests here break the chain on purpose, so check this one).
     const stored = await p.auditEvent.findUniqueOrThrow({ where: { id: event.id } });
-    expect(auditHash(stored)).toBe(stored.hash);
+    expect(checkAuditHash(stored, stored.hash, auditKeys())).toEqual({ ok: true, keyed: true });
   });
 });
 

@@ -1,10 +1,10 @@
 import type { TAwsCredentials } from "../aws/aws-clients.ts";
 import { rootCredentials } from "../aws/aws-credentials.ts";
-import { decryptSecret } from "../crypto/secret-box.ts";
+import { decryptSecret, integrationSecretContext, SecretBoxError } from "../crypto/secret-box.ts";
 import { AppError } from "../errors/app-error.ts";
 import type { Integration } from "../db/generated/client.ts";
 
-export type TIntegrationAuthRow = Pick<Integration, "authMethod" | "accessKeyId" | "secretAccessKeyEnc" | "roleArn" | "externalId" | "region" | "ssoRegion">;
+export type TIntegrationAuthRow = Pick<Integration, "id" | "authMethod" | "accessKeyId" | "secretAccessKeyEnc" | "roleArn" | "externalId" | "region" | "ssoRegion">;
 
 /**
  * The management-account credentials of an integration (the stored secret decrypted in memory only).
@@ -20,15 +20,25 @@ export function integrationCredentials(row: TIntegrationAuthRow): { credentials:
     }
     let secretAccessKey: string;
     try {
-      secretAccessKey = decryptSecret(row.secretAccessKeyEnc);
+      secretAccessKey = decryptSecret(row.secretAccessKeyEnc, integrationSecretContext(row.id));
     } catch (e) {
       throw new AppError("INVALID_INPUT", {
         message: `stored secret access key cannot be decrypted: ${e instanceof Error ? e.message : String(e)}`,
-        userMessage: "The stored secret access key cannot be decrypted with this server's ENCRYPTION_KEY (was the key changed?). Restore the previous key, or enter the secret access key again and save.",
+        userMessage: undecryptableMessage(e),
       });
     }
     return { credentials: rootCredentials({ method: "ACCESS_KEY", accessKeyId: row.accessKeyId, secretAccessKey }, region), region, ssoRegion };
   }
   if (!row.roleArn) throw new AppError("INVALID_INPUT", { message: "integration without role", userMessage: "The integration has no access_role_arn." });
   return { credentials: rootCredentials({ method: "ASSUME_ROLE", roleArn: row.roleArn, externalId: row.externalId }, region), region, ssoRegion };
+}
+
+/** What the admin can do about a stored secret that does not open: never the value, only which key it names. */
+function undecryptableMessage(e: unknown): string {
+  if (e instanceof SecretBoxError && e.reason === "mismatch") {
+    return "The stored secret access key does not belong to this integration (it was copied from another integration, or altered), so it is not used. Enter the secret access key again and save.";
+  }
+  if (e instanceof SecretBoxError && e.reason === "malformed") return "The stored secret access key is not in a format this server can read. Enter the secret access key again and save.";
+  const named = e instanceof SecretBoxError && e.keyId ? ` (it was encrypted with key id ${e.keyId}, which is neither ENCRYPTION_KEY nor in ENCRYPTION_KEY_PREVIOUS)` : "";
+  return `The stored secret access key cannot be decrypted with this server's ENCRYPTION_KEY${named}: was the key changed? Put the previous key in ENCRYPTION_KEY_PREVIOUS, or enter the secret access key again and save.`;
 }

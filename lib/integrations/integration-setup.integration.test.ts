@@ -1,11 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SAMPLE_ORG, startAwsSimulator, type AwsSimulator } from "../aws-sim/index.ts";
-import { decryptSecret, encryptSecret } from "../crypto/secret-box.ts";
+import { sealV1 } from "../crypto/legacy-v1-seal.test-helper.ts";
+import { decryptSecret, encryptionKeys, encryptSecret, integrationSecretContext, keyId } from "../crypto/secret-box.ts";
 import type { TDb } from "../db/client.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import { createTestDatabase } from "../db/test-database.ts";
 import { integrationConfigView } from "./integration-config-view.ts";
+import { integrationCredentials } from "./integration-credentials.ts";
+import { resealIntegrationSecrets } from "./reseal-integration-secrets.ts";
 import { saveIntegration } from "./save-integration.ts";
 import { testIntegrationConnection, type TConnectionCheck, type TConnectionEvent } from "./test-integration-connection.ts";
 
@@ -48,7 +51,7 @@ describe("saving an integration", () => {
     const { id } = await saveIntegration(db, { config: config(), actor: admin });
     const row = await db.integration.findUniqueOrThrow({ where: { id } });
     expect(row.secretAccessKeyEnc).not.toContain(S.secretAccessKey);
-    expect(decryptSecret(row.secretAccessKeyEnc!)).toBe(S.secretAccessKey);
+    expect(decryptSecret(row.secretAccessKeyEnc!, integrationSecretContext(id))).toBe(S.secretAccessKey);
 
     const view = integrationConfigView(row);
     expect(JSON.stringify(view)).not.toContain(S.secretAccessKey);
@@ -101,6 +104,59 @@ describe("saving an integration", () => {
     await expect(saveIntegration(db, { config: { ...config(), name: first.name }, actor: admin })).rejects.toMatchObject({ userMessage: expect.stringContaining("already exists") });
     const view = integrationConfigView(await db.integration.findUniqueOrThrow({ where: { id } }));
     await expect(saveIntegration(db, { id, config: { ...view, root_account: { ...view.root_account, access_key_id: "AKIAJITDEMO000000009" } }, actor: admin })).rejects.toMatchObject({ userMessage: expect.stringContaining("secret_access_key") });
+  });
+});
+
+describe("stored secret binding and rotation", () => {
+  const current = () => `v2:${keyId(encryptionKeys().current)}:`;
+
+  it("refuses a secret copied from another integration's row, and says so to the admin", async () => {
+    const a = await saveIntegration(db, { config: config(), actor: admin });
+    const b = await saveIntegration(db, { config: config({ secret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYOTHERKEY1" }), actor: admin });
+    const { secretAccessKeyEnc: fromA } = await db.integration.findUniqueOrThrow({ where: { id: a.id } });
+    await db.integration.update({ where: { id: b.id }, data: { secretAccessKeyEnc: fromA } });
+    const rowB = await db.integration.findUniqueOrThrow({ where: { id: b.id } });
+    expect(() => integrationCredentials(rowB)).toThrow(expect.objectContaining({ code: "INVALID_INPUT", message: expect.stringContaining(`does not authenticate as integration:${b.id}:secretAccessKey`) }));
+    const { checks } = await runTest(b.id);
+    expect(checks.get("root")?.fix).toBe("The stored secret access key does not belong to this integration (it was copied from another integration, or altered), so it is not used. Enter the secret access key again and save.");
+    expect(checks.has("organizations")).toBe(false);
+    // Saving without retyping does not re-bind the copied value to B; the admin has to enter B's secret.
+    await saveIntegration(db, { id: b.id, config: { ...integrationConfigView(rowB), enabled: false }, actor: admin });
+    expect((await db.integration.findUniqueOrThrow({ where: { id: b.id } })).secretAccessKeyEnc).toBe(fromA);
+  });
+
+  it("reads a v1 value from an existing database and seals it in the new format, bound to its row, on the next save", async () => {
+    const { id } = await saveIntegration(db, { config: config(), actor: admin });
+    const v1 = sealV1(S.secretAccessKey, encryptionKeys().current);
+    await db.integration.update({ where: { id }, data: { secretAccessKeyEnc: v1 } });
+    const row = await db.integration.findUniqueOrThrow({ where: { id } });
+    expect(integrationCredentials(row).credentials).toBeDefined();
+    const saved = await saveIntegration(db, { id, config: integrationConfigView(row), actor: admin });
+    expect(saved.changed).toEqual([]);
+    const after = await db.integration.findUniqueOrThrow({ where: { id } });
+    expect(after.secretAccessKeyEnc!.startsWith(current())).toBe(true);
+    expect(decryptSecret(after.secretAccessKeyEnc!, integrationSecretContext(id))).toBe(S.secretAccessKey);
+    expect((await runTest(id)).checks.get("root")?.status).toBe("ok");
+    const events = await db.auditEvent.findMany({ where: { integrationId: id, action: "integration.secret_resealed" } });
+    expect(events.map((e) => e.details)).toEqual([{ fromFormat: "v1", fromKeyId: null, toKeyId: keyId(encryptionKeys().current) }]);
+  });
+
+  it("after a key rotation, seals every secret from the previous key again, leaving what no key opens", async () => {
+    const old = randomBytes(32);
+    const rotated = { current: encryptionKeys().current, previous: [old] };
+    const ids = await Promise.all([1, 2, 3].map(async () => (await saveIntegration(db, { config: config(), actor: admin })).id));
+    const [v2Old, v1Old, lost] = ids as [string, string, string];
+    await db.integration.update({ where: { id: v2Old }, data: { secretAccessKeyEnc: encryptSecret(S.secretAccessKey, integrationSecretContext(v2Old), { current: old }) } });
+    await db.integration.update({ where: { id: v1Old }, data: { secretAccessKeyEnc: sealV1(S.secretAccessKey, old) } });
+    await db.integration.update({ where: { id: lost }, data: { secretAccessKeyEnc: encryptSecret(S.secretAccessKey, integrationSecretContext(lost), { current: randomBytes(32) }) } });
+    const out = await resealIntegrationSecrets(db, rotated);
+    expect(out.unreadable).toContain(lost);
+    for (const id of [v2Old, v1Old]) {
+      expect(out.unreadable).not.toContain(id);
+      const row = await db.integration.findUniqueOrThrow({ where: { id } });
+      expect(decryptSecret(row.secretAccessKeyEnc!, integrationSecretContext(id), { current: rotated.current })).toBe(S.secretAccessKey);
+    }
+    expect(await resealIntegrationSecrets(db, rotated)).toMatchObject({ resealed: 0 });
   });
 });
 
@@ -163,7 +219,7 @@ describe("connection test", () => {
 
   it("says when the stored secret cannot be decrypted (ENCRYPTION_KEY changed), before calling AWS", async () => {
     const { id } = await saveIntegration(db, { config: config(), actor: admin });
-    await db.integration.update({ where: { id }, data: { secretAccessKeyEnc: encryptSecret("x".repeat(40), randomBytes(32)) } });
+    await db.integration.update({ where: { id }, data: { secretAccessKeyEnc: encryptSecret("x".repeat(40), integrationSecretContext(id), { current: randomBytes(32) }) } });
     const { result, checks } = await runTest(id);
     expect(result.ok).toBe(false);
     expect(checks.get("root")?.fix).toMatch(/cannot be decrypted with this server's ENCRYPTION_KEY/);

@@ -1,11 +1,12 @@
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
-import { encryptSecret } from "../crypto/secret-box.ts";
+import { encryptSecret, integrationSecretContext } from "../crypto/secret-box.ts";
 import type { TDb } from "../db/client.ts";
 import { AppError } from "../errors/app-error.ts";
 import { formatConfigIssues, ZIntegrationConfig } from "./integration-config-schema.ts";
 import { mapIntegrationConfig, type TIntegrationColumns } from "./map-integration-config.ts";
 import { stableJson } from "../discovery/stable-json.ts";
 import { pruneResourcesToConfig } from "../discovery/prune-to-config.ts";
+import { resealIntegrationSecret } from "./reseal-integration-secrets.ts";
 
 export type TSaveIntegrationResult = { id: string; created: boolean; changed: string[]; resourcesRemoved?: number };
 
@@ -15,7 +16,8 @@ function invalid(lines: string[]): AppError {
 
 /**
  * Creates or updates an integration from its config (form or JSON). The secret access key is
- * encrypted before it is stored and kept when the config says "set" or omits it. Every change is
+ * encrypted before it is stored, bound to its row, and kept when the config says "set" or omits it; a kept
+ * one sealed in the old format or with a previous key is sealed again (key rotation). Every change is
  * audited in the same transaction with each changed field's old and new value, never a secret.
  * Assumes the caller is an admin (adminAction or an authenticated admin script).
  */
@@ -28,9 +30,9 @@ export async function saveIntegration(db: TDb, input: { id?: string | null; conf
     return await db.$transaction(async (tx) => {
       if (!input.id) {
         if (columns.authMethod === "ACCESS_KEY" && !newSecret) throw invalid(["root_account.secret_access_key: is required for a new integration"]);
-        const row = await tx.integration.create({
-          data: { ...columns, subAccounts: columns.subAccounts, options: columns.options, secretAccessKeyEnc: newSecret ? encryptSecret(newSecret) : null },
-        });
+        const row = await tx.integration.create({ data: { ...columns, subAccounts: columns.subAccounts, options: columns.options } });
+        // The ciphertext is bound to the row's id, which exists only now (same transaction).
+        if (newSecret) await tx.integration.update({ where: { id: row.id }, data: { secretAccessKeyEnc: encryptSecret(newSecret, integrationSecretContext(row.id)) } });
         await appendAuditEvent(tx, {
           actor: input.actor,
           action: "integration.created",
@@ -57,15 +59,18 @@ export async function saveIntegration(db: TDb, input: { id?: string | null; conf
       if (columns.authMethod === "ACCESS_KEY" && !parsed.data.root_account.account_id && existing.authMethod === "ACCESS_KEY" && existing.accessKeyId === columns.accessKeyId) {
         data.rootAccountId = existing.rootAccountId;
       }
-      if (newSecret) data.secretAccessKeyEnc = encryptSecret(newSecret);
+      if (newSecret) data.secretAccessKeyEnc = encryptSecret(newSecret, integrationSecretContext(existing.id));
       if (columns.authMethod === "ASSUME_ROLE") data.secretAccessKeyEnc = null;
+      const resealed = !newSecret && columns.authMethod === "ACCESS_KEY" ? resealIntegrationSecret(existing) : null;
+      if (resealed) data.secretAccessKeyEnc = resealed.value;
       const changed = (Object.keys(data) as (keyof typeof data)[]).filter((k) => k === "secretAccessKeyEnc" ? (newSecret !== null || (existing.secretAccessKeyEnc !== null && data.secretAccessKeyEnc === null)) : stableJson(existing[k]) !== stableJson(data[k]));
-      if (changed.length === 0) return { id: existing.id, created: false, changed };
+      if (changed.length === 0 && !resealed) return { id: existing.id, created: false, changed };
       const out = await tx.integration.updateMany({ where: { id: existing.id, updatedAt: existing.updatedAt }, data: { ...data, subAccounts: data.subAccounts, options: data.options } });
       if (out.count === 0) throw new AppError("CONFLICT");
       // Narrowing what is discovered takes effect now; widening waits for the next run.
       const resourcesRemoved = changed.includes("subAccounts") || changed.includes("options") ? await pruneResourcesToConfig(tx, existing.id) : 0;
-      await appendAuditEvent(tx, {
+      if (resealed) await appendAuditEvent(tx, { ...resealed.event, actor: input.actor });
+      if (changed.length > 0) await appendAuditEvent(tx, {
         actor: input.actor,
         action: "integration.updated",
         subjectType: "Integration",

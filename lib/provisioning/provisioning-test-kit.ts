@@ -1,10 +1,12 @@
+import { randomUUID } from "node:crypto";
 import type { TDb } from "../db/client.ts";
 import { startAwsSimulator, type AwsSimulator } from "../aws-sim/index.ts";
+import { DEFAULT_QUOTAS } from "../aws-sim/runtime.ts";
 import { configureAwsRateLimits } from "../aws/aws-rate-limit.ts";
 import { createTestDatabase } from "../db/test-database.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import { SAMPLE_ORG } from "../aws-sim/sample-org.ts";
-import { encryptSecret } from "../crypto/secret-box.ts";
+import { encryptSecret, integrationSecretContext } from "../crypto/secret-box.ts";
 import type { Grant, Integration } from "../db/generated/client.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
 import type { TWorkerOptions } from "./worker-options.ts";
@@ -36,10 +38,13 @@ export async function openWorkerTestbed(): Promise<{ sim: AwsSimulator; database
   return { sim, database, db: database.prisma };
 }
 
-/** Between tests: the simulator back to its seed, no faults, an empty call log; no grants, requests, reconcile runs or notifications. */
+/**
+ * Between tests: the simulator back to its seed, no faults, AWS's default quotas, an empty call log; no grants,
+ * requests, reconcile runs or notifications.
+ */
 export async function resetWorkerTestbed(sim: AwsSimulator, db: TDb): Promise<void> {
   sim.reset();
-  sim.setFaults({ faults: {}, replace: true });
+  sim.setFaults({ faults: {}, replace: true, quotas: DEFAULT_QUOTAS });
   await fetch(`${sim.url}/_sim/log`, { method: "DELETE" });
   await db.notification.deleteMany();
   await db.grant.deleteMany();
@@ -49,12 +54,14 @@ export async function resetWorkerTestbed(sim: AwsSimulator, db: TDb): Promise<vo
 
 export async function seedFixture(db: TDb, sim: AwsSimulator, options: { userEmails?: string[]; accountIds?: string[] } = {}): Promise<TFixture> {
   const snap = sim.snapshot();
+  const id = randomUUID(); // the secret is sealed bound to the row's id
   const integration = await db.integration.create({
     data: {
+      id,
       name: `sim-${Math.random().toString(36).slice(2, 8)}`,
       authMethod: "ACCESS_KEY",
       accessKeyId: SAMPLE_ORG.accessKeyId,
-      secretAccessKeyEnc: encryptSecret(SAMPLE_ORG.secretAccessKey),
+      secretAccessKeyEnc: encryptSecret(SAMPLE_ORG.secretAccessKey, integrationSecretContext(id)),
       rootAccountId: snap.managementAccountId,
       instanceArn: snap.instanceArn,
       identityStoreId: snap.identityStoreId,
@@ -137,8 +144,18 @@ export async function createApprovedGrant(
   return db.grant.update({ where: { id: grant.id }, data: { expiresAt: new Date(Date.now() + options.expiresInMs) } });
 }
 
-/** Ticks until `done` holds (or throws after timeoutMs with the grants' states). */
-export async function tickUntil(db: TDb, options: TWorkerOptions, done: () => Promise<boolean>, timeoutMs = 20_000): Promise<number> {
+/**
+ * Ticks until `done` holds (or throws after timeoutMs with the grants' states). `makeDue`: a grant made due
+ * (when no worker holds it) before each tick, for tests about what happens rather than about backoff timing,
+ * which a loaded machine (the whole suite on two cores) would otherwise stretch past the deadline.
+ */
+export async function tickUntil(
+  db: TDb,
+  options: TWorkerOptions,
+  done: () => Promise<boolean>,
+  timeoutMs = 20_000,
+  { makeDue }: { makeDue?: string } = {},
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let ticks = 0;
   for (;;) {
@@ -147,6 +164,7 @@ export async function tickUntil(db: TDb, options: TWorkerOptions, done: () => Pr
       const grants = await db.grant.findMany({ select: { id: true, state: true, step: true, lastError: true, attempts: true, nextRunAt: true } });
       throw new Error(`not settled after ${ticks} ticks: ${JSON.stringify(grants)}`);
     }
+    if (makeDue) await db.grant.updateMany({ where: { id: makeDue, lockedBy: null }, data: { nextRunAt: new Date() } });
     await runWorkerTick(db, options);
     ticks += 1;
     await new Promise((r) => setTimeout(r, 10));
