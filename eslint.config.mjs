@@ -24,6 +24,11 @@ const config = [
     files: ["lib/env.ts", "scripts/**", "prisma/**", "e2e/**", "lib/aws-sim/**", "**/*.test.ts", "*.config.*"],
     rules: { "no-restricted-properties": "off" },
   },
+  {
+    // Test helpers named use*() register vitest hooks (useWorkerTestbed); they are not React hooks.
+    files: ["**/*.test.ts", "**/*.test-helper.ts"],
+    rules: { "react-hooks/rules-of-hooks": "off" },
+  },
 ];
 
 export default config;

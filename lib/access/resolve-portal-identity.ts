@@ -30,12 +30,17 @@ export async function resolvePortalIdentity(db: TDb | TTx, email: string, integr
     portalGrantedGroups(db, integrationId, [principal.awsId]),
   ]);
   const groupIds = memberships.map((m) => m.groupId);
-  const approverGroupIds = memberships.filter((m) => !granted.has(`${principal.awsId}|${m.group.awsId}`)).map((m) => m.groupId);
+  const approverGroupIds = memberships.filter((m) => !granted.has(grantedKey(principal.awsId, m.group.awsId))).map((m) => m.groupId);
   return { principal, groupIds, approverGroupIds };
 }
 
+/** The key of one (user, group) membership in the set portalGrantedGroups returns. */
+export function grantedKey(userAwsId: string | null, groupAwsId: string | null): string {
+  return `${userAwsId}|${groupAwsId}`;
+}
+
 /**
- * `userAwsId|groupAwsId` for every group membership the portal gave (not standing access it found) that may
+ * grantedKey(userAwsId, groupAwsId) for every group membership the portal gave (not standing access it found) that may
  * still be in place: provisioning, active, being removed, or failed and still cleaning up (`step` set; a
  * membership added but not yet recorded counts too).
  */
@@ -51,5 +56,5 @@ export async function portalGrantedGroups(db: TDb | TTx, integrationId: string, 
     },
     select: { principalId: true, groupAwsId: true },
   });
-  return new Set(grants.map((g) => `${g.principalId}|${g.groupAwsId}`));
+  return new Set(grants.map((g) => grantedKey(g.principalId, g.groupAwsId)));
 }

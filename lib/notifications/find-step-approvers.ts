@@ -1,7 +1,7 @@
 import "server-only";
 import type { TTx } from "../audit/append-audit-event.ts";
 import type { TApprovalStep } from "../access/policy-schemas.ts";
-import { portalGrantedGroups } from "../access/resolve-portal-identity.ts";
+import { grantedKey, portalGrantedGroups } from "../access/resolve-portal-identity.ts";
 
 export type TStepApprover = {
   principalId: string;
@@ -28,7 +28,7 @@ export async function findStepApprovers(
     : [];
   // A membership the portal itself granted does not make an approver (canDecide's caller drops it too).
   const granted = memberships.length ? await portalGrantedGroups(tx, memberships[0]!.group.integrationId, memberships.map((m) => m.member.awsId)) : new Set<string>();
-  const groupMembers = memberships.filter((m) => !granted.has(`${m.member.awsId}|${m.group.awsId}`)).map((m) => m.memberId);
+  const groupMembers = memberships.filter((m) => !granted.has(grantedKey(m.member.awsId, m.group.awsId))).map((m) => m.memberId);
   const principalIds = [...new Set([...input.step.userIds, ...groupMembers])].filter(
     (id) => id !== input.requesterPrincipalId,
   );

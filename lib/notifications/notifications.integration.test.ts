@@ -1,6 +1,5 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../db/test-database.ts";
 import type { TDatabase } from "../db/open-database.ts";
@@ -13,39 +12,22 @@ import { markNotificationsRead } from "./mark-notifications-read.ts";
 import type { TNotificationChannels } from "./notification-channels.ts";
 import { notifyGrantEvent } from "./notify-grant-event.ts";
 import { notifyRequestSubmitted } from "./notify-request-submitted.ts";
-
-type TMail = { from: string; to: string[]; raw: string };
+import { startTestSmtp, type TTestMail, type TTestSmtp } from "./start-test-smtp.test-helper.ts";
 
 let database: TDatabase;
 let f: TFixture;
-let smtp: SMTPServer;
+let smtp: TTestSmtp;
 let slack: Server;
 let channels: TNotificationChannels;
 let slackStatus = 200;
-const mails: TMail[] = [];
+let mails: TTestMail[];
 const slackPosts: { text: string }[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
   f = await seedApprovalFixture(database.prisma);
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  smtp = await startTestSmtp();
+  mails = smtp.mails;
   slack = createServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
@@ -56,17 +38,16 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => slack.listen(0, "127.0.0.1", resolve));
-  const smtpPort = (smtp.server.address() as AddressInfo).port;
   const slackPort = (slack.address() as AddressInfo).port;
   channels = {
-    smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+    smtpUrl: smtp.url,
     smtpFrom: "JIT Access Portal <jit@example.com>",
     slackWebhookUrl: `http://127.0.0.1:${slackPort}/hook`,
     baseUrl: "https://access.example.com",
   };
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await smtp?.close();
   await new Promise<void>((resolve) => slack?.close(() => resolve()));
   await database?.close();
 });

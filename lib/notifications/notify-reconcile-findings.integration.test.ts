@@ -1,65 +1,48 @@
 import { CreatePermissionSetCommand } from "@aws-sdk/client-sso-admin";
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_ORG, type AwsSimulator } from "../aws-sim/index.ts";
 import { simClients } from "../aws-sim/test-clients.ts";
-import type { TDatabase } from "../db/open-database.ts";
 import type { TDb } from "../db/client.ts";
 import { finalizeApproval } from "../access/finalize-approval.ts";
-import { reconcileIntegration } from "../provisioning/reconcile-integration.ts";
+import { reconcileIntegration, runDueReconciles } from "../provisioning/reconcile-integration.ts";
+import { runReconcileNow } from "../provisioning/run-reconcile-now.ts";
 import { workerOptions } from "../provisioning/worker-options.ts";
-import { createApprovedGrant, seedFixture, tickUntil, type TFixture, openWorkerTestbed, resetWorkerTestbed } from "../provisioning/provisioning-test-kit.ts";
+import { createApprovedGrant, seedFixture, tickUntil, type TFixture } from "../provisioning/provisioning-test-kit.ts";
+import { useWorkerTestbed } from "../provisioning/use-worker-testbed.test-helper.ts";
 import type { TNotificationChannels } from "./notification-channels.ts";
 import { notifyReconcileFindings } from "./notify-reconcile-findings.ts";
+import { startTestSmtp, type TTestMail, type TTestSmtp } from "./start-test-smtp.test-helper.ts";
 
 // Reconcile findings reach the admins: once per new finding, one alert per run, nothing for what it fixed.
 let sim: AwsSimulator;
-let database: TDatabase;
 let db: TDb;
 let fx: TFixture;
-let smtp: SMTPServer;
+let smtp: TTestSmtp;
 let channels: TNotificationChannels;
-const mails: { to: string[]; raw: string }[] = [];
+let mails: TTestMail[];
 
 const approve = (requestId: string) => db.$transaction((tx) => finalizeApproval(tx, requestId, "system"));
 const opts = workerOptions({ workerId: "reconcile-alerts", firstPollMs: 30, pollIntervalMs: 30, backoffBaseMs: 40, backoffMaxMs: 300, maxInlineWaitMs: 1_000 });
 const managed = { Key: "managed-by", Value: "jit-access-portal" };
 
 beforeAll(async () => {
-  ({ sim, database, db } = await openWorkerTestbed());
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8").replace(/=\r?\n/g, "") });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  channels = { smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, smtpFrom: "jit@example.com", slackWebhookUrl: null, baseUrl: "https://access.example.com" };
+  smtp = await startTestSmtp();
+  mails = smtp.mails;
+  channels = { smtpUrl: smtp.url, smtpFrom: "jit@example.com", slackWebhookUrl: null, baseUrl: "https://access.example.com" };
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
-  await database?.close();
-  await sim?.close();
+  await smtp?.close();
 });
 
-beforeEach(async () => {
+useWorkerTestbed((t) => {
   mails.length = 0;
-  await resetWorkerTestbed(sim, db);
-  fx = await seedFixture(db, sim);
+  ({ sim, db, fx } = t);
 });
 
 /** An existing-permission-set grant that was set up, then ended in the database while its assignment stayed in AWS. */
-async function leftover(accountId: string, permissionSet: string) {
-  const g = await createApprovedGrant(db, fx, { kind: "permissionSet", user: "riley", accountId, permissionSet }, approve, { expiresInMs: 120_000 });
+async function leftover(accountId: string, permissionSet: string, on: TFixture = fx) {
+  const g = await createApprovedGrant(db, on, { kind: "permissionSet", user: "riley", accountId, permissionSet }, approve, { expiresInMs: 120_000 });
   await tickUntil(db, opts, async () => (await db.grant.findUniqueOrThrow({ where: { id: g.id } })).state === "ACTIVE");
   await db.grant.update({ where: { id: g.id }, data: { state: "EXPIRED", step: null, endedAt: new Date() } });
   return g;
@@ -128,4 +111,58 @@ describe("reconcile findings alert the admins", () => {
     expect(await db.notification.count({ where: { userId: admin.id, kind: "reconcile.findings_admin" } })).toBe(0);
     expect(mails).toHaveLength(0);
   });
+
+  it("a scheduled tick alerts each run's findings when it finishes: a later run that throws does not lose them", async () => {
+    const admin = await db.user.upsert({ where: { email: "recon-admin@example.com" }, update: {}, create: { email: "recon-admin@example.com", isAdmin: true } });
+    const other = await seedFixture(db, sim);
+    await db.integration.updateMany({ where: { id: { notIn: [fx.integration.id, other.integration.id] } }, data: { enabled: false } });
+    await leftover(SAMPLE_ORG.accounts.sandbox, "ReadOnlyAccess");
+    await leftover(SAMPLE_ORG.accounts.sandbox, "ViewOnlyAccess", other);
+
+    // The first run goes through; the second cannot even read its integration (the database went away).
+    const onFinished = (run: { id: string }) => notifyReconcileFindings(db, run.id, { channels });
+    await expect(runDueReconciles(failingOnSecondIntegrationRead(db), new Date(), { intervalMs: 60_000, onFinished })).rejects.toThrow(/connection lost/);
+    const finished = await db.reconcileRun.findFirstOrThrow({ where: { status: { not: "RUNNING" } }, include: { integration: true } });
+    const sent = await db.notification.findMany({ where: { userId: admin.id, kind: "reconcile.findings_admin" } });
+    expect(sent.map((n) => n.title)).toEqual([`Reconcile found 1 new issue in ${finished.integration.name}`]);
+    expect(mails).toHaveLength(1);
+  });
+
+  it("Reconcile now hands the email to `defer` (the action passes after()), so the admin does not wait on SMTP", async () => {
+    const admin = await db.user.upsert({ where: { email: "recon-admin@example.com" }, update: {}, create: { email: "recon-admin@example.com", isAdmin: true } });
+    await db.integration.updateMany({ where: { id: { not: fx.integration.id } }, data: { enabled: false } });
+    await leftover(SAMPLE_ORG.accounts.sandbox, "ReadOnlyAccess");
+    const deferred: (() => Promise<unknown>)[] = [];
+
+    const summary = await runReconcileNow(db, { id: admin.id, email: admin.email }, { channels, defer: (task) => deferred.push(task) });
+    expect(summary).toEqual([expect.objectContaining({ integration: fx.integration.name, findings: 1 })]);
+    expect(await db.notification.count({ where: { userId: admin.id, kind: "reconcile.findings_admin" } })).toBe(1);
+    expect(mails).toHaveLength(0);
+    expect(deferred).toHaveLength(1);
+    await deferred[0]!();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to).toEqual(["recon-admin@example.com"]);
+  });
 });
+
+/** `db`, except that the second integration read (the second reconcile run starting) throws. */
+function failingOnSecondIntegrationRead(client: TDb): TDb {
+  let reads = 0;
+  const integration = new Proxy(client.integration, {
+    get(delegate, op) {
+      if (op !== "findUniqueOrThrow") return Reflect.get(delegate, op) as unknown;
+      return async (args: Parameters<typeof delegate.findUniqueOrThrow>[0]) => {
+        reads += 1;
+        if (reads === 2) throw new Error("connection lost");
+        return delegate.findUniqueOrThrow(args);
+      };
+    },
+  });
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === "integration") return integration;
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}

@@ -31,7 +31,7 @@ import type { TGrantEvent } from "./grant-events.ts";
 import { IntegrationNotReadyError, type TIntegrationAws } from "./integration-aws.ts";
 import { acquireAccount, acquireAssignmentSlot, acquireWithin, parkHold, takeParkedHold } from "./provisioning-limits.ts";
 import { QUOTA_WAIT_MIN_LEFT, quotaGiveUpAt } from "./quota-give-up.ts";
-import { TARGET_AVAILABILITY_SELECT, whyTargetGone } from "../access/target-availability.ts";
+import { MANAGEMENT_LINKS, TARGET_AVAILABILITY_SELECT, whyTargetGone } from "../access/target-availability.ts";
 import { EXPIRES_AT_TAG_KEY, isoDurationMs, tempPermissionSetName, tempPermissionSetTags, tempSessionDuration } from "./temp-permission-set.ts";
 import type { TWorkerOptions } from "./worker-options.ts";
 
@@ -75,7 +75,7 @@ const grantInclude = {
       policyDocument: true,
       targetType: true,
       resource: { select: { type: true, arn: true, name: true, deletedAt: true, account: { select: { accountId: true } } } },
-      permissionSet: { select: { sessionDuration: true, name: true, deletedAt: true } },
+      permissionSet: { select: { sessionDuration: true, name: true, deletedAt: true, accounts: MANAGEMENT_LINKS } },
       account: TARGET_AVAILABILITY_SELECT.account,
       group: TARGET_AVAILABILITY_SELECT.group,
     },
@@ -171,7 +171,8 @@ const ANY_EXPIRY: Prisma.GrantWhereInput = { expiresAt: undefined };
  * committed meanwhile makes it LostGrant, and the claim re-reads the grant instead of writing a stale
  * nextRunAt over the revoke. An audit marked `once` is written only if the grant has none with that action
  * yet (the grant's row stays locked until commit, so two workers cannot both write it); returns whether
- * the audit event was written.
+ * the audit event was written. A grant that moves past the step that waited on an AWS quota loses the
+ * quota's lastError and waiting message (passesQuotaWait) unless the update sets its own.
  */
 async function record(
   claim: TClaim,
@@ -183,13 +184,16 @@ async function record(
   const { db, options } = claim;
   const lease = new Date(Date.now() + options.leaseMs);
   const where: Prisma.GrantWhereInput = { id: g.id, lockedBy: options.workerId, state: g.state, expiresAt: g.expiresAt, ...extraWhere };
+  const update = passesQuotaWait(g, data)
+    ? { lastError: null, ...(g.statusMessage === SAFE_WAITING_QUOTA ? { statusMessage: null } : {}), ...data }
+    : data;
   if (!audit) {
-    const r = await db.grant.updateMany({ where, data: { ...data, lockedUntil: lease } });
+    const r = await db.grant.updateMany({ where, data: { ...update, lockedUntil: lease } });
     if (r.count !== 1) throw new LostGrant(`grant ${g.id}: lease lost or state moved`);
     return false;
   }
   return db.$transaction(async (tx) => {
-    const r = await tx.grant.updateMany({ where, data: { ...data, lockedUntil: lease } });
+    const r = await tx.grant.updateMany({ where, data: { ...update, lockedUntil: lease } });
     if (r.count !== 1) throw new LostGrant(`grant ${g.id}: lease lost or state moved`);
     if (audit.once && (await tx.auditEvent.findFirst({ where: { action: audit.action, subjectType: "Grant", subjectId: g.id }, select: { seq: true } }))) return false;
     await appendAuditEvent(tx, {
@@ -306,8 +310,15 @@ async function runStep(claim: TClaim, g: TGrant): Promise<TStepResult> {
     // Its time ran out while an AWS quota kept it from being set up: it failed (and what it created is
     // cleaned up), it did not expire. The overdue alert is about removals that fail, not this one.
     if (g.state === "PROVISIONING" && !g.revokedById && waitingOnQuota(g)) {
-      claim.overdueChecked = true;
-      return fail(claim, g, `${g.lastError ?? ""}; gave up waiting: the grant's approved time ran out`, SAFE_QUOTA_GAVE_UP);
+      const blocked = await stillBlockedByQuota(claim, g);
+      if (blocked === "unknown") {
+        await record(claim, g, { nextRunAt: new Date(Date.now() + claim.options.pollIntervalMs) });
+        return "continue";
+      }
+      if (blocked) {
+        claim.overdueChecked = true;
+        return fail(claim, g, `${g.lastError ?? ""}; gave up waiting: the grant's approved time ran out`, SAFE_QUOTA_GAVE_UP);
+      }
     }
     return beginRevoke(claim, g);
   }
@@ -968,27 +979,8 @@ function removalOverdue(g: TGrant, options: TWorkerOptions): boolean {
  * once per grant: the audit event is the record that the alert went out. Revocation keeps retrying anyway.
  */
 async function alertRemovalOverdue(claim: TClaim, g: TGrant): Promise<void> {
-  const { db, options } = claim;
-  const sent = await db.$transaction(async (tx) => {
-    const r = await tx.grant.updateMany({
-      where: { id: g.id, lockedBy: options.workerId, state: g.state, expiresAt: g.expiresAt },
-      data: { lockedUntil: new Date(Date.now() + options.leaseMs) },
-    });
-    if (r.count !== 1) throw new LostGrant(`grant ${g.id}: lease lost or state moved`);
-    // The grant's row stays locked until commit, so a second worker reaching this point sees the first's event.
-    const earlier = await tx.auditEvent.findFirst({ where: { action: REMOVAL_OVERDUE_ACTION, subjectType: "Grant", subjectId: g.id }, select: { seq: true } });
-    if (earlier) return false;
-    await appendAuditEvent(tx, {
-      actor: "system",
-      action: REMOVAL_OVERDUE_ACTION,
-      subjectType: "Grant",
-      subjectId: g.id,
-      integrationId: g.integrationId,
-      awsAccountId: g.awsAccountId,
-      details: { requestId: g.requestId, kind: g.kind, state: g.state, step: g.step, expiresAt: g.expiresAt.toISOString(), attempts: g.attempts, lastError: g.lastError },
-    });
-    return true;
-  });
+  const details = { state: g.state, expiresAt: g.expiresAt.toISOString(), attempts: g.attempts, lastError: g.lastError };
+  const sent = await record(claim, g, {}, { action: REMOVAL_OVERDUE_ACTION, once: true, details });
   if (sent) claim.notifications.push({ grantId: g.id, event: "REMOVAL_OVERDUE" });
 }
 
@@ -1036,9 +1028,40 @@ const QUOTA_ERROR_PREFIX = "Quota: ";
 /** Audit action that records the one quota-wait alert a grant gets. */
 const QUOTA_WAIT_ACTION = "grant.quota_wait";
 
-/** The grant's last attempt stopped at an AWS quota (it waits for capacity). */
+/**
+ * The grant's last attempt stopped at an AWS quota (it waits for capacity). Holds only while it is still at
+ * the step that waited: moving past it clears the quota's lastError (passesQuotaWait).
+ */
 function waitingOnQuota(g: TGrant): boolean {
-  return g.lastError?.startsWith(QUOTA_ERROR_PREFIX) ?? false;
+  return g.state === "PROVISIONING" && (g.lastError?.startsWith(QUOTA_ERROR_PREFIX) ?? false);
+}
+
+/**
+ * The update moves a grant waiting on a quota to another step: the step that waited went through, so the grant
+ * no longer waits (a stale quota error would make its expiry a quota give-up). Not the move to POLL_ASSIGNMENT:
+ * an assignment is through only when AWS says it SUCCEEDED (its asynchronous status is where the role quota
+ * shows), and activation clears lastError anyway.
+ */
+function passesQuotaWait(g: TGrant, data: Prisma.GrantUpdateManyMutationInput): boolean {
+  return waitingOnQuota(g) && typeof data.step === "string" && data.step !== g.step && data.step !== "POLL_ASSIGNMENT";
+}
+
+/**
+ * At expiry, whether a grant whose lastError is a quota is still stopped by it (it gives up, FAILED) or got past
+ * it (it is removed as any expired grant). A retried assignment AWS is still working on is "unknown": look again
+ * once it settles. One that did not fail on the quota again got past it.
+ */
+async function stillBlockedByQuota(claim: TClaim, g: TGrant): Promise<boolean | "unknown"> {
+  if (g.step !== "POLL_ASSIGNMENT" || !g.assignmentRequestId) return true;
+  let status: TAsyncStatus;
+  try {
+    status = await describeAssignmentCreation(aws(claim, g).ic, g.assignmentRequestId);
+  } catch (e) {
+    if (awsErrorInfo(e).notFound) return true;
+    throw e;
+  }
+  if (status.status === "IN_PROGRESS") return "unknown";
+  return status.status === "FAILED" && isQuotaFailure(status.failureReason);
 }
 
 /**

@@ -304,12 +304,14 @@ const RECONCILE_LOCK = 0x4a495452; // "JITR"
 /**
  * Starts reconcile runs for integrations whose last run is older than `intervalMs`, or whose last run
  * reached its deadline mid-scan (continued at once, from where it stopped), one replica at a time deciding
- * under an advisory lock. `deadline` bounds each run (the worker route passes its own). System actor.
+ * under an advisory lock. `deadline` bounds each run (the worker route passes its own). `onFinished` runs
+ * after each run is recorded, before the next starts (the tick alerts its findings there: a later run that
+ * throws does not lose them). System actor.
  */
 export async function runDueReconciles(
   db: TDb,
   now: Date,
-  options: { intervalMs: number; resolveAws?: TIntegrationAwsResolver; deadline?: number },
+  options: { intervalMs: number; resolveAws?: TIntegrationAwsResolver; deadline?: number; onFinished?: (run: ReconcileRun) => Promise<unknown> },
 ): Promise<ReconcileRun[]> {
   const runs = await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RECONCILE_LOCK}::bigint)`;
@@ -327,7 +329,9 @@ export async function runDueReconciles(
   });
   const out: ReconcileRun[] = [];
   for (const { run, resumeAfterArn } of runs) {
-    out.push(await reconcileIntegration(db, run.integrationId, { trigger: "SCHEDULE", run, resolveAws: options.resolveAws, deadline: options.deadline, resumeAfterArn }));
+    const done = await reconcileIntegration(db, run.integrationId, { trigger: "SCHEDULE", run, resolveAws: options.resolveAws, deadline: options.deadline, resumeAfterArn });
+    out.push(done);
+    await options.onFinished?.(done);
   }
   return out;
 }

@@ -79,10 +79,16 @@ export async function runScheduledTick(
   // With too little time left a reconcile waits for the next tick (it stays due) rather than start and be cut off.
   if (env.WORKER_RECONCILE_INTERVAL_MS > 0 && (deadline === undefined || deadline - Date.now() >= RECONCILE_MIN_MS)) {
     await guard("reconcile", async () => {
-      const runs = await runDueReconciles(database, now, { intervalMs: env.WORKER_RECONCILE_INTERVAL_MS, deadline });
-      out.reconciles = runs.length;
-      // New findings (leftovers, sets not removed, failures) alert the admins once each.
-      for (const run of runs) await notifyReconcileFindings(database, run.id, { defer });
+      // New findings (leftovers, sets not removed, failures) alert the admins once each, as each run finishes:
+      // a later run that throws must not lose the alerts of those before it.
+      await runDueReconciles(database, now, {
+        intervalMs: env.WORKER_RECONCILE_INTERVAL_MS,
+        deadline,
+        onFinished: async (run) => {
+          out.reconciles += 1;
+          await notifyReconcileFindings(database, run.id, { defer });
+        },
+      });
     });
   }
   return out;

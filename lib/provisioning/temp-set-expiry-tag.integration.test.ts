@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AwsSimulator } from "../aws-sim/index.ts";
-import type { TDatabase } from "../db/open-database.ts";
 import type { TDb } from "../db/client.ts";
 import { finalizeApproval } from "../access/finalize-approval.ts";
 import { forceRevokeGrant } from "./force-revoke-grant.ts";
 import { reconcileIntegration } from "./reconcile-integration.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
-import { awsView, createApprovedGrant, seedFixture, tickUntil, type TFixture, openWorkerTestbed, resetWorkerTestbed } from "./provisioning-test-kit.ts";
+import { awsView, createApprovedGrant, tickUntil, type TFixture } from "./provisioning-test-kit.ts";
+import { useWorkerTestbed } from "./use-worker-testbed.test-helper.ts";
 
 // The temporary permission set's expires-at tag follows the grant's expiry: extensions and early revokes.
 let sim: AwsSimulator;
-let database: TDatabase;
 let db: TDb;
 let fx: TFixture;
 let opts: TWorkerOptions;
@@ -20,18 +19,8 @@ const approve = (requestId: string) => db.$transaction((tx) => finalizeApproval(
 const grant = (id: string) => db.grant.findUniqueOrThrow({ where: { id } });
 const tagsOf = (arn: string) => Object.fromEntries(awsView(sim).permissionSets.find((p) => p.arn === arn)!.tags.map((t) => [t.Key, t.Value]));
 
-beforeAll(async () => {
-  ({ sim, database, db } = await openWorkerTestbed());
-});
-
-afterAll(async () => {
-  await database?.close();
-  await sim?.close();
-});
-
-beforeEach(async () => {
-  await resetWorkerTestbed(sim, db);
-  fx = await seedFixture(db, sim);
+useWorkerTestbed((t) => {
+  ({ sim, db, fx } = t);
   opts = workerOptions({ workerId: "tags", firstPollMs: 30, pollIntervalMs: 30, backoffBaseMs: 40, backoffMaxMs: 300, revokeBackoffMaxMs: 300, quotaRetryMs: 100, throttleBackoffMs: 60, maxInlineWaitMs: 1_000 });
 });
 

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SAMPLE_ORG, type AwsSimulator } from "../aws-sim/index.ts";
 import { applyMigrations } from "../db/migrate.ts";
-import { openDatabase, type TDatabase } from "../db/open-database.ts";
+import { openDatabase } from "../db/open-database.ts";
 import type { TDb } from "../db/client.ts";
 import { finalizeApproval } from "../access/finalize-approval.ts";
 import { SimulatedCrash } from "./advance-grant.ts";
@@ -19,7 +19,9 @@ import {
   standingAccess,
   tickUntil,
   type TFixture,
-  type TGrantSpec, openWorkerTestbed, resetWorkerTestbed } from "./provisioning-test-kit.ts";
+  type TGrantSpec,
+} from "./provisioning-test-kit.ts";
+import { useWorkerTestbed } from "./use-worker-testbed.test-helper.ts";
 
 // Fault scenarios from issue #6, each checking the invariants:
 //  (1) once the worker settles, no grant is ACTIVE without its AWS assignment/membership;
@@ -27,7 +29,6 @@ import {
 //  (3) standing access the portal did not create is never removed;
 //  (4) no request is lost: every approved request has a grant that reached a final state.
 let sim: AwsSimulator;
-let database: TDatabase;
 let db: TDb;
 let fx: TFixture;
 let standing: ReturnType<typeof standingAccess>;
@@ -44,19 +45,8 @@ const fast = {
 
 const approveWith = (handle: TDb) => (requestId: string) => handle.$transaction((tx) => finalizeApproval(tx, requestId, "system"));
 
-beforeAll(async () => {
-  ({ sim, database, db } = await openWorkerTestbed());
-});
-
-afterAll(async () => {
-  await database?.close();
-  await sim?.close();
-});
-
-beforeEach(async () => {
-  await resetWorkerTestbed(sim, db);
-  fx = await seedFixture(db, sim);
-  standing = standingAccess(sim);
+useWorkerTestbed((t) => {
+  ({ sim, db, fx, standing } = t);
 });
 
 /** A mix of every grant kind, for several users, including overlaps on one (user, permission set). */

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SAMPLE_ORG, type AwsSimulator } from "../aws-sim/index.ts";
-import type { TDatabase } from "../db/open-database.ts";
 import type { TDb } from "../db/client.ts";
 import { finalizeApproval } from "../access/finalize-approval.ts";
 import { expirePendingRequests } from "../access/expire-pending-requests.ts";
@@ -18,14 +17,14 @@ import {
   isSettledState,
   missingStanding,
   portalLeftovers,
-  seedFixture,
   standingAccess,
   tickUntil,
-  type TFixture, openWorkerTestbed, resetWorkerTestbed } from "./provisioning-test-kit.ts";
+  type TFixture,
+} from "./provisioning-test-kit.ts";
+import { useWorkerTestbed } from "./use-worker-testbed.test-helper.ts";
 
 // Lifecycle, overlap, standing access, extension and reconcile against the simulator through the real SDK.
 let sim: AwsSimulator;
-let database: TDatabase;
 let db: TDb;
 let fx: TFixture;
 let standing: ReturnType<typeof standingAccess>;
@@ -33,19 +32,8 @@ let opts: TWorkerOptions;
 
 const approve = (requestId: string) => db.$transaction((tx) => finalizeApproval(tx, requestId, "system"));
 
-beforeAll(async () => {
-  ({ sim, database, db } = await openWorkerTestbed());
-});
-
-afterAll(async () => {
-  await database?.close();
-  await sim?.close();
-});
-
-beforeEach(async () => {
-  await resetWorkerTestbed(sim, db);
-  fx = await seedFixture(db, sim);
-  standing = standingAccess(sim);
+useWorkerTestbed((t) => {
+  ({ sim, db, fx, standing } = t);
   opts = workerOptions({ workerId: "w1", firstPollMs: 30, pollIntervalMs: 30, backoffBaseMs: 50, backoffMaxMs: 400, quotaRetryMs: 200, throttleBackoffMs: 100, maxInlineWaitMs: 3_000 });
 });
 
@@ -245,6 +233,29 @@ describe("provisioning worker lifecycle", () => {
     expect(o.statusMessage).toMatch(/portal account has been disabled/);
     expect(sim.log().counts["sso-admin.CreatePermissionSet"] ?? 0).toBe(0);
     expect(sim.log().counts["identitystore.CreateGroupMembership"] ?? 0).toBe(0);
+  });
+
+  it("does not assign, as Identity Center's delegated administrator, a permission set also provisioned to the management account", async () => {
+    const management = fx.accounts[SAMPLE_ORG.accounts.management]!;
+    const admin = fx.permissionSets.AdministratorAccess!;
+    await db.account.update({ where: { id: management.id }, data: { isManagement: true } });
+    await db.permissionSetAccount.create({ data: { permissionSetId: admin.id, accountId: management.id } });
+    // The portal's credentials live in a member account (the delegated administrator).
+    await db.integration.update({ where: { id: fx.integration.id }, data: { rootAccountId: SAMPLE_ORG.accounts.sandbox } });
+    try {
+      const grant = await createApprovedGrant(db, fx, { kind: "permissionSet", user: "riley", accountId: SAMPLE_ORG.accounts.devWorkloads, permissionSet: "AdministratorAccess" }, approve, {
+        expiresInMs: 60_000,
+      });
+      await tickUntil(db, opts, allSettled);
+      const g = await db.grant.findUniqueOrThrow({ where: { id: grant.id } });
+      expect(g.state).toBe("FAILED");
+      expect(g.statusMessage).toMatch(/also provisioned to the management account/);
+      expect(sim.log().counts["sso-admin.CreateAccountAssignment"] ?? 0).toBe(0);
+    } finally {
+      await db.integration.update({ where: { id: fx.integration.id }, data: { rootAccountId: SAMPLE_ORG.accounts.management } });
+      await db.permissionSetAccount.deleteMany({ where: { permissionSetId: admin.id } });
+      await db.account.update({ where: { id: management.id }, data: { isManagement: false } });
+    }
   });
 
   it("does not give access when the requester's email now belongs to another Identity Center user", async () => {

@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AwsSimulator } from "../aws-sim/index.ts";
-import type { TDatabase } from "../db/open-database.ts";
 import type { TDb } from "../db/client.ts";
 import { finalizeApproval } from "../access/finalize-approval.ts";
 import { notifyGrantEvent } from "../notifications/notify-grant-event.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
-import { awsView, createApprovedGrant, portalLeftovers, seedFixture, standingAccess, tickUntil, type TFixture, openWorkerTestbed, resetWorkerTestbed } from "./provisioning-test-kit.ts";
+import { awsView, createApprovedGrant, portalLeftovers, standingAccess, tickUntil, type TFixture } from "./provisioning-test-kit.ts";
+import { useWorkerTestbed } from "./use-worker-testbed.test-helper.ts";
 
 // AWS quotas that block a grant: admins hear of it once, a size limit fails at once, and waiting is bounded.
 let sim: AwsSimulator;
-let database: TDatabase;
 let db: TDb;
 let fx: TFixture;
 let standing: ReturnType<typeof standingAccess>;
@@ -22,19 +21,8 @@ const noChannels = { smtpUrl: null, smtpFrom: "jit@example.com", slackWebhookUrl
 const grant = (id: string) => db.grant.findUniqueOrThrow({ where: { id } });
 const ROLE_QUOTA = "Received a 409 status error: Cannot exceed quota for RolesPerAccount: 1000";
 
-beforeAll(async () => {
-  ({ sim, database, db } = await openWorkerTestbed());
-});
-
-afterAll(async () => {
-  await database?.close();
-  await sim?.close();
-});
-
-beforeEach(async () => {
-  await resetWorkerTestbed(sim, db);
-  fx = await seedFixture(db, sim);
-  standing = standingAccess(sim);
+useWorkerTestbed(async (t) => {
+  ({ sim, db, fx, standing } = t);
   admin = await db.user.upsert({ where: { email: "quota-admin@example.com" }, update: {}, create: { email: "quota-admin@example.com", name: "Quota Admin", isAdmin: true } });
   opts = workerOptions({
     workerId: "quota",
@@ -49,20 +37,11 @@ beforeEach(async () => {
   });
 });
 
-/**
- * Ticks until `done`, making the grant due before each tick: these tests are about what happens, not about
- * backoff timing, which a loaded machine (the whole suite on two cores) would otherwise stretch past a deadline.
- */
-async function tickDue(grantId: string, done: () => Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`not settled: ${JSON.stringify(await grant(grantId))}`);
-    await db.grant.updateMany({ where: { id: grantId, lockedBy: null }, data: { nextRunAt: new Date() } });
-    await runWorkerTick(db, opts);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
+const waitingForCapacity = (id: string) => async () => (await grant(id)).statusMessage?.startsWith("Waiting for AWS capacity") ?? false;
+const endedAndCleanedUp = (id: string) => async () => {
+  const now = await grant(id);
+  return now.state !== "PROVISIONING" && now.step === null;
+};
 const quotaAlerts = () => db.notification.findMany({ where: { userId: admin.id, kind: "grant.quota_wait_admin" } });
 
 describe("a grant blocked by an AWS quota", () => {
@@ -70,7 +49,7 @@ describe("a grant blocked by an AWS quota", () => {
     sim.setFaults({ faults: { "sso-admin.CreateAccountAssignment": { asyncFailureRate: 1, asyncFailureReason: ROLE_QUOTA } } });
     const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 120_000 });
     // It cycles ASSIGN → POLL_ASSIGNMENT → (quota) ASSIGN while it waits; where a tick leaves it depends on timing.
-    await tickDue(g.id, async () => (await grant(g.id)).statusMessage?.startsWith("Waiting for AWS capacity") ?? false);
+    await tickUntil(db, opts, waitingForCapacity(g.id), 30_000, { makeDue: g.id });
     // More ticks while it waits: still one alert.
     for (let i = 0; i < 3; i++) {
       await db.grant.update({ where: { id: g.id }, data: { nextRunAt: new Date() } });
@@ -101,10 +80,11 @@ describe("a grant blocked by an AWS quota", () => {
     const policy = JSON.stringify({ Version: "2012-10-17", Statement: statements });
     expect(policy.replace(/\s/g, "").length).toBeGreaterThan(10_240);
     await db.accessRequest.update({ where: { id: g.requestId }, data: { policyDocument: policy } });
-    await tickDue(g.id, async () => {
+    const failedAndCleanedUp = async () => {
       const now = await grant(g.id);
       return now.state === "FAILED" && now.step === null;
-    });
+    };
+    await tickUntil(db, opts, failedAndCleanedUp, 30_000, { makeDue: g.id });
     const failed = await grant(g.id);
     expect(failed.lastError).toMatch(/^Quota: ServiceQuotaExceededException: The inline policy exceeds the quota of 10240/);
     expect(failed.lastError).toMatch(/retrying cannot clear it/);
@@ -130,7 +110,7 @@ describe("a grant blocked by an AWS quota", () => {
     expect(failed.statusMessage).toMatch(/^Not set up: AWS had no room for this access \(an AWS quota was reached\) and it did not clear in time/);
     expect(await quotaAlerts()).toHaveLength(1);
     expect(await db.notification.count({ where: { userId: g.userId, kind: "grant.failed" } })).toBe(1);
-    await tickDue(g.id, async () => (await grant(g.id)).step === null);
+    await tickUntil(db, opts, async () => (await grant(g.id)).step === null, 30_000, { makeDue: g.id });
     expect(awsView(sim).tempPermissionSets("jit-")).toEqual([]);
     expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
   });
@@ -140,10 +120,7 @@ describe("a grant blocked by an AWS quota", () => {
     const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 120_000 });
     await tickUntil(db, opts, async () => (await grant(g.id)).statusMessage?.startsWith("Waiting for AWS capacity") ?? false);
     await db.grant.update({ where: { id: g.id }, data: { expiresAt: new Date(Date.now() - 20 * 60_000), nextRunAt: new Date() } });
-    await tickDue(g.id, async () => {
-      const now = await grant(g.id);
-      return now.state !== "PROVISIONING" && now.step === null;
-    });
+    await tickUntil(db, opts, endedAndCleanedUp(g.id), 30_000, { makeDue: g.id });
     const ended = await grant(g.id);
     expect(ended.state).toBe("FAILED");
     expect(ended.lastError).toMatch(/gave up waiting: the grant's approved time ran out/);
@@ -151,5 +128,51 @@ describe("a grant blocked by an AWS quota", () => {
     expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
     // Cleaning up after a late failure is not a removal that keeps failing.
     expect(await db.notification.count({ where: { kind: "grant.removal_overdue_admin" } })).toBe(0);
+  });
+
+  it("a grant that got past a quota wait loses the waiting message, and when its time runs out before it is set up it expires, not FAILED", async () => {
+    // No room for another permission set in the instance: the grant waits at CREATE_PERMISSION_SET.
+    sim.setFaults({ quotas: { permissionSetsPerInstance: awsView(sim).permissionSets.length } });
+    const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 120_000 });
+    await tickUntil(db, opts, waitingForCapacity(g.id), 30_000, { makeDue: g.id });
+    expect(await grant(g.id)).toMatchObject({ state: "PROVISIONING", step: "CREATE_PERMISSION_SET", lastError: expect.stringMatching(/^Quota: .*permission sets in the instance/) });
+
+    // An admin made room; the set is created, then the worker stops (one step per claim here, down in real life).
+    sim.setFaults({ quotas: { permissionSetsPerInstance: 3500 } });
+    const setCreated = async () => (await grant(g.id)).step !== "CREATE_PERMISSION_SET";
+    await tickUntil(db, { ...opts, maxStepsPerClaim: 1 }, setCreated, 30_000, { makeDue: g.id });
+    expect(await grant(g.id)).toMatchObject({ state: "PROVISIONING", step: "PUT_POLICY", lastError: null, statusMessage: null });
+
+    await db.grant.update({ where: { id: g.id }, data: { expiresAt: new Date(Date.now() - 20 * 60_000), nextRunAt: new Date() } });
+    await tickUntil(db, opts, endedAndCleanedUp(g.id), 30_000, { makeDue: g.id });
+    const after = await grant(g.id);
+    expect(after.state).toBe("EXPIRED");
+    expect(after.statusMessage ?? "").not.toMatch(/AWS had no room/);
+    expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
+    expect(await quotaAlerts()).toHaveLength(1);
+  });
+
+  it("an assignment retried once the role quota cleared, still in flight when the grant's time ran out (the worker was down), expires, not FAILED", async () => {
+    sim.setFaults({ faults: { "sso-admin.CreateAccountAssignment": { asyncFailureRate: 1, asyncFailureReason: ROLE_QUOTA } } });
+    const g = await createApprovedGrant(db, fx, { kind: "bucket", user: "riley" }, approve, { expiresInMs: 120_000 });
+    // Waiting to retry the assignment that failed on the quota (not polling one made before the quota cleared).
+    const waitingToRetry = async () => (await waitingForCapacity(g.id)()) && (await grant(g.id)).step === "ASSIGN";
+    await tickUntil(db, opts, waitingToRetry, 30_000, { makeDue: g.id });
+
+    // Room made: the retried assignment is accepted, then the worker stops before it polls it.
+    sim.setFaults({ faults: {}, replace: true });
+    const failedRequest = (await grant(g.id)).assignmentRequestId;
+    const retried = async () => {
+      const now = await grant(g.id);
+      return now.step === "POLL_ASSIGNMENT" && now.assignmentRequestId !== failedRequest;
+    };
+    await tickUntil(db, { ...opts, maxStepsPerClaim: 1 }, retried, 30_000, { makeDue: g.id });
+
+    await db.grant.update({ where: { id: g.id }, data: { expiresAt: new Date(Date.now() - 20 * 60_000), nextRunAt: new Date() } });
+    await tickUntil(db, opts, endedAndCleanedUp(g.id), 30_000, { makeDue: g.id });
+    const after = await grant(g.id);
+    expect(after.state).toBe("EXPIRED");
+    expect(after.statusMessage ?? "").not.toMatch(/AWS had no room/);
+    expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
   });
 });

@@ -1,20 +1,19 @@
 import { DeleteGroupMembershipCommand } from "@aws-sdk/client-identitystore";
 import { CreateAccountAssignmentCommand, DescribeAccountAssignmentCreationStatusCommand, UntagResourceCommand } from "@aws-sdk/client-sso-admin";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SAMPLE_ORG, type AwsSimulator } from "../aws-sim/index.ts";
 import { simClients, waitDone } from "../aws-sim/test-clients.ts";
-import type { TDatabase } from "../db/open-database.ts";
 import type { TDb } from "../db/client.ts";
 import { finalizeApproval } from "../access/finalize-approval.ts";
 import { notifyGrantEvent } from "../notifications/notify-grant-event.ts";
 import { reconcileIntegration } from "./reconcile-integration.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
-import { awsView, createApprovedGrant, missingStanding, portalLeftovers, seedFixture, standingAccess, tickUntil, type TFixture, openWorkerTestbed, resetWorkerTestbed } from "./provisioning-test-kit.ts";
+import { awsView, createApprovedGrant, missingStanding, portalLeftovers, standingAccess, tickUntil, type TFixture } from "./provisioning-test-kit.ts";
+import { useWorkerTestbed } from "./use-worker-testbed.test-helper.ts";
 
 // Removal that must not get stuck, must not take standing access, and must not fail silently.
 let sim: AwsSimulator;
-let database: TDatabase;
 let db: TDb;
 let fx: TFixture;
 let standing: ReturnType<typeof standingAccess>;
@@ -23,19 +22,8 @@ let opts: TWorkerOptions;
 const approve = (requestId: string) => db.$transaction((tx) => finalizeApproval(tx, requestId, "system"));
 const noChannels = { smtpUrl: null, smtpFrom: "jit@example.com", slackWebhookUrl: null, baseUrl: null };
 
-beforeAll(async () => {
-  ({ sim, database, db } = await openWorkerTestbed());
-});
-
-afterAll(async () => {
-  await database?.close();
-  await sim?.close();
-});
-
-beforeEach(async () => {
-  await resetWorkerTestbed(sim, db);
-  fx = await seedFixture(db, sim);
-  standing = standingAccess(sim);
+useWorkerTestbed((t) => {
+  ({ sim, db, fx, standing } = t);
   opts = workerOptions({
     workerId: "removal",
     firstPollMs: 30,

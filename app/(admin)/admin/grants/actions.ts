@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { after } from "next/server";
 import { adminAction } from "@/lib/auth/action-client";
 import { getDb } from "@/lib/db/client";
 import { forceRevokeGrant, ZForceRevokeGrant } from "@/lib/provisioning/force-revoke-grant";
@@ -20,7 +21,8 @@ export const retryGrantAction = adminAction.inputSchema(ZRetryGrant).action(asyn
 });
 
 export const runReconcileNowAction = adminAction.action(async ({ ctx }) => {
-  const result = await runReconcileNow(await getDb(), ctx.user);
+  // The findings' email goes out after the answer: the admin does not wait on SMTP.
+  const result = await runReconcileNow(await getDb(), ctx.user, { defer: (task) => after(task) });
   revalidatePath("/admin/grants");
   return result;
 });
