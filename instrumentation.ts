@@ -18,23 +18,4 @@ export async function register() {
   }
   const { startInProcessWorker } = await import("./lib/provisioning/start-in-process-worker");
   startInProcessWorker();
-  void resealSecretsAfterRotation();
-}
-
-/**
- * After ENCRYPTION_KEY was rotated (the old key moved to ENCRYPTION_KEY_PREVIOUS), moves stored secrets to
- * the new key, so the old one can be dropped after one restart. Every replica may try: each write is
- * conditional. In the background: start-up does not wait on the database.
- */
-async function resealSecretsAfterRotation() {
-  try {
-    const [{ getDb }, { resealIntegrationSecrets }] = await Promise.all([import("./lib/db/client"), import("./lib/integrations/reseal-integration-secrets")]);
-    const { resealed, unreadable } = await resealIntegrationSecrets(await getDb());
-    if (resealed > 0) console.info(`re-sealed ${resealed} integration secret(s) with the current ENCRYPTION_KEY`);
-    if (unreadable.length > 0) {
-      console.warn(`no configured encryption key opens the stored secret of integration(s) ${unreadable.join(", ")}: set ENCRYPTION_KEY_PREVIOUS, or enter the secret again`);
-    }
-  } catch (e) {
-    console.error("re-sealing integration secrets failed", e);
-  }
 }

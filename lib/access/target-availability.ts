@@ -9,13 +9,13 @@ export function whyTargetGone(target: {
   integration: { enabled: boolean; rootAccountId: string | null };
   account: { state: string; deletedAt: Date | null; accountId: string; isManagement: boolean } | null;
   resource: { deletedAt: Date | null } | null;
-  permissionSet: { deletedAt: Date | null; accounts?: TManagementLink[] } | null;
+  permissionSet: { deletedAt: Date | null; accounts: TManagementLink[] } | null;
   group: { deletedAt: Date | null } | null;
 }): string | null {
   if (!target.integration.enabled) return "the AWS integration was disabled";
   if (target.account && (target.account.deletedAt || target.account.state !== "ACTIVE")) return "its AWS account was suspended or left the organization";
   if (target.account && managementOutOfReach(target.integration, target.account)) return DELEGATED_ADMIN_REASON;
-  if (target.permissionSet?.accounts && permissionSetOutOfReach(target.integration, target.permissionSet.accounts)) return DELEGATED_ADMIN_SET_REASON;
+  if (target.permissionSet && permissionSetOutOfReach(target.integration, target.permissionSet.accounts)) return DELEGATED_ADMIN_SET_REASON;
   if (target.resource?.deletedAt || target.permissionSet?.deletedAt || target.group?.deletedAt) return "it was removed from AWS or from the catalog";
   return null;
 }

@@ -1,6 +1,7 @@
 import type { TDb } from "../db/client.ts";
 import { GENESIS_HASH, checkAuditHash, type TAuditKey } from "./audit-hash.ts";
 import { auditKeys } from "./audit-keys.ts";
+import { env } from "../env.ts";
 
 export type TAuditChainReport =
   | { ok: true; count: number; lastHash: string }
@@ -15,6 +16,12 @@ const REASONS = {
   // Unkeyed hashes are accepted only for the events from before keyed hashing: anyone who can write to the
   // database could compute one, so an unkeyed event after a keyed one is a forgery or an insertion.
   "unkeyed-after-keyed": "it has an unkeyed hash after keyed events (forged or inserted)",
+  // Whoever can write to the database can also rewrite the whole keyed part with plain hashes: only the
+  // operator's AUDIT_LEGACY_EVENTS, outside the database, says how many events predate keyed hashing.
+  "unkeyed-beyond-legacy":
+    "it has a plain (unkeyed) hash, which only events written before the chain was keyed may have (AUDIT_LEGACY_EVENTS names how many there were)",
+  // A key that leaked and was rotated away could otherwise still sign events written after the rotation.
+  "older-key": "it is signed with an older key than an event before it (ENCRYPTION_KEY_PREVIOUS lists keys newest first)",
 } as const;
 
 /**
@@ -24,12 +31,23 @@ const REASONS = {
  */
 export async function verifyAuditChain(
   db: TDb,
-  { batchSize = 1000, keys = auditKeys() }: { batchSize?: number; keys?: readonly TAuditKey[] } = {},
+  {
+    batchSize = 1000,
+    keys = auditKeys(),
+    legacyEvents = env.AUDIT_LEGACY_EVENTS,
+  }: {
+    batchSize?: number;
+    /** Newest first: an event may not be signed with an older key than one before it. */
+    keys?: readonly TAuditKey[];
+    /** Events (by seq) that may carry a plain hash, written before the chain was keyed. */
+    legacyEvents?: number;
+  } = {},
 ): Promise<TAuditChainReport> {
   let prevHash = GENESIS_HASH;
   let after: bigint | null = null;
   let count = 0;
   let keyedSeen = false;
+  let newestRank = Number.POSITIVE_INFINITY;
   for (;;) {
     const rows: Awaited<ReturnType<typeof db.auditEvent.findMany>> = await db.auditEvent.findMany({
       where: after === null ? {} : { seq: { gt: after } },
@@ -45,8 +63,13 @@ export async function verifyAuditChain(
       if (row.prevHash !== prevHash) return broken("link");
       const check = checkAuditHash(row, row.hash, keys);
       if (!check.keyed && keyedSeen) return broken("unkeyed-after-keyed");
+      if (!check.keyed && row.seq > BigInt(legacyEvents)) return broken("unkeyed-beyond-legacy");
       if (!check.ok) return broken(check.problem);
-      keyedSeen ||= check.keyed;
+      if (check.keyed) {
+        if (check.rank > newestRank) return broken("older-key");
+        newestRank = check.rank;
+        keyedSeen = true;
+      }
       prevHash = row.hash;
       count += 1;
     }

@@ -126,12 +126,16 @@ export function encryptionKeys(): TKeyRing {
     mkdirSync(path.dirname(file), { recursive: true });
     // Written whole under a private name, then linked into place: another process (parallel tests, the demo's
     // scripts) never reads a half-written key, and whichever link comes first wins.
+    const key = randomBytes(32).toString("base64");
     const draft = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
-    writeFileSync(draft, randomBytes(32).toString("base64"), { mode: 0o600, flag: "wx" });
+    writeFileSync(draft, key, { mode: 0o600, flag: "wx" });
     try {
       linkSync(draft, file);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      // A file system without hard links (some mounts): exclusive create, which only the first process wins.
+      if (code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP") writeIfAbsent(file, key);
+      else if (code !== "EEXIST") throw e;
     } finally {
       unlinkSync(draft);
     }
@@ -139,4 +143,12 @@ export function encryptionKeys(): TKeyRing {
   const current = Buffer.from(readFileSync(file, "utf8").trim(), "base64");
   if (current.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key`);
   return (cached = { current, previous });
+}
+
+function writeIfAbsent(file: string, content: string): void {
+  try {
+    writeFileSync(file, content, { mode: 0o600, flag: "wx" });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
 }

@@ -7,7 +7,8 @@ import type { Integration } from "../db/generated/client.ts";
  * The integration's stored secret sealed again with the current key and bound to its row, when it is in the
  * old v1 format or sealed with a previous key, with the audit event that records it (key ids, never the value).
  * Null when it is absent, already current, or cannot be opened here (the connection test then says why): a
- * value copied from another row never opens, so it is never re-bound to this one. Pure; no authorization.
+ * v2 value copied from another row never opens, so it is never re-bound to this one. A v1 value (written
+ * before values were bound) carries no place and is bound to the row it is found in. Pure; no authorization.
  */
 export function resealIntegrationSecret(
   row: Pick<Integration, "id" | "secretAccessKeyEnc">,

@@ -1057,7 +1057,10 @@ async function stillBlockedByQuota(claim: TClaim, g: TGrant): Promise<boolean | 
   try {
     status = await describeAssignmentCreation(aws(claim, g).ic, g.assignmentRequestId);
   } catch (e) {
-    if (awsErrorInfo(e).notFound) return true;
+    const info = awsErrorInfo(e);
+    if (info.notFound) return true;
+    // Not an answer: the grant keeps its quota error and asks again (handleError would overwrite the error).
+    if (info.throttling || info.conflict) return "unknown";
     throw e;
   }
   if (status.status === "IN_PROGRESS") return "unknown";

@@ -3,7 +3,7 @@ import { awsClients } from "../aws/aws-clients.ts";
 import { rootCredentials, type TRootAuth } from "../aws/aws-credentials.ts";
 import type { TIdentityCenter } from "../aws/identity-center-ops.ts";
 import type { TIdentityStore } from "../aws/identity-store-ops.ts";
-import { decryptSecret, integrationSecretContext } from "../crypto/secret-box.ts";
+import { decryptSecret, integrationSecretContext, SecretBoxError } from "../crypto/secret-box.ts";
 
 /** What the worker needs to act in one integration's Identity Center. */
 export type TIntegrationAws = { ic: TIdentityCenter; store: TIdentityStore };
@@ -20,7 +20,15 @@ export class IntegrationNotReadyError extends Error {
 function rootAuth(integration: Integration): TRootAuth {
   if (integration.authMethod === "ACCESS_KEY") {
     if (!integration.accessKeyId || !integration.secretAccessKeyEnc) throw new IntegrationNotReadyError("the integration has no access key");
-    return { method: "ACCESS_KEY", accessKeyId: integration.accessKeyId, secretAccessKey: decryptSecret(integration.secretAccessKeyEnc, integrationSecretContext(integration.id)) };
+    let secretAccessKey: string;
+    try {
+      secretAccessKey = decryptSecret(integration.secretAccessKeyEnc, integrationSecretContext(integration.id));
+    } catch (e) {
+      // Named like the other set-up gaps (the grant fails visibly for an admin to fix and retry), not a generic AWS failure.
+      if (e instanceof SecretBoxError) throw new IntegrationNotReadyError(`the stored secret access key cannot be decrypted: ${e.message}`);
+      throw e;
+    }
+    return { method: "ACCESS_KEY", accessKeyId: integration.accessKeyId, secretAccessKey };
   }
   if (!integration.roleArn) throw new IntegrationNotReadyError("the integration has no role ARN");
   return { method: "ASSUME_ROLE", roleArn: integration.roleArn, externalId: integration.externalId };

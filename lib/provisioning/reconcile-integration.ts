@@ -331,7 +331,12 @@ export async function runDueReconciles(
   for (const { run, resumeAfterArn } of runs) {
     const done = await reconcileIntegration(db, run.integrationId, { trigger: "SCHEDULE", run, resolveAws: options.resolveAws, deadline: options.deadline, resumeAfterArn });
     out.push(done);
-    await options.onFinished?.(done);
+    try {
+      await options.onFinished?.(done);
+    } catch (e) {
+      // The runs after this one still run (and are recorded), whatever their predecessor's follow-up did.
+      console.error(`after reconcile run ${done.id}`, e);
+    }
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { runWorkerTick } from "./run-worker-tick.ts";
 import { SimulatedCrash } from "./advance-grant.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
 import { assignmentSlotsInUse } from "./provisioning-limits.ts";
+import { encryptSecret, integrationSecretContext } from "../crypto/secret-box.ts";
 import {
   activeWithoutAccess,
   awsView,
@@ -255,6 +256,21 @@ describe("provisioning worker lifecycle", () => {
       await db.integration.update({ where: { id: fx.integration.id }, data: { rootAccountId: SAMPLE_ORG.accounts.management } });
       await db.permissionSetAccount.deleteMany({ where: { permissionSetId: admin.id } });
       await db.account.update({ where: { id: management.id }, data: { isManagement: false } });
+    }
+  });
+
+  it("fails a grant visibly when the integration's stored secret cannot be decrypted (sealed for another integration)", async () => {
+    const original = fx.integration.secretAccessKeyEnc;
+    await db.integration.update({ where: { id: fx.integration.id }, data: { secretAccessKeyEnc: encryptSecret(SAMPLE_ORG.secretAccessKey, integrationSecretContext("another-integration")) } });
+    try {
+      const grant = await createApprovedGrant(db, fx, { kind: "group", user: "riley", group: "Data Engineers" }, approve, { expiresInMs: 60_000 });
+      await tickUntil(db, opts, allSettled);
+      const g = await db.grant.findUniqueOrThrow({ where: { id: grant.id } });
+      expect(g.state).toBe("FAILED");
+      expect(g.lastError).toMatch(/Integration not ready: the stored secret access key cannot be decrypted/);
+      expect(g.statusMessage).toMatch(/AWS connection is not set up/);
+    } finally {
+      await db.integration.update({ where: { id: fx.integration.id }, data: { secretAccessKeyEnc: original } });
     }
   });
 

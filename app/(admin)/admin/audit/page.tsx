@@ -70,7 +70,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <Link className={buttonClasses("ghost")} href="/admin/audit">
             Clear
           </Link>
-          <div className="ml-auto">
+          <div className="ml-auto min-w-0">
             <VerifyChainButton />
           </div>
         </div>

@@ -17,7 +17,7 @@ export function VerifyChainButton() {
         <>
           <Badge tone="green">{report.count} events verified</Badge>
           {/* Kept outside the portal (a ticket, a log), the head hash lets a later check show the chain was not rewritten since. */}
-          <span className="break-all text-xs text-slate-600" data-testid="audit-head-hash">
+          <span className="min-w-0 break-all text-xs text-slate-600" data-testid="audit-head-hash">
             head <code className="rounded bg-slate-100 px-1">{report.lastHash}</code>
           </span>
         </>
