@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { RegisterDelegatedAdministratorCommand } from "@aws-sdk/client-organizations";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SAMPLE_ORG, startAwsSimulator, type AwsSimulator } from "../aws-sim/index.ts";
+import { simClients } from "../aws-sim/test-clients.ts";
 import { sealV1 } from "../crypto/legacy-v1-seal.test-helper.ts";
 import { decryptSecret, encryptionKeys, encryptSecret, integrationSecretContext, keyId } from "../crypto/secret-box.ts";
 import type { TDb } from "../db/client.ts";
@@ -169,6 +171,34 @@ describe("connection test", () => {
     expect(checks.get("root")?.detail).toContain("111111111111");
     expect([...checks.keys()].filter((k) => k.startsWith("account-"))).toHaveLength(6);
     expect(events.at(-2)).toEqual({ type: "progress", done: 6, total: 6 });
+  });
+
+  it("warns a delegated administrator that the management account and the permission sets provisioned to it are out of reach", async () => {
+    // The portal's credentials live in sandbox, registered as Identity Center's delegated administrator; the
+    // server's own credentials (the SDK's default chain) assume the role there.
+    await simClients(sim).org.send(new RegisterDelegatedAdministratorCommand({ AccountId: S.accounts.sandbox, ServicePrincipal: "sso.amazonaws.com" }));
+    process.env.AWS_ACCESS_KEY_ID = S.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = S.secretAccessKey;
+    try {
+      const { id } = await saveIntegration(db, {
+        config: {
+          ...config(),
+          root_account: { account_id: S.accounts.sandbox, access_role_arn: `arn:aws:iam::${S.accounts.sandbox}:role/${S.portalRoleName}`, external_id: S.externalId, region: S.region },
+        },
+        actor: admin,
+      });
+      const { checks } = await runTest(id);
+      expect(checks.get("root")?.detail).toContain(S.accounts.sandbox);
+      expect(checks.get("organizations")?.status).toBe("ok");
+      expect(checks.get("delegated-admin")).toMatchObject({ status: "warning", detail: expect.stringMatching(/delegated administrator, not in the management account 111111111111/) });
+    } finally {
+      delete process.env.AWS_ACCESS_KEY_ID;
+      delete process.env.AWS_SECRET_ACCESS_KEY;
+      sim.reset();
+    }
+    // The management account's own credentials get no such warning.
+    const { id } = await saveIntegration(db, { config: config(), actor: admin });
+    expect((await runTest(id)).checks.has("delegated-admin")).toBe(false);
   });
 
   it("reports a wrong external id per account in plain words", async () => {

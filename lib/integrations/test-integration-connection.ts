@@ -68,8 +68,10 @@ export async function testIntegrationConnection(db: TDb, integrationId: string, 
   }
   const sts = stsApi(root.credentials, root.region);
   let managementAccountId: string | null = integration.rootAccountId;
+  let callerAccountId: string | null = null;
   try {
     const me = await sts.getCallerIdentity();
+    callerAccountId = me.accountId;
     managementAccountId = managementAccountId ?? me.accountId;
     await rememberKeyAccount(db, integration, me.accountId);
     report({ id: "root", label: "Management credentials", status: "ok", detail: `Signed in as ${me.arn} (account ${me.accountId}).` });
@@ -121,6 +123,21 @@ export async function testIntegrationConnection(db: TDb, integrationId: string, 
     report({ id: "organizations", label: "AWS Organizations", status: "ok", detail: `${accounts.length} accounts readable (${accounts.filter((a) => a.state === "ACTIVE").length} active).` });
   } catch (e) {
     failed("organizations", "AWS Organizations", { kind: "management-read", action: step }, e);
+  }
+  if (callerAccountId && managementAccountId && callerAccountId !== managementAccountId) {
+    // Not a failure: a supported set-up with limits the admin should know before requesters meet them.
+    const sets = await db.permissionSet.count({
+      where: { integrationId, deletedAt: null, portalManaged: false, accounts: { some: { deletedAt: null, account: { accountId: managementAccountId } } } },
+    });
+    report({
+      id: "delegated-admin",
+      label: "Delegated administrator",
+      status: "warning",
+      detail:
+        `These credentials are in account ${callerAccountId}, Identity Center's delegated administrator, not in the management account ${managementAccountId}. ` +
+        `AWS lets only the management account change access there, so the management account and every permission set provisioned to it` +
+        `${sets > 0 ? ` (${sets} found by discovery)` : ""} are left out of the catalog. For such access, create separate permission sets used only in member accounts.`,
+    });
   }
 
   // 4. Every sub-account role.
