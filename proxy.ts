@@ -4,8 +4,8 @@ import { NextResponse, type NextRequest } from "next/server";
  * A fresh Content-Security-Policy nonce per page request: Next.js reads it from the request's CSP header and
  * puts it on its own inline and chunk scripts, so no other script runs ('strict-dynamic' lets those scripts
  * load the rest). Pages render per request (the root layout waits for the connection), as a nonce requires.
- * Styles keep 'unsafe-inline' (React style attributes cannot carry a nonce). API routes and static files
- * get the fixed headers from next.config.js.
+ * Style elements need the nonce too; style attributes stay allowed (React's cannot carry one). API routes
+ * and static files get the fixed headers from next.config.js.
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
@@ -14,7 +14,11 @@ export function proxy(request: NextRequest) {
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
-    "style-src 'self' 'unsafe-inline'",
+    // Style elements need the nonce (an injected <style> could read the page through selectors); style
+    // attributes stay allowed, as React sets them (progress bars) and they cannot carry a nonce. `next dev`
+    // injects its styles without one.
+    dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
+    "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",

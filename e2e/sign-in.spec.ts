@@ -24,6 +24,9 @@ test("pages carry the security headers: HSTS, and a script policy with a fresh n
     expect(scripts).not.toContain("unsafe-inline");
     expect(scripts).not.toContain("unsafe-eval");
     expect(csp).toContain("frame-ancestors 'none'");
+    // Style elements need the nonce as well; only style attributes (React's progress bars) are inline.
+    expect(/style-src ([^;]*)/.exec(csp)?.[1]).toMatch(/^'self' 'nonce-[A-Za-z0-9+/=]{16,}'$/);
+    expect(csp).toContain("style-src-attr 'unsafe-inline'");
     // Next put the nonce on its own scripts, so the page runs under that policy (the sign-in buttons work: other tests).
     const nonce = /'nonce-([^']+)'/.exec(scripts)![1]!;
     expect(await res.text()).toContain(`nonce="${nonce}"`);
