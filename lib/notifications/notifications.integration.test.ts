@@ -12,6 +12,7 @@ import { markNotificationsRead } from "./mark-notifications-read.ts";
 import type { TNotificationChannels } from "./notification-channels.ts";
 import { notifyGrantEvent } from "./notify-grant-event.ts";
 import { notifyRequestSubmitted } from "./notify-request-submitted.ts";
+import { remindExpiringGrants } from "./remind-expiring-grants.ts";
 import { startTestSmtp, type TTestMail, type TTestSmtp } from "./start-test-smtp.test-helper.ts";
 
 let database: TDatabase;
@@ -141,6 +142,42 @@ describe("notifications", () => {
     const kinds = await unreadKinds(f.riley.user.id);
     expect(kinds).toEqual(expect.arrayContaining(["grant.active", "grant.failed", "grant.revoked", "grant.expired"]));
     expect(await notifyGrantEvent(database.prisma, "no-such-grant", "ACTIVE", { channels })).toEqual({ emailsSent: 0, emailsFailed: 0, slackPosted: 0, slackFailed: 0 });
+  });
+
+  it("reminds the holder once before their access ends, again after an extension moved the end, never for short grants", async () => {
+    const db = database.prisma;
+    const now = new Date();
+    const activeUntil = async (minutesLeft: number, activeForMinutes: number) => {
+      const request = await f.createRequest({ steps: [f.leadsStep] });
+      const grant = await db.$transaction((tx) => finalizeApproval(tx, request.id, "system"));
+      return db.grant.update({
+        where: { id: grant.id },
+        data: { state: "ACTIVE", activatedAt: new Date(now.getTime() - activeForMinutes * 60_000), expiresAt: new Date(now.getTime() + minutesLeft * 60_000) },
+      });
+    };
+    await db.grant.updateMany({ where: { state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] } }, data: { state: "EXPIRED" } });
+    const endsSoon = await activeUntil(10, 50);
+    await activeUntil(40, 20); // not yet in the last 15 minutes
+    await activeUntil(10, 3); // a 13-minute grant: it would hear at once
+    expect(await remindExpiringGrants(db, now, { channels })).toBe(1);
+    expect(mails).toHaveLength(1);
+    const raw = mails[0]!.raw.replace(/=\r?\n/g, "");
+    expect(raw).toContain("Ends soon: prod-platform-logs");
+    expect(raw).toMatch(/ends at \d{4}-\d\d-\d\d \d\d:\d\d UTC, in 10 minutes/);
+    expect(raw).toContain("Use Extend on My requests");
+    expect(await unreadKinds(f.riley.user.id)).toContain("grant.expiring");
+    expect(slackPosts).toEqual([]);
+    // Once per expiry: the next tick says nothing.
+    expect(await remindExpiringGrants(db, now, { channels })).toBe(0);
+    // An approved extension moved the end: when the new end comes near, a new reminder.
+    await db.grant.update({ where: { id: endsSoon.id }, data: { expiresAt: new Date(now.getTime() + 70 * 60_000) } });
+    expect(await remindExpiringGrants(db, now, { channels })).toBe(0);
+    // Later ticks: the 40-minute one's turn comes, then the extended one's.
+    expect(await remindExpiringGrants(db, new Date(now.getTime() + 30 * 60_000), { channels })).toBe(1);
+    expect(await remindExpiringGrants(db, new Date(now.getTime() + 60 * 60_000), { channels })).toBe(1);
+    expect(mails).toHaveLength(3);
+    // Riley holds none of this any more: the tests after this one approve the same target again.
+    await db.grant.updateMany({ where: { state: "ACTIVE" }, data: { state: "EXPIRED" } });
   });
 
   it("access still in place past its expiry alerts the admins only, with the last error and a link to the grant", async () => {

@@ -6,7 +6,8 @@ import { alertAdmins } from "./alert-admins.ts";
 import { deliverNotifications, type TDeliveryReport, type TOutboundMessage } from "./deliver-notifications.ts";
 import type { TNotificationChannels } from "./notification-channels.ts";
 
-export type TGrantEvent = "ACTIVE" | "EXPIRED" | "REVOKED" | "FAILED" | "REMOVAL_OVERDUE" | "QUOTA_WAIT";
+/** The worker's events (lib/provisioning/grant-events.ts), and EXPIRING: the reminder before the end (remindExpiringGrants). */
+export type TGrantEvent = "ACTIVE" | "EXPIRING" | "EXPIRED" | "REVOKED" | "FAILED" | "REMOVAL_OVERDUE" | "QUOTA_WAIT";
 
 /** Events only the admins hear of (raw AWS text, never sent to the holder or the shared channel). */
 type TAdminOnlyEvent = "REMOVAL_OVERDUE" | "QUOTA_WAIT";
@@ -92,6 +93,11 @@ export async function notifyGrantEvent(
       // `slack`: the shared channel's post (third person, never the revoke reason), or null.
       const content: Record<Exclude<TGrantEvent, TAdminOnlyEvent>, { title: string; body: string; slack: string | null }> = {
         ACTIVE: { title: `Active: ${targetName}`, body: `Your ${what} is active until ${until} UTC. Sign in through the AWS access portal to use it.`, slack: null },
+        EXPIRING: {
+          title: `Ends soon: ${targetName}`,
+          body: `Your ${what} ends at ${until} UTC, in ${Math.max(1, Math.round((grant.expiresAt.getTime() - Date.now()) / 60_000))} minutes. Need longer? Use Extend on My requests before it ends.`,
+          slack: null,
+        },
         EXPIRED: { title: `Expired: ${targetName}`, body: `Your ${what} has expired and was removed.`, slack: null },
         REVOKED: {
           title: `Revoked: ${targetName}`,

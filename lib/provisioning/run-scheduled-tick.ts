@@ -5,12 +5,13 @@ import { expirePendingRequests } from "../access/expire-pending-requests.ts";
 import { runDueDiscoveries } from "../discovery/run-due-discoveries.ts";
 import { notifyGrantEvent } from "../notifications/notify-grant-event.ts";
 import { notifyReconcileFindings } from "../notifications/notify-reconcile-findings.ts";
+import { remindExpiringGrants } from "../notifications/remind-expiring-grants.ts";
 import { runDueReconciles } from "./reconcile-integration.ts";
 import { runWorkerTick, type TTickReport } from "./run-worker-tick.ts";
 import type { TGrantEvent } from "./grant-events.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
 
-export type TScheduledTickReport = TTickReport & { batchSize: number; timedOut: number; extensionsClosed: number; discoveriesStarted: number; reconciles: number; housekeepingErrors: string[] };
+export type TScheduledTickReport = TTickReport & { batchSize: number; timedOut: number; extensionsClosed: number; expiryReminders: number; discoveriesStarted: number; reconciles: number; housekeepingErrors: string[] };
 
 /** Least time left in a bounded tick for a reconcile to start. */
 export const RECONCILE_MIN_MS = 10_000;
@@ -57,7 +58,7 @@ export async function runScheduledTick(
   const withNotify = options.defer ? { ...base, notify: async (grantId: string, event: TGrantEvent) => notifyGrantEvent(database, grantId, event, { defer }) } : base;
   const opts = deadline === undefined ? withNotify : { ...withNotify, deadline };
   const report = await runWorkerTick(database, opts);
-  const out: TScheduledTickReport = { ...report, batchSize: opts.batchSize, timedOut: 0, extensionsClosed: 0, discoveriesStarted: 0, reconciles: 0, housekeepingErrors: [] };
+  const out: TScheduledTickReport = { ...report, batchSize: opts.batchSize, timedOut: 0, extensionsClosed: 0, expiryReminders: 0, discoveriesStarted: 0, reconciles: 0, housekeepingErrors: [] };
   if (options.housekeeping === false) return out;
   const now = new Date();
   const guard = async (name: string, fn: () => Promise<void>) => {
@@ -72,6 +73,9 @@ export async function runScheduledTick(
     const closed = await expirePendingRequests(database, now, { defer });
     out.timedOut = closed.timedOut;
     out.extensionsClosed = closed.extensionsClosed;
+  });
+  await guard("remindExpiringGrants", async () => {
+    out.expiryReminders = await remindExpiringGrants(database, now, { defer });
   });
   await guard("runDueDiscoveries", async () => {
     out.discoveriesStarted = (await runDueDiscoveries(database, now)).length;

@@ -6,7 +6,7 @@ vi.mock("@/lib/db/client", () => ({ getDb: async () => ({}) }));
 vi.mock("@/lib/provisioning/run-scheduled-tick", () => ({
   runScheduledTick: async (_db: unknown, opts: { budgetMs?: number }) => {
     ticks.push(opts);
-    return { claimed: 0, events: [], failed: 0, timedOut: 0, extensionsClosed: 0, discoveriesStarted: 0, reconciles: 0, housekeepingErrors: [], ms: 1 };
+    return { claimed: 0, events: [], failed: 0, timedOut: 0, extensionsClosed: 0, expiryReminders: 0, discoveriesStarted: 0, reconciles: 0, housekeepingErrors: [], ms: 1 };
   },
 }));
 

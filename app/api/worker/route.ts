@@ -18,7 +18,7 @@ export async function POST(req: Request) {
     // Email and Slack go out after the answer, kept alive by after() on hosts that freeze a function once it answered.
     const r = await runScheduledTick(await getDb(), { defer: (task) => after(task), budgetMs: TICK_BUDGET_MS });
     return NextResponse.json(
-      { claimed: r.claimed, events: r.events.length, failed: r.failed, timedOut: r.timedOut, extensionsClosed: r.extensionsClosed, discoveriesStarted: r.discoveriesStarted, reconciles: r.reconciles, housekeepingErrors: r.housekeepingErrors.length, ms: r.ms },
+      { claimed: r.claimed, events: r.events.length, failed: r.failed, timedOut: r.timedOut, extensionsClosed: r.extensionsClosed, expiryReminders: r.expiryReminders, discoveriesStarted: r.discoveriesStarted, reconciles: r.reconciles, housekeepingErrors: r.housekeepingErrors.length, ms: r.ms },
       { headers: { "Cache-Control": "no-store" } },
     );
   } catch (e) {

@@ -1,0 +1,39 @@
+import "server-only";
+import type { TDb } from "../db/client.ts";
+import type { TNotificationChannels } from "./notification-channels.ts";
+import { notifyGrantEvent } from "./notify-grant-event.ts";
+
+/** How long before its end a holder hears that their access ends soon. */
+export const EXPIRY_REMINDER_MS = 15 * 60_000;
+
+/**
+ * Tells each holder whose live access ends within EXPIRY_REMINDER_MS that it ends soon (in-app and email),
+ * while there is still time to ask for an extension: once per expiry (an approved extension moves it and earns
+ * another reminder), and not for access that was granted for less than that (it would hear at once). Any number
+ * of replicas may run it: the conditional update picks one. Returns how many were reminded. System actor.
+ */
+export async function remindExpiringGrants(
+  db: TDb,
+  now: Date,
+  options: { defer?: (task: () => Promise<unknown>) => void; channels?: TNotificationChannels } = {},
+): Promise<number> {
+  const soon = new Date(now.getTime() + EXPIRY_REMINDER_MS);
+  const due = await db.grant.findMany({
+    where: { state: "ACTIVE", revokedById: null, expiresAt: { gt: now, lte: soon } },
+    select: { id: true, expiresAt: true, activatedAt: true, expiryReminderFor: true },
+    take: 500,
+  });
+  let reminded = 0;
+  for (const g of due) {
+    if (g.expiryReminderFor?.getTime() === g.expiresAt.getTime()) continue;
+    if (!g.activatedAt || g.expiresAt.getTime() - g.activatedAt.getTime() <= EXPIRY_REMINDER_MS) continue;
+    const claimed = await db.grant.updateMany({
+      where: { id: g.id, state: "ACTIVE", expiresAt: g.expiresAt, OR: [{ expiryReminderFor: null }, { expiryReminderFor: { not: g.expiresAt } }] },
+      data: { expiryReminderFor: g.expiresAt },
+    });
+    if (claimed.count !== 1) continue;
+    await notifyGrantEvent(db, g.id, "EXPIRING", options);
+    reminded += 1;
+  }
+  return reminded;
+}
