@@ -16,7 +16,8 @@ export function proxy(request: NextRequest) {
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     // Style elements need the nonce (an injected <style> could read the page through selectors); style
     // attributes stay allowed, as React sets them (progress bars) and they cannot carry a nonce. `next dev`
-    // injects its styles without one.
+    // injects its styles without one. Stylesheets load as <link>s; a hoisted React <style> would not get the
+    // nonce (Next passes it for scripts only), so the app has none (app/global-error.tsx uses attributes).
     dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",

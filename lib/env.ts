@@ -65,15 +65,15 @@ export const envShape = {
   /** 32 bytes, base64: encrypts stored AWS secrets (AES-256-GCM). */
   ENCRYPTION_KEY: z.string().refine(isKey, { message: "must be 32 bytes, base64-encoded" }).optional(),
   /**
-   * Earlier ENCRYPTION_KEYs (comma-separated, each 32 bytes base64) during a rotation: they only open values
-   * sealed before it; every value is sealed again with ENCRYPTION_KEY when it is saved.
+   * Earlier ENCRYPTION_KEYs (comma-separated, each 32 bytes base64) after a rotation: they open values sealed
+   * before it (until `npm run secrets:reseal`) and verify the audit events they signed.
    */
+  ENCRYPTION_KEY_PREVIOUS: commaList.refine((keys) => keys.every(isKey), { message: "must be 32-byte keys, base64-encoded, separated by commas" }),
   /**
-   * Audit events written before the chain was keyed (their number, i.e. the seq of the last plain-hash event):
-   * verification accepts plain hashes up to it and no further. 0 for installs that started keyed.
+   * The seq (#) of the last audit event written before the chain was keyed (`SELECT max(seq) FROM "AuditEvent"
+   * WHERE hash NOT LIKE 'h2:%'`): verification accepts plain hashes up to it and no further. 0 for installs that started keyed.
    */
   AUDIT_LEGACY_EVENTS: z.coerce.number().int().min(0).default(0),
-  ENCRYPTION_KEY_PREVIOUS: commaList.refine((keys) => keys.every(isKey), { message: "must be 32-byte keys, base64-encoded, separated by commas" }),
   /** Bearer secret for POST /api/worker from an external scheduler. Unset: the route refuses. */
   WORKER_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** In-process worker ticks (single-node installs). */

@@ -80,12 +80,10 @@ export function unkeyedAuditHash(e: TAuditHashInput): string {
 }
 
 export type TAuditHashCheck =
-  | { ok: true; keyed: false }
-  /** `rank`: the index in `keys` of the key that signed it (keys are given newest first). */
-  | { ok: true; keyed: true; rank: number }
+  | { ok: true; keyed: boolean }
   | { ok: false; keyed: boolean; problem: "edited" | "unknown-key" | "malformed" };
 
-/** Whether `hash` is the event's own hash, under one of `keys` (newest first) if it is keyed. */
+/** Whether `hash` is the event's own hash, under one of `keys` if it is keyed. */
 export function checkAuditHash(e: TAuditHashInput, hash: string, keys: readonly TAuditKey[]): TAuditHashCheck {
   if (!hash.startsWith(KEYED_PREFIX)) {
     if (!/^[0-9a-f]{64}$/.test(hash)) return { ok: false, keyed: false, problem: "malformed" };
@@ -98,6 +96,6 @@ export function checkAuditHash(e: TAuditHashInput, hash: string, keys: readonly 
   const candidates = keys.filter((k) => k.id === keyId);
   if (candidates.length === 0) return { ok: false, keyed: true, problem: "unknown-key" };
   const stored = Buffer.from(mac, "hex");
-  const signer = candidates.find((k) => timingSafeEqual(Buffer.from(hmacHex(e, k), "hex"), stored));
-  return signer ? { ok: true, keyed: true, rank: keys.indexOf(signer) } : { ok: false, keyed: true, problem: "edited" };
+  const signed = candidates.some((k) => timingSafeEqual(Buffer.from(hmacHex(e, k), "hex"), stored));
+  return signed ? { ok: true, keyed: true } : { ok: false, keyed: true, problem: "edited" };
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../db/test-database.ts";
 import type { TDatabase } from "../db/open-database.ts";
 import { appendAuditEvent } from "./append-audit-event.ts";
-import { GENESIS_HASH, auditHash, deriveAuditKey } from "./audit-hash.ts";
+import { GENESIS_HASH, deriveAuditKey } from "./audit-hash.ts";
 import { auditKeys } from "./audit-keys.ts";
 import { verifyAuditChain } from "./verify-audit-chain.ts";
 
@@ -140,19 +140,5 @@ describe("keyed audit chain", () => {
       await db.exec(`ALTER TABLE "AuditEvent" ENABLE TRIGGER USER`);
     }
     expect(await verify()).toMatchObject({ ok: true, count: 6 });
-  });
-
-  it("refuses an event signed with a key older than one before it (a leaked key that was rotated away)", async () => {
-    const chain = await rows(db);
-    const [current] = auditKeys();
-    const leaked = deriveAuditKey(randomBytes(32));
-    const head = chain.at(-1)!;
-    // The leaked key signs an event after events signed with the key that replaced it.
-    const forged = { ...head, id: randomUUID(), createdAt: new Date(), details: { forged: true }, prevHash: head.hash };
-    const { seq: _seq, hash: _hash, ...input } = forged;
-    await db.prisma.auditEvent.create({ data: { ...input, details: input.details, hash: auditHash(input, leaked) } });
-    expect(await verify({ keys: [current, leaked] })).toMatchObject({ ok: false, count: 6, brokenAt: { id: forged.id, reason: expect.stringMatching(/older key/) } });
-    // Listed as the newest key (it signed the last event, and no event before it used a newer one): accepted.
-    expect(await verify({ keys: [leaked, current] })).toMatchObject({ ok: true, count: 7 });
   });
 });

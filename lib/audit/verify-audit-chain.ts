@@ -19,9 +19,7 @@ const REASONS = {
   // Whoever can write to the database can also rewrite the whole keyed part with plain hashes: only the
   // operator's AUDIT_LEGACY_EVENTS, outside the database, says how many events predate keyed hashing.
   "unkeyed-beyond-legacy":
-    "it has a plain (unkeyed) hash, which only events written before the chain was keyed may have (AUDIT_LEGACY_EVENTS names how many there were)",
-  // A key that leaked and was rotated away could otherwise still sign events written after the rotation.
-  "older-key": "it is signed with an older key than an event before it (ENCRYPTION_KEY_PREVIOUS lists keys newest first)",
+    "it has a plain (unkeyed) hash, which only events written before the chain was keyed may have (AUDIT_LEGACY_EVENTS names the last of them)",
 } as const;
 
 /**
@@ -37,9 +35,8 @@ export async function verifyAuditChain(
     legacyEvents = env.AUDIT_LEGACY_EVENTS,
   }: {
     batchSize?: number;
-    /** Newest first: an event may not be signed with an older key than one before it. */
     keys?: readonly TAuditKey[];
-    /** Events (by seq) that may carry a plain hash, written before the chain was keyed. */
+    /** The seq of the last event written before the chain was keyed: only events up to it may carry a plain hash. */
     legacyEvents?: number;
   } = {},
 ): Promise<TAuditChainReport> {
@@ -47,7 +44,6 @@ export async function verifyAuditChain(
   let after: bigint | null = null;
   let count = 0;
   let keyedSeen = false;
-  let newestRank = Number.POSITIVE_INFINITY;
   for (;;) {
     const rows: Awaited<ReturnType<typeof db.auditEvent.findMany>> = await db.auditEvent.findMany({
       where: after === null ? {} : { seq: { gt: after } },
@@ -65,11 +61,7 @@ export async function verifyAuditChain(
       if (!check.keyed && keyedSeen) return broken("unkeyed-after-keyed");
       if (!check.keyed && row.seq > BigInt(legacyEvents)) return broken("unkeyed-beyond-legacy");
       if (!check.ok) return broken(check.problem);
-      if (check.keyed) {
-        if (check.rank > newestRank) return broken("older-key");
-        newestRank = check.rank;
-        keyedSeen = true;
-      }
+      keyedSeen ||= check.keyed;
       prevHash = row.hash;
       count += 1;
     }

@@ -39,8 +39,8 @@ export function resealIntegrationSecret(
 /**
  * After ENCRYPTION_KEY is rotated: seals every stored integration secret still in the v1 format or under a
  * previous key again with the current one, each only if its row still holds the value read (a concurrent save
- * wins). Returns how many were sealed again and the ids of those no configured key opens. Suited to start-up
- * (any number of replicas) or an admin script; assumes no user authorization is needed (no input, system actor).
+ * wins). Returns how many were sealed again and the ids of those no configured key opens. Run by
+ * `npm run secrets:reseal` once every replica holds the new key; assumes no user authorization is needed (no input, system actor).
  */
 export async function resealIntegrationSecrets(
   db: TDb,

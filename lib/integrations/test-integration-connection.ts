@@ -69,6 +69,8 @@ export async function testIntegrationConnection(db: TDb, integrationId: string, 
   const sts = stsApi(root.credentials, root.region);
   let managementAccountId: string | null = integration.rootAccountId;
   let callerAccountId: string | null = null;
+  /** The management account as Organizations names it: a configured or remembered id could just be wrong. */
+  let managementFromOrganizations: string | null = null;
   try {
     const me = await sts.getCallerIdentity();
     callerAccountId = me.accountId;
@@ -119,22 +121,23 @@ export async function testIntegrationConnection(db: TDb, integrationId: string, 
     step = "organizations:ListAccounts";
     accounts = await listAllAccounts(org);
     // The account ARNs name the management account, also for a delegated administrator.
-    managementAccountId = managementAccountFromArn(accounts[0]?.arn) ?? managementAccountId;
+    managementFromOrganizations = managementAccountFromArn(accounts[0]?.arn);
+    managementAccountId = managementFromOrganizations ?? managementAccountId;
     report({ id: "organizations", label: "AWS Organizations", status: "ok", detail: `${accounts.length} accounts readable (${accounts.filter((a) => a.state === "ACTIVE").length} active).` });
   } catch (e) {
     failed("organizations", "AWS Organizations", { kind: "management-read", action: step }, e);
   }
-  if (callerAccountId && managementAccountId && callerAccountId !== managementAccountId) {
+  if (callerAccountId && managementFromOrganizations && callerAccountId !== managementFromOrganizations) {
     // Not a failure: a supported set-up with limits the admin should know before requesters meet them.
     const sets = await db.permissionSet.count({
-      where: { integrationId, deletedAt: null, portalManaged: false, accounts: { some: { deletedAt: null, account: { accountId: managementAccountId } } } },
+      where: { integrationId, deletedAt: null, portalManaged: false, accounts: { some: { deletedAt: null, account: { accountId: managementFromOrganizations } } } },
     });
     report({
       id: "delegated-admin",
       label: "Delegated administrator",
       status: "warning",
       detail:
-        `These credentials are in account ${callerAccountId}, Identity Center's delegated administrator, not in the management account ${managementAccountId}. ` +
+        `These credentials are in account ${callerAccountId}, Identity Center's delegated administrator, not in the management account ${managementFromOrganizations}. ` +
         `AWS lets only the management account change access there, so the management account and every permission set provisioned to it` +
         `${sets > 0 ? ` (${sets} found by discovery)` : ""} are left out of the catalog. For such access, create separate permission sets used only in member accounts.`,
     });

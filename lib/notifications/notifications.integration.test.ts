@@ -152,7 +152,7 @@ describe("notifications", () => {
       const grant = await db.$transaction((tx) => finalizeApproval(tx, request.id, "system"));
       return db.grant.update({
         where: { id: grant.id },
-        data: { state: "ACTIVE", activatedAt: new Date(now.getTime() - activeForMinutes * 60_000), expiresAt: new Date(now.getTime() + minutesLeft * 60_000) },
+        data: { state: "ACTIVE", startsAt: new Date(now.getTime() - activeForMinutes * 60_000), activatedAt: now, expiresAt: new Date(now.getTime() + minutesLeft * 60_000) },
       });
     };
     await db.grant.updateMany({ where: { state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] } }, data: { state: "EXPIRED" } });

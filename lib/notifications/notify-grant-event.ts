@@ -95,7 +95,7 @@ export async function notifyGrantEvent(
         ACTIVE: { title: `Active: ${targetName}`, body: `Your ${what} is active until ${until} UTC. Sign in through the AWS access portal to use it.`, slack: null },
         EXPIRING: {
           title: `Ends soon: ${targetName}`,
-          body: `Your ${what} ends at ${until} UTC, in ${Math.max(1, Math.round((grant.expiresAt.getTime() - Date.now()) / 60_000))} minutes. Need longer? Use Extend on My requests before it ends.`,
+          body: `Your ${what} ends at ${until} UTC, in ${minutesLeft(grant.expiresAt)}. Need longer? Use Extend on My requests before it ends.`,
           slack: null,
         },
         EXPIRED: { title: `Expired: ${targetName}`, body: `Your ${what} has expired and was removed.`, slack: null },
@@ -135,4 +135,9 @@ export async function notifyGrantEvent(
     console.error("notifications: notifyGrantEvent failed", { grantId, event, error: error instanceof Error ? error.message : String(error) });
     return null;
   }
+}
+
+function minutesLeft(expiresAt: Date): string {
+  const minutes = Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 60_000));
+  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { Prisma } from "../db/generated/client.ts";
 import type { TDb } from "../db/client.ts";
 import type { TNotificationChannels } from "./notification-channels.ts";
 import { notifyGrantEvent } from "./notify-grant-event.ts";
@@ -9,8 +10,9 @@ export const EXPIRY_REMINDER_MS = 15 * 60_000;
 /**
  * Tells each holder whose live access ends within EXPIRY_REMINDER_MS that it ends soon (in-app and email),
  * while there is still time to ask for an extension: once per expiry (an approved extension moves it and earns
- * another reminder), and not for access that was granted for less than that (it would hear at once). Any number
- * of replicas may run it: the conditional update picks one. Returns how many were reminded. System actor.
+ * another reminder), and not for access granted for less than that (it would hear at once). Any number of
+ * replicas may run it: the conditional update picks one. A reminder claimed but not delivered (a crash in
+ * between) is not sent again. Returns how many were reminded. System actor.
  */
 export async function remindExpiringGrants(
   db: TDb,
@@ -18,15 +20,16 @@ export async function remindExpiringGrants(
   options: { defer?: (task: () => Promise<unknown>) => void; channels?: TNotificationChannels } = {},
 ): Promise<number> {
   const soon = new Date(now.getTime() + EXPIRY_REMINDER_MS);
-  const due = await db.grant.findMany({
-    where: { state: "ACTIVE", revokedById: null, expiresAt: { gt: now, lte: soon } },
-    select: { id: true, expiresAt: true, activatedAt: true, expiryReminderFor: true },
-    take: 500,
-  });
+  // Those already reminded of this expiry are left out here, not after a LIMIT, so they never crowd out the rest.
+  const due = await db.$queryRaw<{ id: string; expiresAt: Date }[]>(Prisma.sql`
+    SELECT id, "expiresAt" FROM "Grant"
+    WHERE state = 'ACTIVE' AND "revokedById" IS NULL AND "expiresAt" > ${now} AND "expiresAt" <= ${soon}
+      AND ("expiryReminderFor" IS NULL OR "expiryReminderFor" <> "expiresAt")
+      AND "expiresAt" - "startsAt" > ${`${EXPIRY_REMINDER_MS / 1000} seconds`}::interval
+    ORDER BY "expiresAt"
+    LIMIT 500`);
   let reminded = 0;
   for (const g of due) {
-    if (g.expiryReminderFor?.getTime() === g.expiresAt.getTime()) continue;
-    if (!g.activatedAt || g.expiresAt.getTime() - g.activatedAt.getTime() <= EXPIRY_REMINDER_MS) continue;
     const claimed = await db.grant.updateMany({
       where: { id: g.id, state: "ACTIVE", expiresAt: g.expiresAt, OR: [{ expiryReminderFor: null }, { expiryReminderFor: { not: g.expiresAt } }] },
       data: { expiryReminderFor: g.expiresAt },
