@@ -171,6 +171,16 @@ describe("buildGrantPermissions: pinned documents", () => {
     );
   });
 
+  it("a secret in China: its partition's ARNs and endpoint suffix in the KMS condition", () => {
+    const china = "arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:prod/db-AbC123";
+    const grant = buildGrantPermissions({ type: "SECRET", arn: china }, "read-value");
+    const doc = JSON.parse(grant.grantKind === "TEMP_PERMISSION_SET" ? (grant.inlinePolicy ?? "{}") : "{}") as { Statement: unknown[] };
+    expect(doc.Statement[1]).toMatchObject({
+      Resource: "arn:aws-cn:kms:cn-north-1:*:key/*",
+      Condition: { StringEquals: { "kms:ViaService": "secretsmanager.cn-north-1.amazonaws.com.cn" } },
+    });
+  });
+
   it("secret read-value", () => {
     expectInline(
       buildGrantPermissions({ type: "SECRET", arn: SECRET }, "read-value"),

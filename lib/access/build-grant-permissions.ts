@@ -11,6 +11,7 @@ import {
   type TPartition,
 } from "./parse-arn";
 import type { TResourceType } from "./target-types";
+import { dnsSuffix } from "../aws/partition.ts";
 
 /**
  * Turns (target, access level) into what the grant carries in AWS. Pure: the ARNs come from discovery
@@ -236,7 +237,7 @@ function secretStatements(
       Resource: `arn:${secret.partition}:kms:${secret.region}:*:key/*`,
       Condition: {
         StringEquals: {
-          "kms:ViaService": `secretsmanager.${secret.region}.amazonaws.com`,
+          "kms:ViaService": `secretsmanager.${secret.region}.${dnsSuffix(secret.partition)}`,
           "kms:EncryptionContext:SecretARN": secret.arn,
         },
       },

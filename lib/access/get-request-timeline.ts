@@ -6,6 +6,7 @@ import { isAccessLevel, describeAccessLevel } from "./access-levels";
 import { isTargetType } from "./target-types";
 import { Prisma } from "../db/generated/client.ts";
 import { ENDED_GRANT_STATES } from "./expire-pending-requests.ts";
+import { accessPortalUrl } from "../aws/partition.ts";
 
 export type TTimelineEntry = {
   at: string | null;
@@ -62,7 +63,7 @@ export const REQUEST_VIEW_INCLUDE = {
   approvals: { orderBy: { createdAt: "asc" }, include: { approver: { select: { name: true, email: true } } } },
   grant: true,
   extendsGrant: { select: { state: true, revokedById: true } },
-  integration: { select: { identityStoreId: true } },
+  integration: { select: { identityStoreId: true, region: true, ssoRegion: true } },
 } satisfies Prisma.AccessRequestInclude;
 
 type TRequestRow = Prisma.AccessRequestGetPayload<{ include: typeof REQUEST_VIEW_INCLUDE }>;
@@ -260,7 +261,7 @@ export function toRequestView(row: TRequestRow, now = new Date(), withdrawn: rea
           revokeReason: grant.revokeReason,
         }
       : null,
-    accessPortalUrl: row.integration.identityStoreId ? `https://${row.integration.identityStoreId}.awsapps.com/start` : null,
+    accessPortalUrl: row.integration.identityStoreId ? accessPortalUrl(row.integration.identityStoreId, row.integration.ssoRegion ?? row.integration.region) : null,
     timeline,
     canCancel: row.status === "PENDING",
     canExtend: Boolean(live && grant && grant.expiresAt > now),

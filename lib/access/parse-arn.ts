@@ -1,4 +1,5 @@
 import { AccessError } from "./access-error";
+import { isPartition, PARTITIONS, partitionOfRegion, type TPartition } from "../aws/partition.ts";
 
 /**
  * ARN parsing for the targets the portal grants access to. Every policy document is built from these
@@ -7,8 +8,7 @@ import { AccessError } from "./access-error";
  * can widen a grant.
  */
 
-export const PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
-export type TPartition = (typeof PARTITIONS)[number];
+export { PARTITIONS, type TPartition };
 
 export type TArn = {
   partition: TPartition;
@@ -36,17 +36,6 @@ function invalid(arn: string, why: string): AccessError {
     // The detail (which may quote the input) is for operators; the browser gets a fixed sentence.
     userMessage: "The resource identifier is not a valid AWS ARN.",
   });
-}
-
-function isPartition(value: string): value is TPartition {
-  return (PARTITIONS as readonly string[]).includes(value);
-}
-
-/** The partition a region belongs to; a China region in the `aws` partition is as wrong as a typo. */
-function partitionOfRegion(region: string): TPartition {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
 }
 
 /** Splits and validates the generic `arn:partition:service:region:account:resource` shape. */

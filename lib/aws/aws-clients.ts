@@ -7,6 +7,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { STSClient } from "@aws-sdk/client-sts";
 import { sharedAwsConfig } from "./aws-shared-config.ts";
+import { globalServiceRegion, partitionOfRegion } from "./partition.ts";
 import type { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 
@@ -48,11 +49,10 @@ function base(o: TClientOptions) {
 export const awsClients = {
   ssoAdmin: (o: TClientOptions) => new SSOAdminClient(base(o)),
   identityStore: (o: TClientOptions) => new IdentitystoreClient(base(o)),
-  // Organizations is a global service served from us-east-1.
-  organizations: (o: TClientOptions) => new OrganizationsClient({ ...base(o), region: "us-east-1" }),
+  // Organizations and IAM are global: one endpoint per partition (`region` picks the partition).
+  organizations: (o: TClientOptions) => new OrganizationsClient({ ...base(o), region: globalServiceRegion("organizations", partitionOfRegion(o.region)) }),
   sts: (o: TClientOptions) => new STSClient(base(o)),
-  // IAM is global, served from us-east-1.
-  iam: (o: TClientOptions) => new IAMClient({ ...base(o), region: "us-east-1" }),
+  iam: (o: TClientOptions) => new IAMClient({ ...base(o), region: globalServiceRegion("iam", partitionOfRegion(o.region)) }),
   // Path-style addressing works against every endpoint, including local ones without wildcard DNS.
   s3: (o: TClientOptions) => new S3Client({ ...base(o), forcePathStyle: true, followRegionRedirects: true }),
   ec2: (o: TClientOptions) => new EC2Client(base(o)),

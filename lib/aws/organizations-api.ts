@@ -31,12 +31,13 @@ function toAccount(a: Account): TOrgAccount {
 }
 
 /**
- * AWS Organizations reads for discovery and the connection test, paged and rate limited on the
+ * AWS Organizations reads for discovery and the connection test, in the partition of `region`, paged and rate limited on the
  * org-wide budget. Call `destroy()` when done. Assumes the caller is allowed to use these credentials.
  */
-export function organizationsApi(credentials: TAwsCredentials) {
+export function organizationsApi(credentials: TAwsCredentials, region: string) {
   let client: OrganizationsClient | undefined;
-  const org = () => (client ??= awsClients.organizations({ region: "us-east-1", credentials, requestHandler: sharedAwsRequestHandler() }));
+  // `region` (the integration's) only picks the partition: Organizations answers at one endpoint per partition.
+  const org = () => (client ??= awsClients.organizations({ region, credentials, requestHandler: sharedAwsRequestHandler() }));
   const send = <T,>(fn: (c: OrganizationsClient) => Promise<T>) => withAwsRateLimit("organizations", () => fn(org()));
   return {
     async describeOrganization() {

@@ -7,6 +7,7 @@ import type { TResourceTypeName } from "../integrations/integration-config-schem
 import { explainAwsError } from "../integrations/explain-aws-error.ts";
 import type { TFoundResource } from "./diff-resources.ts";
 import { matchesTagFilters } from "./resource-filters.ts";
+import { partitionOfRegion } from "../aws/partition.ts";
 import type { TScanTarget } from "./resolve-scan-targets.ts";
 
 export type TTypeError = { type: TResourceTypeName; region?: string; action: string; error: string; fix: string };
@@ -89,7 +90,7 @@ export async function fetchAccountResources(credentials: TAwsCredentials, target
                     .then((is) => {
                       for (const i of is) {
                         if (!keep(i.tags)) continue;
-                        const arn = `arn:aws:ec2:${region}:${target.accountId}:instance/${i.instanceId}`;
+                        const arn = `arn:${partitionOfRegion(region)}:ec2:${region}:${target.accountId}:instance/${i.instanceId}`;
                         scan.resources.push(resource("EC2_INSTANCE", arn, region, i.name ?? i.instanceId, i.tags, { instanceId: i.instanceId, state: i.state, instanceType: i.instanceType, privateIp: i.privateIp }));
                       }
                     })
@@ -142,6 +143,7 @@ async function listPolicies({ api, scan, keep, fanOut, tagsOf }: TItemScan) {
 
 async function listBuckets({ api, scan, keep, fanOut, tagsOf }: TItemScan) {
   const buckets = await api.listBuckets();
-  const tagged = await Promise.all(buckets.map((b) => fanOut(async () => ({ b, tags: await tagsOf("S3_BUCKET", "s3:GetBucketTagging", `arn:aws:s3:::${b.name}`, () => api.getBucketTags(b.name, b.region)) }))));
-  for (const { b, tags } of tagged) if (tags && keep(tags)) scan.resources.push(resource("S3_BUCKET", `arn:aws:s3:::${b.name}`, b.region, b.name, tags, {}));
+  const arnOf = (b: { name: string; region: string }) => `arn:${partitionOfRegion(b.region)}:s3:::${b.name}`;
+  const tagged = await Promise.all(buckets.map((b) => fanOut(async () => ({ b, tags: await tagsOf("S3_BUCKET", "s3:GetBucketTagging", arnOf(b), () => api.getBucketTags(b.name, b.region)) }))));
+  for (const { b, tags } of tagged) if (tags && keep(tags)) scan.resources.push(resource("S3_BUCKET", arnOf(b), b.region, b.name, tags, {}));
 }

@@ -137,7 +137,7 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
     const rootCtx: TAwsCheckContext = { kind: "root-credentials", authMethod: integration.authMethod, roleArn: integration.roleArn, externalId: integration.externalId };
     const sts = stsApi(root.credentials, root.region);
     cleanups.push(() => sts.destroy());
-    const org = organizationsApi(root.credentials);
+    const org = organizationsApi(root.credentials, root.region);
     cleanups.push(() => org.destroy());
 
     // DescribeOrganization, else the account ARNs the walk returns, else (no account listed) our own guess.

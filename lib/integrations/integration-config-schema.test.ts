@@ -24,13 +24,33 @@ describe("integration config", () => {
     const noKey = parseIntegrationJson(JSON.stringify({ ...valid, root_account: { region: "us-east-1" } }));
     expect(noKey).toMatchObject({ ok: false, errors: [expect.stringMatching(/^root_account\.access_key_id: is required/)] });
     const badRegion = parseIntegrationJson(JSON.stringify({ ...valid, root_account: { ...valid.root_account, region: "Virginia" } }));
-    expect(badRegion).toMatchObject({ ok: false, errors: ["root_account.region: must be an AWS region such as us-east-1 (the aws-cn and aws-us-gov partitions are not supported yet)"] });
-    // China and GovCloud would fail at run time (arn:aws: ARNs, us-east-1 global endpoints): refused up front.
-    const gov = parseIntegrationJson(
-      JSON.stringify({ ...valid, root_account: { ...valid.root_account, region: "us-gov-west-1" }, sub_accounts: [{ account_id: "*", access_role_arn: "arn:aws-us-gov:iam::*:role/jit-portal-access" }] }),
+    expect(badRegion).toMatchObject({ ok: false, errors: ["root_account.region: must be an AWS region such as us-east-1"] });
+    // China and GovCloud are supported, one partition per integration: its ARNs and regions must agree with root_account.region.
+    const gov = {
+      ...valid,
+      root_account: { ...valid.root_account, region: "us-gov-west-1" },
+      sub_accounts: [{ account_id: "*", access_role_arn: "arn:aws-us-gov:iam::*:role/jit-portal-access", regions: ["us-gov-west-1", "us-gov-east-1"] }],
+      options: { sso_instance_arn: "arn:aws-us-gov:sso:::instance/ssoins-7223aa11bb22cc33", sso_region: "us-gov-west-1" },
+    };
+    expect(parseIntegrationJson(JSON.stringify(gov))).toMatchObject({ ok: true });
+    const china = {
+      ...valid,
+      root_account: { ...valid.root_account, region: "cn-north-1" },
+      sub_accounts: [{ account_id: "*", access_role_arn: "arn:aws-cn:iam::*:role/jit-portal-access" }],
+      options: { sso_instance_arn: "arn:aws-cn:sso:::instance/ssoins-7223aa11bb22cc33" },
+    };
+    expect(parseIntegrationJson(JSON.stringify(china))).toMatchObject({ ok: true });
+    const mixed = parseIntegrationJson(
+      JSON.stringify({ ...gov, sub_accounts: [{ account_id: "*", access_role_arn: "arn:aws:iam::*:role/jit-portal-access", regions: ["us-east-1"] }], options: { sso_instance_arn: "arn:aws:sso:::instance/ssoins-7223aa11bb22cc33" } }),
     );
-    expect(gov).toMatchObject({ ok: false, errors: [expect.stringMatching(/^root_account\.region: .*not supported yet/), expect.stringMatching(/^sub_accounts\[0\]\.access_role_arn: .*not supported yet/)] });
-    expect(parseIntegrationJson(JSON.stringify({ ...valid, root_account: { ...valid.root_account, region: "cn-north-1" } }))).toMatchObject({ ok: false });
+    expect(mixed).toEqual({
+      ok: false,
+      errors: [
+        "options.sso_instance_arn: the instance ARN must be in the aws-us-gov partition, as root_account.region (us-gov-west-1) is",
+        "sub_accounts[0].access_role_arn: the role ARN must be in the aws-us-gov partition, as root_account.region (us-gov-west-1) is",
+        "sub_accounts[0].regions[0]: the region must be in the aws-us-gov partition, as root_account.region (us-gov-west-1) is",
+      ],
+    });
     const wrongAccount = parseIntegrationJson(JSON.stringify({ ...valid, sub_accounts: [{ account_id: "222222222222", access_role_arn: "arn:aws:iam::333333333333:role/x" }] }));
     expect(wrongAccount).toMatchObject({ ok: false, errors: [expect.stringMatching(/^sub_accounts\[0\]\.access_role_arn: must be a role in account 222222222222/)] });
     const dup = parseIntegrationJson(JSON.stringify({ ...valid, sub_accounts: [valid.sub_accounts[0], valid.sub_accounts[0]] }));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { partitionOfArn, partitionOfRegion } from "../aws/partition.ts";
 
 /**
  * The integration as AWS admins write it in commercial portals (snake_case JSON), shared by the
@@ -19,12 +20,11 @@ export const RESOURCE_TYPE_LABELS: Record<TResourceTypeName, string> = {
 export const SECRET_SET = "set";
 
 const ACCOUNT_ID_RE = /^\d{12}$/;
-// The commercial partition only: discovery, the setup documents and grants build `arn:aws:` ARNs and use
-// the global endpoints of us-east-1, so China (aws-cn) and GovCloud (aws-us-gov) would fail at run time.
-const REGION_RE = /^(?!cn-)[a-z]{2}-[a-z]+-\d$/;
-const ROLE_ARN_RE = /^arn:aws:iam::(\d{12}|\*):role\/[\w+=,.@/-]{1,512}$/;
-const INSTANCE_ARN_RE = /^arn:aws:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
-const PARTITION_NOTE = "(the aws-cn and aws-us-gov partitions are not supported yet)";
+// Every partition: commercial (aws), China (aws-cn, cn-… regions) and GovCloud (aws-us-gov, us-gov-… regions).
+// An integration lives in the partition of root_account.region; every ARN and region in it must agree.
+const REGION_RE = /^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/;
+const ROLE_ARN_RE = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|\*):role\/[\w+=,.@/-]{1,512}$/;
+const INSTANCE_ARN_RE = /^arn:aws(-cn|-us-gov)?:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
 
 /** An object that refuses keys it does not know, naming them: a misspelled key must not be dropped silently. */
 function strictObject<T extends z.ZodRawShape>(shape: T) {
@@ -33,7 +33,7 @@ function strictObject<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-const ZRegion = z.string().trim().regex(REGION_RE, `must be an AWS region such as us-east-1 ${PARTITION_NOTE}`);
+const ZRegion = z.string().trim().regex(REGION_RE, "must be an AWS region such as us-east-1");
 const ZExternalId = z
   .string()
   .trim()
@@ -58,7 +58,7 @@ const subAccountFields = {
   access_role_arn: z
     .string()
     .trim()
-    .regex(ROLE_ARN_RE, `must be an IAM role ARN such as arn:aws:iam::*:role/jit-portal-access (* stands for each account id) ${PARTITION_NOTE}`),
+    .regex(ROLE_ARN_RE, "must be an IAM role ARN such as arn:aws:iam::*:role/jit-portal-access (* stands for each account id)"),
   external_id: ZExternalId.optional(),
   region: ZRegion.optional(),
   regions: z.array(ZRegion).optional(),
@@ -146,6 +146,7 @@ export const ZIntegrationConfig = strictObject({
   sub_accounts: z.array(ZSubAccountEntryInput).default([]),
   options: ZIntegrationOptions.default({ resource_types: [], tags: [], temp_permission_set_prefix: "jit-", sync_interval_minutes: 60 }),
 }).superRefine((v, ctx) => {
+  checkPartition(v, ctx);
   const seen = new Map<string, number>();
   v.sub_accounts.forEach((s, i) => {
     const first = seen.get(s.account_id);
@@ -153,6 +154,29 @@ export const ZIntegrationConfig = strictObject({
     else seen.set(s.account_id, i);
   });
 });
+
+/**
+ * One partition per integration: that of root_account.region. A GovCloud role ARN in a commercial integration
+ * (or a China region beside a commercial one) would only fail at run time, with an error about signatures.
+ */
+function checkPartition(v: { root_account: { region: string; access_role_arn?: string }; sub_accounts: readonly { access_role_arn: string; region?: string; regions?: string[] }[]; options: { sso_instance_arn?: string; sso_region?: string } }, ctx: z.RefinementCtx) {
+  const partition = partitionOfRegion(v.root_account.region);
+  const wrong = (path: PropertyKey[], what: string) =>
+    ctx.addIssue({ code: "custom", path, message: `${what} must be in the ${partition} partition, as root_account.region (${v.root_account.region}) is` });
+  // Only well-formed values: a malformed one already has its own message.
+  const arnOk = (arn: string | undefined) => arn === undefined || partitionOfArn(arn) === null || partitionOfArn(arn) === partition;
+  const regionOk = (region: string | undefined) => region === undefined || !REGION_RE.test(region) || partitionOfRegion(region) === partition;
+  if (!arnOk(v.root_account.access_role_arn)) wrong(["root_account", "access_role_arn"], "the role ARN");
+  if (!arnOk(v.options.sso_instance_arn)) wrong(["options", "sso_instance_arn"], "the instance ARN");
+  if (!regionOk(v.options.sso_region)) wrong(["options", "sso_region"], "the region");
+  v.sub_accounts.forEach((e, i) => {
+    if (!arnOk(e.access_role_arn)) wrong(["sub_accounts", i, "access_role_arn"], "the role ARN");
+    if (!regionOk(e.region)) wrong(["sub_accounts", i, "region"], "the region");
+    (e.regions ?? []).forEach((r, j) => {
+      if (!regionOk(r)) wrong(["sub_accounts", i, "regions", j], "the region");
+    });
+  });
+}
 
 export type TIntegrationConfig = z.infer<typeof ZIntegrationConfig>;
 export type TIntegrationConfigInput = z.input<typeof ZIntegrationConfig>;

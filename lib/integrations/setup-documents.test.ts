@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildManagementPolicy, buildSetupDocuments, setupResourceTypes, buildSubAccountCloudFormation, buildSubAccountPolicy, buildSubAccountTrustPolicy, type TSetupInput } from "./setup-documents.ts";
 
 const input: TSetupInput = {
+  partition: "aws",
   managementAccountId: "111111111111",
   authMethod: "ACCESS_KEY",
   rootRoleArn: null,
@@ -165,5 +166,19 @@ Outputs:
   it("lists the documents with file names, adding the management trust policy only for a role", () => {
     expect(buildSetupDocuments(input).map((d) => d.filename)).toEqual(["jit-portal-management-policy.json", "jit-portal-access-trust-policy.json", "jit-portal-access-policy.json", "jit-portal-access-role.yaml"]);
     expect(buildSetupDocuments({ ...input, authMethod: "ASSUME_ROLE", rootRoleArn: "arn:aws:iam::111111111111:role/m", rootExternalId: "e1" }).map((d) => d.id)).toContain("management-trust");
+  });
+
+  it("writes every ARN in the integration's partition (GovCloud here)", () => {
+    const gov: TSetupInput = {
+      ...input,
+      partition: "aws-us-gov",
+      instanceArn: "arn:aws-us-gov:sso:::instance/ssoins-7223aa11bb22cc33",
+      subAccountRoleArn: "arn:aws-us-gov:iam::*:role/jit-portal-access",
+    };
+    const all = buildSetupDocuments(gov).map((d) => d.body).join("\n");
+    expect(all).toContain("arn:aws-us-gov:sso:::permissionSet/ssoins-7223aa11bb22cc33/*");
+    expect(all).toContain("arn:aws-us-gov:sso:::account/*");
+    expect(all).toContain("arn:aws-us-gov:iam::111111111111:root");
+    expect(all).not.toMatch(/arn:aws:/);
   });
 });

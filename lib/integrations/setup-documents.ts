@@ -1,5 +1,6 @@
 import { RESOURCE_TYPES, type TResourceTypeName } from "./integration-config-schema.ts";
 import { effectiveResourceTypes } from "../discovery/resource-filters.ts";
+import type { TPartition } from "../aws/partition.ts";
 
 /**
  * The IAM documents an AWS admin creates for the portal, with account ids, role names and external
@@ -7,6 +8,8 @@ import { effectiveResourceTypes } from "../discovery/resource-filters.ts";
  * and the download buttons all use these functions.
  */
 export type TSetupInput = {
+  /** The integration's partition (from its region): every ARN in the documents carries it. */
+  partition: TPartition;
   /** 12-digit management account id, or null when not known yet. */
   managementAccountId: string | null;
   authMethod: "ACCESS_KEY" | "ASSUME_ROLE";
@@ -111,7 +114,7 @@ export function buildManagementPolicy(input: TSetupInput): TPolicyDocument {
           "sso:PutInlinePolicyToPermissionSet",
           "sso:TagResource",
         ],
-        Resource: instance === "*" ? "*" : [instance, `arn:aws:sso:::permissionSet/${instance.split("/").pop()}/*`, "arn:aws:sso:::account/*"],
+        Resource: instance === "*" ? "*" : [instance, `arn:${input.partition}:sso:::permissionSet/${instance.split("/").pop()}/*`, `arn:${input.partition}:sso:::account/*`],
       },
       {
         Sid: "IdentityStore",
@@ -135,7 +138,7 @@ export function buildManagementPolicy(input: TSetupInput): TPolicyDocument {
 /** Who the sub-account roles trust: the management role when one is assumed, else the management account. */
 function subAccountPrincipal(input: TSetupInput): string {
   if (input.authMethod === "ASSUME_ROLE" && input.rootRoleArn) return input.rootRoleArn;
-  return `arn:aws:iam::${input.managementAccountId ?? MANAGEMENT_PLACEHOLDER}:root`;
+  return `arn:${input.partition}:iam::${input.managementAccountId ?? MANAGEMENT_PLACEHOLDER}:root`;
 }
 
 /** Trust policy of the sub-account role: only the management side, only with the external id. */

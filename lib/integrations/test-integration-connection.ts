@@ -109,7 +109,7 @@ export async function testIntegrationConnection(db: TDb, integrationId: string, 
   }
 
   // 3. Organizations.
-  const org = organizationsApi(root.credentials);
+  const org = organizationsApi(root.credentials, root.region);
   let accounts: TOrgAccount[] = [];
   let step = "organizations:ListRoots";
   try {
