@@ -16,6 +16,7 @@ import {
   type TResourceTypeName,
 } from "@/lib/integrations/integration-config-schema";
 import { projectRootAccount, type TRootAccountDraft } from "@/lib/integrations/project-root-account";
+import { partitionOfRegion } from "@/lib/aws/partition";
 
 type TTag = { key: string; value?: string };
 type TEntry = { account_id: string; access_role_arn: string; external_id?: string; region?: string; regions?: string[]; tags?: TTag[]; resource_types?: string[]; enabled?: boolean };
@@ -380,7 +381,7 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
                 type="button"
                 variant="secondary"
                 onClick={() => {
-                  set((d) => ({ ...d, sub_accounts: [...d.sub_accounts, { account_id: d.sub_accounts.length === 0 ? "*" : "", access_role_arn: "arn:aws:iam::*:role/jit-portal-access" }] }));
+                  set((d) => ({ ...d, sub_accounts: [...d.sub_accounts, { account_id: d.sub_accounts.length === 0 ? "*" : "", access_role_arn: `arn:${partitionOfRegion(d.root_account.region || "us-east-1")}:iam::*:role/jit-portal-access` }] }));
                   setEntryKeys((k) => [...k, newEntryKey()]);
                 }}
               >
