@@ -19,6 +19,9 @@ function parseArgs(argv: string[]): AwsSimulatorOptions {
       case "--seed":
         o.seed = parseSeedArg(takes(i++));
         break;
+      case "--home-region":
+        o.homeRegion = takes(i++);
+        break;
       case "--port":
         o.port = Number(takes(i++));
         break;
@@ -41,7 +44,7 @@ function parseArgs(argv: string[]): AwsSimulatorOptions {
         o.faults = JSON.parse(takes(i++));
         break;
       case "--help":
-        console.log("usage: aws-sim [--seed sample|none|generate:AxR] [--port N] [--host H] [--async-delay-ms N] [--latency-ms N] [--throttling on|off] [--faults JSON]");
+        console.log("usage: aws-sim [--seed sample|none|generate:AxR] [--home-region R] [--port N] [--host H] [--async-delay-ms N] [--latency-ms N] [--throttling on|off] [--faults JSON]");
         process.exit(0);
         break;
       default:
@@ -61,10 +64,10 @@ async function main() {
   const summary = sim.snapshot(true);
   console.log(`AWS simulator listening on ${sim.url} (seeded ${summary.accounts.length} accounts in ${Date.now() - started} ms)`);
   console.log(`  AWS_ENDPOINT_URL=${sim.url}`);
-  console.log(`  AWS_REGION=${SAMPLE_ORG.region}`);
+  console.log(`  AWS_REGION=${sim.homeRegion}`);
   console.log(`  AWS_ACCESS_KEY_ID=${SAMPLE_ORG.accessKeyId}`);
   console.log(`  AWS_SECRET_ACCESS_KEY=${SAMPLE_ORG.secretAccessKey}`);
-  console.log(`  instance ${SAMPLE_ORG.instanceArn}, identity store ${SAMPLE_ORG.identityStoreId}`);
+  console.log(`  partition ${sim.partition}, instance ${sim.instanceArn}, identity store ${SAMPLE_ORG.identityStoreId}`);
   console.log(`  member role ${SAMPLE_ORG.portalRoleName}, external id ${SAMPLE_ORG.externalId}`);
   console.log(`  throttling ${sim.server.config.throttling.enabled ? "on" : "off"}; control API ${sim.url}/_sim/state`);
   const stop = () => {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { arnPartition, isRegionName, partitionOfRegion } from "./partition";
 import { populateAccount } from "./populate";
 import type { FaultRule, RateLimit, ServiceName, SimQuotas } from "./runtime";
 import { SERVICES } from "./runtime";
@@ -7,6 +8,7 @@ import { send, type SimServer } from "./server";
 import { settleAll, settleAsyncOps } from "./services/sso-admin";
 import { snapshotState } from "./snapshot";
 import {
+  accountRootArn,
   addAccount,
   addGroup,
   addMembership,
@@ -19,7 +21,7 @@ import {
   tagsFrom,
   trustPolicyFor,
 } from "./state";
-import type { PrincipalType, Tag } from "./types";
+import type { PrincipalType, SimState, Tag } from "./types";
 import { hexOf, resourcesOf } from "./util";
 
 export interface ControlHost {
@@ -71,6 +73,30 @@ const str = (b: Record<string, unknown>, k: string): string => {
 };
 const tagsArg = (t: unknown): Tag[] | undefined =>
   t === undefined ? undefined : Array.isArray(t) ? (t as Tag[]) : tagsFrom(t as Record<string, string>);
+
+/**
+ * IAM refuses a trust policy naming an ARN of another partition ("Invalid principal in policy"); the control API
+ * refuses it likewise so a test cannot build a role AWS would not have.
+ */
+function checkTrustPolicy(st: SimState, doc: string): string {
+  let parsed: { Statement?: unknown };
+  try {
+    parsed = JSON.parse(doc) as { Statement?: unknown };
+  } catch {
+    throw new BadRequest("MalformedPolicyDocument: trustPolicy is not valid JSON");
+  }
+  const list = (x: unknown): unknown[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+  for (const s of list(parsed.Statement) as { Principal?: unknown }[]) {
+    const principal = s?.Principal;
+    if (!principal || typeof principal !== "object") continue;
+    for (const p of Object.values(principal as Record<string, unknown>).flatMap(list)) {
+      if (typeof p === "string" && p.startsWith("arn:") && arnPartition(p) !== st.partition) {
+        throw new BadRequest(`MalformedPolicyDocument: Invalid principal in policy: "${p}"`);
+      }
+    }
+  }
+  return doc;
+}
 
 function principalArgs(host: ControlHost, b: Record<string, unknown>) {
   const st = host.sim.state;
@@ -217,7 +243,8 @@ function addResource(host: ControlHost, b: Record<string, unknown>): unknown {
   if (!st.accounts.has(accountId)) throw new BadRequest(`Unknown account ${accountId}`);
   const res = resourcesOf(st, accountId);
   const now = Date.now();
-  const region = typeof b.region === "string" ? b.region : "us-east-1";
+  const region = typeof b.region === "string" ? b.region : (st.regions[0] ?? st.homeRegion);
+  if (!isRegionName(region) || partitionOfRegion(region) !== st.partition) throw new BadRequest(`region ${region} is not in the simulator's partition ${st.partition}`);
   const tags = tagsArg(b.tags);
   switch (b.type) {
     case "bucket": {
@@ -231,7 +258,7 @@ function addResource(host: ControlHost, b: Record<string, unknown>): unknown {
       return addRole(st, accountId, {
         roleName: str(b, "name"),
         path: typeof b.path === "string" ? b.path : "/",
-        trustPolicy: typeof b.trustPolicy === "string" ? b.trustPolicy : trustPolicyFor(`arn:aws:iam::${st.managementAccountId}:root`),
+        trustPolicy: typeof b.trustPolicy === "string" ? checkTrustPolicy(st, b.trustPolicy) : trustPolicyFor(accountRootArn(st, st.managementAccountId)),
         tags: tags ?? [],
         description: b.description as string | undefined,
       });
@@ -269,7 +296,7 @@ function addResource(host: ControlHost, b: Record<string, unknown>): unknown {
       const name = str(b, "name");
       const secret = {
         name,
-        arn: `arn:aws:secretsmanager:${region}:${accountId}:secret:${name}-${hexOf(name, 6)}`,
+        arn: `arn:${st.partition}:secretsmanager:${region}:${accountId}:secret:${name}-${hexOf(name, 6)}`,
         region,
         description: b.description as string | undefined,
         createdAt: now,

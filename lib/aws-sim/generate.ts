@@ -1,3 +1,4 @@
+import { inPartition } from "./partition";
 import { populateAccount } from "./populate";
 import { emptySampleOrgState, SAMPLE_ORG } from "./sample-org";
 import {
@@ -31,9 +32,9 @@ const TEAMS = ["platform", "data", "payments", "search", "identity", "mobile", "
  * A large organization for benchmarks, using the SAMPLE_ORG management identity (same keys,
  * instance, identity store, portal role and external id) so the same client setup works.
  */
-export function generateOrgState(o: GenerateOptions, now = Date.now()): SimState {
+export function generateOrgState(o: GenerateOptions, now = Date.now(), homeRegion: string = SAMPLE_ORG.homeRegion): SimState {
   const S = SAMPLE_ORG;
-  const state = emptySampleOrgState();
+  const state = emptySampleOrgState(homeRegion);
   const top = o.topLevelOus ?? 5;
   const children = o.childOusPerOu ?? 4;
   const leaves: { id: string; env: string }[] = [];
@@ -101,7 +102,7 @@ export function generateOrgState(o: GenerateOptions, now = Date.now()): SimState
       addPermissionSet(state, {
         name: `Generated${p + 1}`,
         description: `Generated permission set ${p + 1}`,
-        managedPolicyArns: [p % 2 === 0 ? "arn:aws:iam::aws:policy/ReadOnlyAccess" : "arn:aws:iam::aws:policy/PowerUserAccess"],
+        managedPolicyArns: [inPartition(p % 2 === 0 ? "arn:aws:iam::aws:policy/ReadOnlyAccess" : "arn:aws:iam::aws:policy/PowerUserAccess", state.partition)],
       }, now).arn,
     );
   }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { applyFaults, handleControl, type FaultsUpdate } from "./control";
+import { isRegionName, PARTITION_INFO, partitionOfRegion, type SimPartition } from "./partition";
 import { SAMPLE_ORG } from "./sample-org";
 import {
   DEFAULT_QUOTAS,
@@ -19,6 +20,7 @@ import { snapshotState } from "./snapshot";
 export { SAMPLE_ORG } from "./sample-org";
 export type { SeedSpec } from "./seeds";
 export type { FaultRule, RateLimit, ServiceName, SimQuotas } from "./runtime";
+export type { SimPartition } from "./partition";
 
 export interface AwsSimulatorOptions {
   /** 0 (default) picks a free port */
@@ -26,6 +28,11 @@ export interface AwsSimulatorOptions {
   host?: string;
   /** default "sample" */
   seed?: SeedSpec;
+  /**
+   * Identity Center's home region, default us-east-1. Its partition (us-gov-* GovCloud, cn-* China, else
+   * commercial) sets every ARN, the enabled regions and the regions resources are seeded in; it holds across resets.
+   */
+  homeRegion?: string;
   /** delay before async sso-admin operations leave IN_PROGRESS; default 200 ms */
   asyncDelayMs?: number;
   /** latency added to every AWS call */
@@ -48,6 +55,13 @@ export interface AwsSimulator {
     region: string;
     credentials: { accessKeyId: string; secretAccessKey: string };
   };
+  /** the partition of `homeRegion`: every ARN the simulator writes starts `arn:<partition>:` */
+  partition: SimPartition;
+  homeRegion: string;
+  /** where the seeds put buckets, instances and secrets */
+  regions: string[];
+  /** the Identity Center instance, in the simulator's partition */
+  instanceArn: string;
   /** live server (state, config, log) for white-box assertions */
   server: SimServer;
   reset(seed?: SeedSpec): void;
@@ -62,6 +76,7 @@ function envConfig(): Partial<AwsSimulatorOptions> {
   const e = process.env;
   const out: Partial<AwsSimulatorOptions> = {};
   if (e.AWS_SIM_SEED) out.seed = parseSeedArg(e.AWS_SIM_SEED);
+  if (e.AWS_SIM_HOME_REGION) out.homeRegion = e.AWS_SIM_HOME_REGION;
   if (e.AWS_SIM_ASYNC_DELAY_MS) out.asyncDelayMs = Number(e.AWS_SIM_ASYNC_DELAY_MS);
   if (e.AWS_SIM_LATENCY_MS) out.latencyMs = Number(e.AWS_SIM_LATENCY_MS);
   if (e.AWS_SIM_THROTTLING) out.throttling = !["0", "off", "false", "no"].includes(e.AWS_SIM_THROTTLING.toLowerCase());
@@ -90,10 +105,13 @@ function buildConfig(o: AwsSimulatorOptions): SimConfig {
 export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Promise<AwsSimulator> {
   const o: AwsSimulatorOptions = options.useEnv ? { ...envConfig(), ...options } : options;
   const initialSeed: SeedSpec = o.seed ?? "sample";
+  const homeRegion = o.homeRegion ?? SAMPLE_ORG.homeRegion;
+  if (!isRegionName(homeRegion)) throw new Error(`homeRegion "${homeRegion}" is not a region name`);
+  const partition = partitionOfRegion(homeRegion);
   const config = buildConfig(o);
-  const sim = new SimServer(buildSeed(initialSeed), config);
+  const sim = new SimServer(buildSeed(initialSeed, homeRegion), config);
   const reset = (seed?: SeedSpec) => {
-    sim.state = buildSeed(seed ?? initialSeed);
+    sim.state = buildSeed(seed ?? initialSeed, homeRegion);
     sim.throttler.reset();
   };
   const host = { sim, reset };
@@ -131,9 +149,13 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+    partition,
+    homeRegion,
+    regions: [...PARTITION_INFO[partition].seededRegions],
+    instanceArn: sim.state.instanceArn,
     clientConfig: {
       endpoint: url,
-      region: SAMPLE_ORG.region,
+      region: homeRegion,
       credentials: { accessKeyId: SAMPLE_ORG.accessKeyId, secretAccessKey: SAMPLE_ORG.secretAccessKey },
     },
     server: sim,

@@ -1,5 +1,13 @@
-/** A small catalogue of AWS-managed policies: attachable to permission sets and listed by IAM Scope=AWS. */
-export const AWS_MANAGED_POLICIES: { name: string; path: string; arn: string; id: string }[] = [
+import type { SimPartition } from "./partition";
+
+export interface ManagedPolicy {
+  name: string;
+  path: string;
+  arn: string;
+  id: string;
+}
+
+const CATALOGUE: [string, string][] = [
   ["AdministratorAccess", "/"],
   ["ReadOnlyAccess", "/"],
   ["PowerUserAccess", "/"],
@@ -16,11 +24,25 @@ export const AWS_MANAGED_POLICIES: { name: string; path: string; arn: string; id
   ["AWSCloudTrail_ReadOnlyAccess", "/"],
   ["AmazonAthenaFullAccess", "/"],
   ["AWSGlueConsoleFullAccess", "/"],
-].map(([name, path], i) => ({
-  name: name!,
-  path: path!,
-  arn: `arn:aws:iam::aws:policy${path}${name}`,
-  id: `ANPAJ${String(1000000000000 + i * 7919).padStart(16, "0")}`,
-}));
+];
 
-export const AWS_MANAGED_BY_ARN = new Map(AWS_MANAGED_POLICIES.map((p) => [p.arn, p]));
+const byPartition = new Map<SimPartition, { list: ManagedPolicy[]; byArn: Map<string, ManagedPolicy> }>();
+
+function catalogue(partition: SimPartition) {
+  let c = byPartition.get(partition);
+  if (!c) {
+    const list = CATALOGUE.map(([name, path], i) => ({
+      name,
+      path,
+      arn: `arn:${partition}:iam::aws:policy${path}${name}`,
+      id: `ANPAJ${String(1000000000000 + i * 7919).padStart(16, "0")}`,
+    }));
+    c = { list, byArn: new Map(list.map((p) => [p.arn, p])) };
+    byPartition.set(partition, c);
+  }
+  return c;
+}
+
+/** A small catalogue of AWS-managed policies: attachable to permission sets and listed by IAM Scope=AWS. Each partition has its own ARNs. */
+export const awsManagedPolicies = (partition: SimPartition): ManagedPolicy[] => catalogue(partition).list;
+export const awsManagedPolicyByArn = (partition: SimPartition, arn: string): ManagedPolicy | undefined => catalogue(partition).byArn.get(arn);

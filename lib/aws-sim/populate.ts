@@ -1,8 +1,7 @@
-import { addRole, policyArn, tagsFrom, trustPolicyFor } from "./state";
+import { inPartition } from "./partition";
+import { accountRootArn, addRole, policyArn, tagsFrom, trustPolicyFor } from "./state";
 import type { SimState, Tag } from "./types";
 import { hexOf, resourcesOf } from "./util";
-
-export const SIM_REGIONS = ["us-east-1", "eu-west-1"] as const;
 
 export interface PopulateOptions {
   accountId: string;
@@ -24,7 +23,9 @@ const TYPES = ["t3.micro", "t3.medium", "m6i.large", "c6g.xlarge", "r6i.large"];
  */
 export function populateAccount(state: SimState, o: PopulateOptions): void {
   const res = resourcesOf(state, o.accountId);
-  const mgmtRoot = `arn:aws:iam::${state.managementAccountId}:root`;
+  const mgmtRoot = accountRootArn(state, state.managementAccountId);
+  // the partition's two seeded regions, alternating
+  const regionOf = (i: number) => state.regions[i % 2] ?? state.regions[0] ?? state.homeRegion;
   addRole(
     state,
     o.accountId,
@@ -33,7 +34,7 @@ export function populateAccount(state: SimState, o: PopulateOptions): void {
       trustPolicy: trustPolicyFor(mgmtRoot, o.externalId),
       description: "Read-only discovery role for the JIT access portal",
       tags: tagsFrom({ "managed-by": "jit-portal" }),
-      attachedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+      attachedPolicyArns: [inPartition("arn:aws:iam::aws:policy/ReadOnlyAccess", state.partition)],
       createdAt: o.now,
     },
     o.now,
@@ -82,7 +83,7 @@ export function populateAccount(state: SimState, o: PopulateOptions): void {
         }),
         description: `${purpose} workload role`,
         tags: tagsFor(i) ?? [],
-        attachedPolicyArns: pol ? [policyArn(o.accountId, pol.path, pol.name)] : [],
+        attachedPolicyArns: pol ? [policyArn(state.partition, o.accountId, pol.path, pol.name)] : [],
         inlinePolicies: i % 2 === 0 ? { [`${purpose}-inline`]: JSON.stringify({ Version: "2012-10-17", Statement: [] }) } : {},
         createdAt: o.now,
       },
@@ -93,13 +94,13 @@ export function populateAccount(state: SimState, o: PopulateOptions): void {
     const name = `${o.team}-${o.environment}-${PURPOSES[i % PURPOSES.length]}-${i}-${o.accountId}`;
     res.buckets.set(name, {
       name,
-      region: SIM_REGIONS[i % 2] ?? "us-east-1",
+      region: regionOf(i),
       createdAt: o.now,
       tags: tagsFor(i),
     });
   }
   for (let i = 0; i < counts.instances; i++) {
-    const region = SIM_REGIONS[i % 2] ?? "us-east-1";
+    const region = regionOf(i);
     const tags = [...(tagsFor(i) ?? []), { Key: "Name", Value: `${o.team}-${PURPOSES[i % PURPOSES.length]}-${i}` }];
     res.instances.push({
       instanceId: `i-${hexOf(`${o.accountId}:i:${i}`, 17)}`,
@@ -115,11 +116,11 @@ export function populateAccount(state: SimState, o: PopulateOptions): void {
     });
   }
   for (let i = 0; i < secrets; i++) {
-    const region = SIM_REGIONS[i % 2] ?? "us-east-1";
+    const region = regionOf(i);
     const name = `${o.environment}/${o.team}/${PURPOSES[i % PURPOSES.length]}-${i}`;
     res.secrets.push({
       name,
-      arn: `arn:aws:secretsmanager:${region}:${o.accountId}:secret:${name}-${hexOf(`${o.accountId}:${name}`, 6)}`,
+      arn: `arn:${state.partition}:secretsmanager:${region}:${o.accountId}:secret:${name}-${hexOf(`${o.accountId}:${name}`, 6)}`,
       region,
       description: `${PURPOSES[i % PURPOSES.length]} credentials`,
       createdAt: o.now,

@@ -1,3 +1,4 @@
+import { inPartition, partitionOfRegion } from "./partition";
 import { populateAccount } from "./populate";
 import {
   addAccount,
@@ -54,8 +55,11 @@ const OTHER_USERS: [string, string][] = [
   ["Dakota", "Reyes"],
 ];
 
-/** An organization with only SAMPLE_ORG's management identity (keys, instance, identity store). */
-export function emptySampleOrgState(): SimState {
+/**
+ * An organization with only SAMPLE_ORG's management identity (keys, instance, identity store), in the partition
+ * of `homeRegion` (the instance ARN follows it).
+ */
+export function emptySampleOrgState(homeRegion: string = SAMPLE_ORG.homeRegion): SimState {
   const S = SAMPLE_ORG;
   return createState({
     organizationId: S.organizationId,
@@ -63,18 +67,19 @@ export function emptySampleOrgState(): SimState {
     managementAccountName: S.managementAccountName,
     managementEmail: S.managementEmail,
     rootId: S.rootId,
-    instanceArn: S.instanceArn,
+    instanceArn: inPartition(S.instanceArn, partitionOfRegion(homeRegion)),
     identityStoreId: S.identityStoreId,
-    homeRegion: S.homeRegion,
+    homeRegion,
     accessKeyId: S.accessKeyId,
     secretAccessKey: S.secretAccessKey,
   });
 }
 
 /** Builds the demo organization described in lib/aws-sim/README.md. */
-export function sampleOrgState(now = Date.now()): SimState {
+export function sampleOrgState(now = Date.now(), homeRegion: string = SAMPLE_ORG.homeRegion): SimState {
   const S = SAMPLE_ORG;
-  const state = emptySampleOrgState();
+  const state = emptySampleOrgState(homeRegion);
+  const region = state.regions[0] ?? homeRegion;
   const ou = (id: string, name: string, parentId: string) => addOu(state, { id, name, parentId, tags: [] }).id;
   const workloads = ou("ou-jt01-workload", "Workloads", S.rootId);
   const prod = ou("ou-jt01-prod0001", "Prod", workloads);
@@ -112,8 +117,8 @@ export function sampleOrgState(now = Date.now()): SimState {
     const res = resourcesOf(state, m.id);
     res.secrets.push({
       name: `${m.env}/${m.team}/retired-credentials`,
-      arn: `arn:aws:secretsmanager:us-east-1:${m.id}:secret:${m.env}/${m.team}/retired-credentials-AbCdEf`,
-      region: "us-east-1",
+      arn: `arn:${state.partition}:secretsmanager:${region}:${m.id}:secret:${m.env}/${m.team}/retired-credentials-AbCdEf`,
+      region,
       createdAt: now,
       lastChangedAt: now,
       deletedAt: now,
@@ -162,7 +167,7 @@ export function sampleOrgState(now = Date.now()): SimState {
         name,
         description,
         sessionDuration,
-        managedPolicyArns: managed,
+        managedPolicyArns: managed.map((arn) => inPartition(arn, state.partition)),
         inlinePolicy: inline,
         tags: tagsFrom({ "managed-by": "jit-portal" }),
       },

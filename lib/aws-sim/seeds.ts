@@ -6,12 +6,13 @@ export type SeedSpec = "sample" | "none" | { generate: GenerateOptions };
 
 /**
  * "none" keeps the management account and its keys (so clients can still authenticate and
- * add data via the control API) but has no members, users or permission sets.
+ * add data via the control API) but has no members, users or permission sets. `homeRegion` picks the
+ * partition (default us-east-1, the commercial one).
  */
-export function buildSeed(spec: SeedSpec): SimState {
-  if (spec === "sample") return sampleOrgState();
-  if (spec === "none") return emptySampleOrgState();
-  return generateOrgState(spec.generate);
+export function buildSeed(spec: SeedSpec, homeRegion?: string): SimState {
+  if (spec === "sample") return sampleOrgState(Date.now(), homeRegion);
+  if (spec === "none") return emptySampleOrgState(homeRegion);
+  return generateOrgState(spec.generate, Date.now(), homeRegion);
 }
 
 /** Parses the CLI/env form: sample | none | generate:1000x50 */

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { SimError } from "./errors";
 import { Throttler, faultFor } from "./faults";
+import { partitionOfRegion } from "./partition";
 import { RequestLog } from "./request-log";
 import type { CallContext, ServiceName, SimConfig, SimRuntime } from "./runtime";
 import { ec2 } from "./services/ec2";
@@ -193,6 +194,8 @@ export class SimServer implements SimRuntime {
       return new SimError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
     };
     if (!cred) throw invalid();
+    // keys live in one partition: a request signed for another partition's region is unknown there
+    if (partitionOfRegion(p.region) !== this.state.partition) throw invalid();
     if (cred.sessionToken !== undefined && token !== cred.sessionToken) throw invalid();
     if (cred.expiresAt !== undefined && cred.expiresAt <= now) {
       if (svc === "ec2") throw new SimError("RequestExpired", "Request has expired.", 400);

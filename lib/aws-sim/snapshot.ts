@@ -1,3 +1,4 @@
+import { roleArn } from "./state";
 import type { SimState } from "./types";
 
 /** JSON view of the whole state for /_sim/state; `summary` replaces per-account resources by counts. */
@@ -7,7 +8,7 @@ export function snapshotState(st: SimState, summary = false) {
     resources[accountId] = summary
       ? { roles: r.roles.size, policies: r.policies.size, buckets: r.buckets.size, instances: r.instances.length, secrets: r.secrets.length }
       : {
-          roles: [...r.roles.values()].map((x) => ({ ...x, arn: `arn:aws:iam::${accountId}:role${x.path}${x.roleName}` })),
+          roles: [...r.roles.values()].map((x) => ({ ...x, arn: roleArn(st, accountId, x) })),
           policies: [...r.policies.values()],
           buckets: [...r.buckets.values()],
           instances: r.instances,
@@ -21,6 +22,8 @@ export function snapshotState(st: SimState, summary = false) {
     instanceArn: st.instanceArn,
     identityStoreId: st.identityStoreId,
     homeRegion: st.homeRegion,
+    partition: st.partition,
+    regions: st.regions,
     accounts: [...st.accounts.values()],
     organizationalUnits: [...st.ous.values()],
     users: [...st.users.values()],

@@ -9,6 +9,7 @@ import type {
   SimUser,
   Tag,
 } from "./types";
+import { PARTITION_INFO, partitionOfRegion, type SimPartition } from "./partition";
 import { hexOf, nextSeq, resourcesOf, upperIdOf, uuidOf } from "./util";
 
 export interface OrgIdentity {
@@ -25,6 +26,7 @@ export interface OrgIdentity {
 }
 
 export function createState(org: OrgIdentity, now = Date.now()): SimState {
+  const partition = partitionOfRegion(org.homeRegion);
   const state: SimState = {
     organizationId: org.organizationId,
     managementAccountId: org.managementAccountId,
@@ -32,6 +34,8 @@ export function createState(org: OrgIdentity, now = Date.now()): SimState {
     instanceArn: org.instanceArn,
     identityStoreId: org.identityStoreId,
     homeRegion: org.homeRegion,
+    partition,
+    regions: [...PARTITION_INFO[partition].seededRegions],
     accounts: new Map(),
     ous: new Map(),
     users: new Map(),
@@ -59,7 +63,7 @@ export function createState(org: OrgIdentity, now = Date.now()): SimState {
     accessKeyId: org.accessKeyId,
     secretAccessKey: org.secretAccessKey,
     accountId: org.managementAccountId,
-    arn: `arn:aws:iam::${org.managementAccountId}:user/jit-portal`,
+    arn: `arn:${partition}:iam::${org.managementAccountId}:user/jit-portal`,
     userId: `AIDA${upperIdOf(org.accessKeyId, 17)}`,
     assumed: false,
   });
@@ -69,11 +73,17 @@ export function createState(org: OrgIdentity, now = Date.now()): SimState {
 export const instanceIdOf = (state: SimState): string => state.instanceArn.split("/")[1] ?? "";
 
 export const accountArn = (state: SimState, id: string) =>
-  `arn:aws:organizations::${state.managementAccountId}:account/${state.organizationId}/${id}`;
+  `arn:${state.partition}:organizations::${state.managementAccountId}:account/${state.organizationId}/${id}`;
 export const ouArn = (state: SimState, id: string) =>
-  `arn:aws:organizations::${state.managementAccountId}:ou/${state.organizationId}/${id}`;
+  `arn:${state.partition}:organizations::${state.managementAccountId}:ou/${state.organizationId}/${id}`;
 export const rootArn = (state: SimState) =>
-  `arn:aws:organizations::${state.managementAccountId}:root/${state.organizationId}/${state.rootId}`;
+  `arn:${state.partition}:organizations::${state.managementAccountId}:root/${state.organizationId}/${state.rootId}`;
+export const organizationArn = (state: SimState) =>
+  `arn:${state.partition}:organizations::${state.managementAccountId}:organization/${state.organizationId}`;
+export const roleArn = (state: SimState, accountId: string, role: Pick<SimRole, "path" | "roleName">) =>
+  `arn:${state.partition}:iam::${accountId}:role${role.path}${role.roleName}`;
+/** The principal that stands for every identity of an account in a trust policy. */
+export const accountRootArn = (state: SimState, accountId: string) => `arn:${state.partition}:iam::${accountId}:root`;
 
 export function addOu(state: SimState, ou: SimOu): SimOu {
   state.ous.set(ou.id, ou);
@@ -112,7 +122,7 @@ export function addMembership(state: SimState, groupId: string, userId: string):
 }
 
 export function newPermissionSetArn(state: SimState, name: string): string {
-  return `arn:aws:sso:::permissionSet/${instanceIdOf(state)}/ps-${hexOf(`ps:${name}:${nextSeq(state)}`, 16)}`;
+  return `arn:${state.partition}:sso:::permissionSet/${instanceIdOf(state)}/ps-${hexOf(`ps:${name}:${nextSeq(state)}`, 16)}`;
 }
 
 export function addPermissionSet(
@@ -182,21 +192,22 @@ export function trustPolicyFor(principalArn: string, externalId?: string): strin
   return JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
 }
 
-export function samlTrustPolicy(accountId: string): string {
+export function samlTrustPolicy(partition: SimPartition, accountId: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
       {
         Effect: "Allow",
-        Principal: { Federated: `arn:aws:iam::${accountId}:saml-provider/AWSSSO_${hexOf(accountId, 16)}_DO_NOT_DELETE` },
+        Principal: { Federated: `arn:${partition}:iam::${accountId}:saml-provider/AWSSSO_${hexOf(accountId, 16)}_DO_NOT_DELETE` },
         Action: ["sts:AssumeRoleWithSAML", "sts:TagSession"],
-        Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } },
+        Condition: { StringEquals: { "SAML:aud": PARTITION_INFO[partition].samlAudience } },
       },
     ],
   });
 }
 
-export const policyArn = (accountId: string, path: string, name: string) => `arn:aws:iam::${accountId}:policy${path}${name}`;
+export const policyArn = (partition: SimPartition, accountId: string, path: string, name: string) =>
+  `arn:${partition}:iam::${accountId}:policy${path}${name}`;
 
 export const tagsFrom = (o: Record<string, string>): Tag[] => Object.entries(o).map(([Key, Value]) => ({ Key, Value }));
 
@@ -216,7 +227,7 @@ export function applyProvisioning(
   const existing = state.provisioned.get(key);
   for (const ref of ps.customerManagedPolicyReferences) {
     if (!res.policies.has(ref.Name) || res.policies.get(ref.Name)?.path !== ref.Path) {
-      return `Received a 404 status error: Policy arn:aws:iam::${accountId}:policy${ref.Path}${ref.Name} does not exist or is not attachable.`;
+      return `Received a 404 status error: Policy ${policyArn(state.partition, accountId, ref.Path, ref.Name)} does not exist or is not attachable.`;
     }
   }
   if (!existing) {
@@ -238,13 +249,13 @@ export function applyProvisioning(
     {
       roleName,
       path: `/aws-reserved/sso.amazonaws.com/${region}/`,
-      trustPolicy: samlTrustPolicy(accountId),
+      trustPolicy: samlTrustPolicy(state.partition, accountId),
       description: undefined,
       maxSessionDuration: isoDurationSeconds(ps.sessionDuration) ?? 3600,
       createdAt: prior?.createdAt ?? now,
       attachedPolicyArns: [
         ...ps.managedPolicyArns,
-        ...ps.customerManagedPolicyReferences.map((r) => policyArn(accountId, r.Path, r.Name)),
+        ...ps.customerManagedPolicyReferences.map((r) => policyArn(state.partition, accountId, r.Path, r.Name)),
       ],
       inlinePolicies: ps.inlinePolicy ? { AwsSSOInlinePolicy: ps.inlinePolicy } : {},
     },

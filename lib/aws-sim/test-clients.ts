@@ -15,7 +15,7 @@ type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: stri
 export function simClients(sim: AwsSimulator, opts: { region?: string; credentials?: Creds; maxAttempts?: number } = {}) {
   const base = {
     endpoint: sim.url,
-    region: opts.region ?? SAMPLE_ORG.region,
+    region: opts.region ?? sim.clientConfig.region,
     credentials: opts.credentials ?? sim.clientConfig.credentials,
     ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
   };
@@ -34,7 +34,7 @@ export function simClients(sim: AwsSimulator, opts: { region?: string; credentia
 export async function assumePortalRole(sim: AwsSimulator, accountId: string, externalId: string = SAMPLE_ORG.externalId): Promise<Creds> {
   const out = await simClients(sim).sts.send(
     new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${accountId}:role/${SAMPLE_ORG.portalRoleName}`,
+      RoleArn: `arn:${sim.partition}:iam::${accountId}:role/${SAMPLE_ORG.portalRoleName}`,
       RoleSessionName: "jit-portal-test",
       ExternalId: externalId,
     }),

@@ -1,5 +1,7 @@
 /** In-memory model of the simulated AWS organization. Plain data so /_sim/state can serialize it. */
 
+import type { SimPartition } from "./partition";
+
 export interface Tag {
   Key: string;
   Value: string;
@@ -175,6 +177,10 @@ export interface SimState {
   instanceArn: string;
   identityStoreId: string;
   homeRegion: string;
+  /** follows from homeRegion: the prefix of every ARN the simulator writes and accepts */
+  partition: SimPartition;
+  /** regions the seeds put buckets, instances and secrets in (the partition's; the first is the default) */
+  regions: string[];
   accounts: Map<string, SimAccount>;
   ous: Map<string, SimOu>;
   users: Map<string, SimUser>;

@@ -65,7 +65,7 @@ export async function seedFixture(db: TDb, sim: AwsSimulator, options: { userEma
       rootAccountId: snap.managementAccountId,
       instanceArn: snap.instanceArn,
       identityStoreId: snap.identityStoreId,
-      ssoRegion: "us-east-1",
+      ssoRegion: sim.homeRegion,
       tempPermissionSetPrefix: "jit-",
     },
   });
@@ -92,7 +92,7 @@ export async function seedFixture(db: TDb, sim: AwsSimulator, options: { userEma
     groups[g.displayName] = { id: row.id, awsId: g.groupId };
   }
   const prodAccount = accounts[SAMPLE_ORG.accounts.prodWorkloads] ?? Object.values(accounts)[0]!;
-  const bucketArn = "arn:aws:s3:::prod-workloads-reports";
+  const bucketArn = `arn:${sim.partition}:s3:::prod-workloads-reports`;
   const bucket = await db.resource.create({ data: { integrationId: integration.id, accountId: prodAccount.id, type: "S3_BUCKET", arn: bucketArn, name: "prod-workloads-reports" } });
   return { integration, users, accounts, permissionSets, groups, bucket: { id: bucket.id, arn: bucketArn, accountId: prodAccount.accountId } };
 }
@@ -102,10 +102,8 @@ export type TGrantSpec =
   | { kind: "permissionSet"; user: string; accountId: string; permissionSet: string }
   | { kind: "group"; user: string; group: string };
 
-const BUCKET_POLICY = JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [{ Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::prod-workloads-reports" }],
-});
+const bucketPolicy = (bucketArn: string) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: bucketArn }] });
 
 /**
  * A PENDING request for the spec, approved through `approve` (finalizeApproval in tests), with the
@@ -133,7 +131,7 @@ export async function createApprovedGrant(
       groupId: spec.kind === "group" ? fx.groups[spec.group]!.id : null,
       accountId: accountRow?.id ?? null,
       accessLevel: spec.kind === "bucket" ? "read" : spec.kind === "permissionSet" ? "assign" : "member",
-      policyDocument: spec.kind === "bucket" ? BUCKET_POLICY : null,
+      policyDocument: spec.kind === "bucket" ? bucketPolicy(fx.bucket.arn) : null,
       durationMinutes: 60,
       justification: "test",
     },

@@ -1,13 +1,8 @@
 import { SimError } from "../errors";
 import type { CallContext, SimRuntime } from "../runtime";
+import { PARTITION_INFO } from "../partition";
 import type { SimInstance } from "../types";
 import { el, isoSeconds, paginate, resourcesOf } from "../util";
-
-const REGIONS = [
-  "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3",
-  "eu-central-1", "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-  "ap-southeast-1", "ap-southeast-2", "sa-east-1",
-];
 
 const STATE_CODES: Record<SimInstance["state"], number> = { pending: 0, running: 16, stopping: 64, stopped: 80, terminated: 48 };
 
@@ -78,12 +73,13 @@ function instanceXml(i: SimInstance): string {
 export function ec2(rt: SimRuntime, ctx: CallContext, q: URLSearchParams): string {
   switch (ctx.operation) {
     case "DescribeRegions": {
+      const { enabledRegions: REGIONS, dnsSuffix } = PARTITION_INFO[rt.state.partition];
       const names = list(q, "RegionName");
       const unknown = names.find((n) => !REGIONS.includes(n));
       if (unknown) throw new SimError("InvalidParameterValue", `Invalid region: ${unknown}`);
       const fs = filters(q);
       const regions = REGIONS.filter((r) => (names.length === 0 || names.includes(r)) && fs.every((f) => f.name !== "region-name" || f.values.some((v) => wildcard(v, r))));
-      return `<regionInfo>${regions.map((r) => `<item>${el("regionName", r)}${el("regionEndpoint", `ec2.${r}.amazonaws.com`)}${el("optInStatus", "opt-in-not-required")}</item>`).join("")}</regionInfo>`;
+      return `<regionInfo>${regions.map((r) => `<item>${el("regionName", r)}${el("regionEndpoint", `ec2.${r}.${dnsSuffix}`)}${el("optInStatus", "opt-in-not-required")}</item>`).join("")}</regionInfo>`;
     }
     case "DescribeInstances": {
       const ids = list(q, "InstanceId");

@@ -1,8 +1,8 @@
 import { SimError } from "../errors";
-import { AWS_MANAGED_BY_ARN, AWS_MANAGED_POLICIES } from "../managed-policies";
+import { awsManagedPolicies, awsManagedPolicyByArn } from "../managed-policies";
 import type { CallContext, SimRuntime } from "../runtime";
-import { policyArn } from "../state";
-import type { SimPolicy, SimRole, Tag } from "../types";
+import { policyArn, roleArn } from "../state";
+import type { SimPolicy, SimRole, SimState, Tag } from "../types";
 import { el, isoSeconds, paginate, resourcesOf } from "../util";
 import { validators } from "../validate";
 
@@ -24,12 +24,12 @@ function iamPage<T>(items: T[], key: string, input: Record<string, string>) {
 const pageXml = (next: string | undefined) => el("IsTruncated", next !== undefined) + el("Marker", next);
 const tagsXml = (tags: Tag[]) => tags.map((t) => `<member>${el("Key", t.Key)}${el("Value", t.Value)}</member>`).join("");
 
-function roleXml(accountId: string, r: SimRole, withTags: boolean): string {
+function roleXml(st: SimState, accountId: string, r: SimRole, withTags: boolean): string {
   return (
     el("Path", r.path) +
     el("RoleName", r.roleName) +
     el("RoleId", r.roleId) +
-    el("Arn", `arn:aws:iam::${accountId}:role${r.path}${r.roleName}`) +
+    el("Arn", roleArn(st, accountId, r)) +
     el("CreateDate", isoSeconds(r.createdAt)) +
     el("AssumeRolePolicyDocument", enc(r.trustPolicy)) +
     el("Description", r.description) +
@@ -54,6 +54,7 @@ interface PolicyView {
 export function iam(rt: SimRuntime, ctx: CallContext, q: URLSearchParams): string {
   const input = Object.fromEntries(q);
   const accountId = ctx.caller.accountId;
+  const partition = rt.state.partition;
   const res = resourcesOf(rt.state, accountId);
   const roleArg = () => {
     const name = v.pattern(v.length(v.required(input, "RoleName", "roleName"), 1, 64, "roleName"), /^[\w+=,.@-]+$/, "roleName", "[\\w+=,.@-]+");
@@ -67,11 +68,11 @@ export function iam(rt: SimRuntime, ctx: CallContext, q: URLSearchParams): strin
     return n;
   };
   const local = (p: SimPolicy): PolicyView => {
-    const arn = policyArn(accountId, p.path, p.name);
+    const arn = policyArn(partition, accountId, p.path, p.name);
     return { name: p.name, id: p.policyId, arn, path: p.path, description: p.description, attachments: attachments(arn), createdAt: p.createdAt, document: p.document, tags: p.tags };
   };
   const managed = (): PolicyView[] =>
-    AWS_MANAGED_POLICIES.map((p) => ({
+    awsManagedPolicies(partition).map((p) => ({
       name: p.name,
       id: p.id,
       arn: p.arn,
@@ -83,14 +84,15 @@ export function iam(rt: SimRuntime, ctx: CallContext, q: URLSearchParams): strin
     }));
   const policyArg = (): PolicyView => {
     const arn = v.length(v.required(input, "PolicyArn", "policyArn"), 20, 2048, "policyArn");
-    const m = /^arn:aws:iam::(\d{12}|aws):policy(\/.*\/|\/)([\w+=,.@-]+)$/.exec(arn);
-    if (!m) throw new SimError("InvalidInput", `ARN ${arn} is not valid.`);
-    if (m[1] === "aws") {
-      if (!AWS_MANAGED_BY_ARN.has(arn)) throw noSuch(`Policy ${arn} does not exist or is not attachable.`);
+    // an ARN of another partition is as invalid here as a malformed one
+    const m = /^arn:([\w-]+):iam::(\d{12}|aws):policy(\/.*\/|\/)([\w+=,.@-]+)$/.exec(arn);
+    if (!m || m[1] !== partition) throw new SimError("InvalidInput", `ARN ${arn} is not valid.`);
+    if (m[2] === "aws") {
+      if (!awsManagedPolicyByArn(partition, arn)) throw noSuch(`Policy ${arn} does not exist or is not attachable.`);
       return managed().find((p) => p.arn === arn)!;
     }
-    const p = m[1] === accountId ? res.policies.get(m[3]!) : undefined;
-    if (!p || p.path !== m[2]) throw noSuch(`Policy ${arn} does not exist or is not attachable.`);
+    const p = m[2] === accountId ? res.policies.get(m[4]!) : undefined;
+    if (!p || p.path !== m[3]) throw noSuch(`Policy ${arn} does not exist or is not attachable.`);
     return local(p);
   };
   const policyXml = (p: PolicyView, detail: boolean) =>
@@ -112,10 +114,10 @@ export function iam(rt: SimRuntime, ctx: CallContext, q: URLSearchParams): strin
       const prefix = input.PathPrefix ?? "/";
       const roles = [...res.roles.values()].filter((r) => r.path.startsWith(prefix));
       const p = iamPage(roles, `ListRoles:${accountId}:${prefix}`, input);
-      return `<Roles>${p.items.map((r) => `<member>${roleXml(accountId, r, false)}</member>`).join("")}</Roles>${pageXml(p.nextToken)}`;
+      return `<Roles>${p.items.map((r) => `<member>${roleXml(rt.state, accountId, r, false)}</member>`).join("")}</Roles>${pageXml(p.nextToken)}`;
     }
     case "GetRole":
-      return `<Role>${roleXml(accountId, roleArg(), true)}</Role>`;
+      return `<Role>${roleXml(rt.state, accountId, roleArg(), true)}</Role>`;
     case "ListRoleTags": {
       const role = roleArg();
       const p = iamPage(role.tags, `ListRoleTags:${accountId}:${role.roleName}`, input);

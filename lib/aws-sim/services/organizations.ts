@@ -1,6 +1,6 @@
 import { SimError } from "../errors";
 import type { CallContext, SimRuntime } from "../runtime";
-import { accountArn, ouArn, rootArn } from "../state";
+import { accountArn, organizationArn, ouArn, rootArn } from "../state";
 import type { SimAccount } from "../types";
 import { decodeToken, encodeToken, epochSeconds } from "../util";
 
@@ -70,7 +70,7 @@ export function organizations(rt: SimRuntime, ctx: CallContext, input: Input): u
       return {
         Organization: {
           Id: st.organizationId,
-          Arn: `arn:aws:organizations::${st.managementAccountId}:organization/${st.organizationId}`,
+          Arn: organizationArn(st),
           FeatureSet: "ALL",
           MasterAccountArn: accountArn(st, st.managementAccountId),
           MasterAccountId: st.managementAccountId,

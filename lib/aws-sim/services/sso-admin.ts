@@ -1,5 +1,6 @@
 import { SimError } from "../errors";
-import { AWS_MANAGED_BY_ARN } from "../managed-policies";
+import { awsManagedPolicyByArn } from "../managed-policies";
+import { arnPartition } from "../partition";
 import type { CallContext, SimRuntime } from "../runtime";
 import {
   addPermissionSet,
@@ -27,6 +28,16 @@ const CMP_NAME_RE = /^[\w+=,.@-]+$/;
 const CMP_PATH_RE = /^((\/[A-Za-z0-9.,+@=_-]+)*)\/$/;
 
 const notFound = (message: string) => new SimError("ResourceNotFoundException", message);
+
+/**
+ * The patterns accept every partition, as AWS's models do; an ARN of a partition other than the instance's is
+ * refused as invalid input rather than looked up.
+ */
+function samePartition(st: SimState, arn: string, field: string): string {
+  const partition = arnPartition(arn);
+  if (partition !== st.partition) throw new SimError("ValidationException", `Invalid ${field}: partition ${partition} does not match the partition ${st.partition} of this Identity Center instance.`);
+  return arn;
+}
 const conflict = (message: string) => new SimError("ConflictException", message);
 
 /**
@@ -110,11 +121,13 @@ function completeOp(rt: SimRuntime, op: SimAsyncOp, now: number): void {
 
 function checkInstance(st: SimState, input: Input): void {
   const arn = v.pattern(v.required(input, "InstanceArn"), INSTANCE_RE, "instanceArn", "arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}");
+  samePartition(st, arn, "instanceArn");
   if (arn !== st.instanceArn) throw notFound(`Instance ${arn} does not exist.`);
 }
 
 function getPs(st: SimState, input: Input, key = "PermissionSetArn"): SimPermissionSet {
   const arn = v.pattern(v.required(input, key), PS_ARN_RE, "permissionSetArn", "arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}");
+  samePartition(st, arn, "permissionSetArn");
   const ps = st.permissionSets.get(arn);
   if (!ps) throw notFound(`Could not find PermissionSet with PermissionSetArn ${arn}.`);
   return ps;
@@ -443,7 +456,8 @@ export function ssoAdmin(rt: SimRuntime, ctx: CallContext, input: Input): unknow
       checkInstance(st, input);
       const ps = getPs(st, input);
       const arn = v.pattern(v.length(v.required(input, "ManagedPolicyArn"), 20, 2048, "managedPolicyArn"), MANAGED_ARN_RE, "managedPolicyArn");
-      if (!AWS_MANAGED_BY_ARN.has(arn)) throw notFound(`Policy ${arn} does not exist or is not attachable.`);
+      samePartition(st, arn, "managedPolicyArn");
+      if (!awsManagedPolicyByArn(st.partition, arn)) throw notFound(`Policy ${arn} does not exist or is not attachable.`);
       if (ps.managedPolicyArns.includes(arn)) throw conflict(`Policy ${arn} is already attached to the permission set.`);
       if (ps.managedPolicyArns.length + ps.customerManagedPolicyReferences.length >= 20) {
         throw new SimError("ServiceQuotaExceededException", "The number of managed policies attached to the permission set exceeds the quota of 20.");
@@ -464,7 +478,7 @@ export function ssoAdmin(rt: SimRuntime, ctx: CallContext, input: Input): unknow
     case "ListManagedPoliciesInPermissionSet": {
       checkInstance(st, input);
       const ps = getPs(st, input);
-      const p = page(ps.managedPolicyArns.map((arn) => ({ Arn: arn, Name: AWS_MANAGED_BY_ARN.get(arn)?.name ?? arn.split("/").pop() })), "ListManagedPoliciesInPermissionSet", input);
+      const p = page(ps.managedPolicyArns.map((arn) => ({ Arn: arn, Name: awsManagedPolicyByArn(st.partition, arn)?.name ?? arn.split("/").pop() })), "ListManagedPoliciesInPermissionSet", input);
       return { AttachedManagedPolicies: p.items, NextToken: p.nextToken };
     }
     case "AttachCustomerManagedPolicyReferenceToPermissionSet": {

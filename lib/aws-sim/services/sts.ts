@@ -1,24 +1,26 @@
 import { randomBytes } from "node:crypto";
 import { SimError } from "../errors";
 import type { CallContext, SimRuntime } from "../runtime";
-import type { SimCredential, SimRole } from "../types";
+import { accountRootArn, roleArn as roleArnOf } from "../state";
+import type { SimCredential, SimRole, SimState } from "../types";
 import { el, isoSeconds, randomAlnum, resourcesOf } from "../util";
 import { validators } from "../validate";
 
 const v = validators("ValidationError");
-const ROLE_ARN_RE = /^arn:aws:iam::(\d{12}):role\/(?:[\x21-\x7E]*\/)?([\w+=,.@-]+)$/;
+/** A role ARN in the simulator's partition; one naming another partition is as invalid as a malformed one. */
+const ROLE_ARN_RE = /^arn:([\w-]+):iam::(\d{12}):role\/(?:[\x21-\x7E]*\/)?([\w+=,.@-]+)$/;
 
 const asList = (x: unknown): unknown[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 
 /** Whether a trust policy statement's Principal names the caller (account id, account root, role or user ARN). */
-function principalMatches(principal: unknown, caller: SimCredential): boolean {
+function principalMatches(st: SimState, principal: unknown, caller: SimCredential): boolean {
   if (principal === "*") return true;
   if (!principal || typeof principal !== "object") return false;
   const aws = asList((principal as Record<string, unknown>).AWS);
   return aws.some((p) => {
     if (p === "*") return true;
     if (typeof p !== "string") return false;
-    if (p === caller.accountId || p === `arn:aws:iam::${caller.accountId}:root`) return true;
+    if (p === caller.accountId || p === accountRootArn(st, caller.accountId)) return true;
     return p === caller.arn || (caller.roleArn !== undefined && p === caller.roleArn);
   });
 }
@@ -38,7 +40,7 @@ function conditionMatches(condition: unknown, externalId: string | undefined): b
   return true;
 }
 
-export function trustAllows(role: SimRole, caller: SimCredential, externalId: string | undefined): boolean {
+export function trustAllows(st: SimState, role: SimRole, caller: SimCredential, externalId: string | undefined): boolean {
   let doc: { Statement?: unknown };
   try {
     doc = JSON.parse(role.trustPolicy) as { Statement?: unknown };
@@ -49,7 +51,7 @@ export function trustAllows(role: SimRole, caller: SimCredential, externalId: st
   for (const s of asList(doc.Statement) as Record<string, unknown>[]) {
     const actions = asList(s.Action).map(String);
     if (!actions.some((a) => a === "sts:AssumeRole" || a === "sts:*" || a === "*")) continue;
-    if (!principalMatches(s.Principal, caller) || !conditionMatches(s.Condition, externalId)) continue;
+    if (!principalMatches(st, s.Principal, caller) || !conditionMatches(s.Condition, externalId)) continue;
     if (s.Effect === "Deny") return false;
     if (s.Effect === "Allow") allowed = true;
   }
@@ -71,12 +73,12 @@ export function sts(rt: SimRuntime, ctx: CallContext, q: URLSearchParams): strin
   const m = ROLE_ARN_RE.exec(roleArn);
   const denied = () =>
     new SimError("AccessDenied", `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
-  if (!m) throw new SimError("ValidationError", `${roleArn} is invalid`);
-  const accountId = m[1]!;
-  const roleName = m[2]!;
+  if (!m || m[1] !== rt.state.partition) throw new SimError("ValidationError", `${roleArn} is invalid`);
+  const accountId = m[2]!;
+  const roleName = m[3]!;
   const role = rt.state.accounts.has(accountId) ? resourcesOf(rt.state, accountId).roles.get(roleName) : undefined;
-  if (!role || `arn:aws:iam::${accountId}:role${role.path}${role.roleName}` !== roleArn) throw denied();
-  if (!trustAllows(role, caller, externalId)) throw denied();
+  if (!role || roleArnOf(rt.state, accountId, role) !== roleArn) throw denied();
+  if (!trustAllows(rt.state, role, caller, externalId)) throw denied();
   if (caller.assumed && duration > 3600) {
     throw new SimError("ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
   }
@@ -91,7 +93,7 @@ export function sts(rt: SimRuntime, ctx: CallContext, q: URLSearchParams): strin
   const secretAccessKey = randomBytes(30).toString("base64");
   const sessionToken = `FwoGZXIvYXdzE${randomBytes(96).toString("base64")}`;
   const expiresAt = ctx.now + duration * 1000;
-  const assumedArn = `arn:aws:sts::${accountId}:assumed-role/${role.roleName}/${sessionName}`;
+  const assumedArn = `arn:${rt.state.partition}:sts::${accountId}:assumed-role/${role.roleName}/${sessionName}`;
   const assumedRoleId = `${role.roleId}:${sessionName}`;
   rt.state.credentials.set(accessKeyId, {
     accessKeyId,
