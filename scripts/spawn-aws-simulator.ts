@@ -8,7 +8,9 @@ const root = path.resolve(import.meta.dirname, "..");
  * its core) on a free port, with the given CLI flags, and resolves once it is listening.
  */
 export async function spawnAwsSimulator(flags: string[]): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "lib/aws-sim/cli.ts"), "--port", "0", ...flags], {
+  // The benchmarks speak to the commercial sample organization: an AWS_SIM_HOME_REGION in the shell must not move it.
+  const region = flags.includes("--home-region") ? [] : ["--home-region", "us-east-1"];
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "lib/aws-sim/cli.ts"), "--port", "0", ...region, ...flags], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -51,7 +51,7 @@ export type TRequestView = {
     revokeRequested: boolean;
     revokeReason: string | null;
   } | null;
-  /** https://<identityStoreId>.awsapps.com/start, where the user signs in to use the access. */
+  /** The AWS access portal of the integration's partition (accessPortalUrl), where the user signs in to use the access. */
   accessPortalUrl: string | null;
   timeline: TTimelineEntry[];
   canCancel: boolean;

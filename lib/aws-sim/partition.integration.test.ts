@@ -39,6 +39,7 @@ describe("the GovCloud partition (homeRegion us-gov-west-1)", () => {
     expect(org.MasterAccountArn).toMatch(/^arn:aws-us-gov:organizations::/);
     expect((await c.org.send(new ListRootsCommand({}))).Roots?.[0]?.Arn).toMatch(/^arn:aws-us-gov:organizations::/);
     const accounts = (await c.org.send(new ListAccountsCommand({ MaxResults: 20 }))).Accounts ?? [];
+    expect(accounts.length).toBeGreaterThan(0);
     for (const a of accounts) expect(a.Arn).toMatch(/^arn:aws-us-gov:organizations::/);
 
     expect((await c.sso.send(new ListInstancesCommand({}))).Instances?.[0]?.InstanceArn).toBe("arn:aws-us-gov:sso:::instance/ssoins-7223aa11bb22cc33");
@@ -46,6 +47,7 @@ describe("the GovCloud partition (homeRegion us-gov-west-1)", () => {
     expect(sets.length).toBe(8);
     for (const arn of sets) expect(arn).toMatch(/^arn:aws-us-gov:sso:::permissionSet\//);
     const managed = await c.sso.send(new ListManagedPoliciesInPermissionSetCommand({ InstanceArn: sim.instanceArn, PermissionSetArn: sets[0] }));
+    expect(managed.AttachedManagedPolicies?.length).toBeGreaterThan(0);
     for (const p of managed.AttachedManagedPolicies ?? []) expect(p.Arn).toMatch(/^arn:aws-us-gov:iam::aws:policy\//);
   });
 
@@ -57,6 +59,7 @@ describe("the GovCloud partition (homeRegion us-gov-west-1)", () => {
     expect(role.Arn).toBe(`arn:aws-us-gov:iam::${prod}:role/${S.portalRoleName}`);
     expect(decodeURIComponent(role.AssumeRolePolicyDocument!)).toContain(`"arn:aws-us-gov:iam::${S.managementAccountId}:root"`);
     const roles = (await m.iam.send(new ListRolesCommand({}))).Roles ?? [];
+    expect(roles.length).toBeGreaterThan(0);
     for (const r of roles) expect(r.Arn).toMatch(/^arn:aws-us-gov:iam::/);
     expect(roles.find((r) => r.RoleName?.startsWith("AWSReservedSSO_"))?.Path).toBe("/aws-reserved/sso.amazonaws.com/us-gov-west-1/");
     expect((await m.iam.send(new GetPolicyCommand({ PolicyArn: "arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess" }))).Policy?.Arn).toBe("arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess");
@@ -125,7 +128,9 @@ describe("the China partition (homeRegion cn-north-1)", () => {
         ["cn-northwest-1", "ec2.cn-northwest-1.amazonaws.com.cn"],
       ]);
       const m = simClients(sim, { credentials: await assumePortalRole(sim, prod) });
-      expect(((await m.s3.send(new ListBucketsCommand({}))).Buckets ?? []).every((b) => b.BucketRegion?.startsWith("cn-"))).toBe(true);
+      const buckets = (await m.s3.send(new ListBucketsCommand({}))).Buckets ?? [];
+      expect(buckets.length).toBeGreaterThan(0);
+      expect(buckets.every((b) => b.BucketRegion?.startsWith("cn-"))).toBe(true);
     } finally {
       await sim.close();
     }

@@ -6,7 +6,8 @@
 export const SIM_PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
 export type SimPartition = (typeof SIM_PARTITIONS)[number];
 
-const REGION_RE = /^[a-z]{2}(-gov|-iso|-isob)?-[a-z]+-\d$/;
+// The three partitions the simulator plays: no ISO regions (they would silently play the commercial one).
+const REGION_RE = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 export function isRegionName(region: string): boolean {
   return REGION_RE.test(region);

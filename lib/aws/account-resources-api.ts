@@ -106,7 +106,7 @@ export function accountResourcesApi(credentials: TAwsCredentials, accountId: str
     async listBuckets(): Promise<TS3Bucket[]> {
       return collectPages(async (ContinuationToken) => {
         const out = await s3Send(homeRegion, (c) => c.send(new ListBucketsCommand({ ContinuationToken, MaxBuckets: 1000 })));
-        const items = (out.Buckets ?? []).map((b) => ({ name: b.Name ?? "", region: b.BucketRegion ?? homeRegion, createdAt: b.CreationDate ?? null }));
+        const items = (out.Buckets ?? []).map((b) => ({ name: b.Name ?? "", region: b.BucketRegion || homeRegion, createdAt: b.CreationDate ?? null }));
         return { items, next: out.ContinuationToken };
       });
     },

@@ -65,6 +65,7 @@ export async function seedFixture(db: TDb, sim: AwsSimulator, options: { userEma
       rootAccountId: snap.managementAccountId,
       instanceArn: snap.instanceArn,
       identityStoreId: snap.identityStoreId,
+      region: sim.homeRegion,
       ssoRegion: sim.homeRegion,
       tempPermissionSetPrefix: "jit-",
     },
