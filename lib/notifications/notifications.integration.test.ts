@@ -180,6 +180,19 @@ describe("notifications", () => {
     await db.grant.updateMany({ where: { state: "ACTIVE" }, data: { state: "EXPIRED" } });
   });
 
+  it("a reminder past the tick's deadline waits, unclaimed, for the next tick", async () => {
+    const db = database.prisma;
+    const now = new Date();
+    await db.grant.updateMany({ where: { state: { in: ["APPROVED", "PROVISIONING", "ACTIVE"] } }, data: { state: "EXPIRED" } });
+    const request = await f.createRequest({ steps: [f.leadsStep] });
+    const grant = await db.$transaction((tx) => finalizeApproval(tx, request.id, "system"));
+    await db.grant.update({ where: { id: grant.id }, data: { state: "ACTIVE", startsAt: new Date(now.getTime() - 60 * 60_000), activatedAt: now, expiresAt: new Date(now.getTime() + 5 * 60_000) } });
+    expect(await remindExpiringGrants(db, now, { channels, deadline: Date.now() - 1 })).toBe(0);
+    expect((await db.grant.findUniqueOrThrow({ where: { id: grant.id } })).expiryReminderFor).toBeNull();
+    expect(await remindExpiringGrants(db, now, { channels, deadline: Date.now() + 60_000 })).toBe(1);
+    await db.grant.updateMany({ where: { state: "ACTIVE" }, data: { state: "EXPIRED" } });
+  });
+
   it("access still in place past its expiry alerts the admins only, with the last error and a link to the grant", async () => {
     const request = await f.createRequest({ steps: [f.leadsStep] });
     const grant = await database.prisma.$transaction((tx) => finalizeApproval(tx, request.id, "system"));

@@ -17,7 +17,12 @@ export const EXPIRY_REMINDER_MS = 15 * 60_000;
 export async function remindExpiringGrants(
   db: TDb,
   now: Date,
-  options: { defer?: (task: () => Promise<unknown>) => void; channels?: TNotificationChannels } = {},
+  options: {
+    defer?: (task: () => Promise<unknown>) => void;
+    channels?: TNotificationChannels;
+    /** Epoch ms after which no further reminder starts (a bounded tick's deadline): the rest stay due, unclaimed, for the next tick. */
+    deadline?: number;
+  } = {},
 ): Promise<number> {
   const soon = new Date(now.getTime() + EXPIRY_REMINDER_MS);
   // Those already reminded of this expiry are left out here, not after a LIMIT, so they never crowd out the rest.
@@ -30,6 +35,7 @@ export async function remindExpiringGrants(
     LIMIT 500`);
   let reminded = 0;
   for (const g of due) {
+    if (options.deadline !== undefined && Date.now() >= options.deadline) break;
     const claimed = await db.grant.updateMany({
       where: { id: g.id, state: "ACTIVE", expiresAt: g.expiresAt, OR: [{ expiryReminderFor: null }, { expiryReminderFor: { not: g.expiresAt } }] },
       data: { expiryReminderFor: g.expiresAt },

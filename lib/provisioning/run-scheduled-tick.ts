@@ -75,7 +75,7 @@ export async function runScheduledTick(
     out.extensionsClosed = closed.extensionsClosed;
   });
   await guard("remindExpiringGrants", async () => {
-    out.expiryReminders = await remindExpiringGrants(database, now, { defer });
+    out.expiryReminders = await remindExpiringGrants(database, now, { defer, ...(deadline === undefined ? {} : { deadline }) });
   });
   await guard("runDueDiscoveries", async () => {
     out.discoveriesStarted = (await runDueDiscoveries(database, now)).length;
