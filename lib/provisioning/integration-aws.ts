@@ -3,7 +3,8 @@ import { awsClients } from "../aws/aws-clients.ts";
 import { rootCredentials, type TRootAuth } from "../aws/aws-credentials.ts";
 import type { TIdentityCenter } from "../aws/identity-center-ops.ts";
 import type { TIdentityStore } from "../aws/identity-store-ops.ts";
-import { decryptSecret, integrationSecretContext, SecretBoxError } from "../crypto/secret-box.ts";
+import { SecretBoxError } from "../crypto/secret-box.ts";
+import { openRootAuth } from "../integrations/integration-credentials.ts";
 
 /** What the worker needs to act in one integration's Identity Center. */
 export type TIntegrationAws = { ic: TIdentityCenter; store: TIdentityStore };
@@ -17,21 +18,14 @@ export class IntegrationNotReadyError extends Error {
   override name = "IntegrationNotReadyError";
 }
 
+/** Set-up gaps are named like the others (the grant fails visibly for an admin to fix and retry), not as a generic AWS failure. */
 function rootAuth(integration: Integration): TRootAuth {
-  if (integration.authMethod === "ACCESS_KEY") {
-    if (!integration.accessKeyId || !integration.secretAccessKeyEnc) throw new IntegrationNotReadyError("the integration has no access key");
-    let secretAccessKey: string;
-    try {
-      secretAccessKey = decryptSecret(integration.secretAccessKeyEnc, integrationSecretContext(integration.id));
-    } catch (e) {
-      // Named like the other set-up gaps (the grant fails visibly for an admin to fix and retry), not a generic AWS failure.
-      if (e instanceof SecretBoxError) throw new IntegrationNotReadyError(`the stored secret access key cannot be decrypted: ${e.message}`);
-      throw e;
-    }
-    return { method: "ACCESS_KEY", accessKeyId: integration.accessKeyId, secretAccessKey };
-  }
-  if (!integration.roleArn) throw new IntegrationNotReadyError("the integration has no role ARN");
-  return { method: "ASSUME_ROLE", roleArn: integration.roleArn, externalId: integration.externalId };
+  return openRootAuth(integration, (p) => {
+    if (p.kind === "no-access-key") return new IntegrationNotReadyError("the integration has no access key");
+    if (p.kind === "no-role") return new IntegrationNotReadyError("the integration has no role ARN");
+    if (p.cause instanceof SecretBoxError) return new IntegrationNotReadyError(`the stored secret access key cannot be decrypted: ${p.cause.message}`);
+    return p.cause instanceof Error ? p.cause : new Error(String(p.cause));
+  });
 }
 
 /**
