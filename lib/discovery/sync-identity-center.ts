@@ -71,6 +71,8 @@ type TIc = ReturnType<typeof identityCenterApi>;
 type TFail = (scope: string, action: string, e: unknown) => void;
 
 async function syncPrincipals(db: TDb, integrationId: string, ic: TIc, identityStoreId: string, ctx: TSyncContext, fail: TFail) {
+  // The listing is a snapshot from here on; the worker may add or remove a portal-granted membership meanwhile.
+  const listedAt = new Date();
   let users: TIdentityUser[];
   let groups: TIdentityGroup[];
   try {
@@ -122,21 +124,37 @@ async function syncPrincipals(db: TDb, integrationId: string, ic: TIc, identityS
     }
   });
   const existing = await db.principalMembership.findMany({ where: { group: { integrationId } } });
+  // Pairs the worker changed since the listing began keep the worker's copy (mirrorMembership): re-creating a
+  // membership whose grant just ended would make its holder a standing member, an approver for the group,
+  // until the next run; deleting one it just added would drop a live grant's rights.
+  const touched = await workerTouchedPairs(db, integrationId, listedAt, ids);
   const existingByKey = new Map(existing.map((m) => [`${m.groupId}|${m.memberId}`, m]));
-  const toCreate = [...desired.entries()].filter(([k]) => !existingByKey.has(k)).map(([, v]) => ({ ...v, lastSeenAt: now }));
+  const toCreate = [...desired.entries()].filter(([k]) => !existingByKey.has(k) && !touched.has(k)).map(([, v]) => ({ ...v, lastSeenAt: now }));
   if (toCreate.length > 0) await db.principalMembership.createMany({ data: toCreate, skipDuplicates: true });
   for (const [k, v] of desired) {
     const e = existingByKey.get(k);
-    if (e && e.membershipId !== v.membershipId) await db.principalMembership.update({ where: { id: e.id }, data: { membershipId: v.membershipId, lastSeenAt: now } });
+    if (e && !touched.has(k) && e.membershipId !== v.membershipId) await db.principalMembership.update({ where: { id: e.id }, data: { membershipId: v.membershipId, lastSeenAt: now } });
   }
   // Memberships have no history of their own: a vanished one is deleted (only when every group listed).
   if (membershipsComplete) {
-    const vanished = existing.filter((m) => !desired.has(`${m.groupId}|${m.memberId}`)).map((m) => m.id);
+    const vanished = existing.filter((m) => !desired.has(`${m.groupId}|${m.memberId}`) && !touched.has(`${m.groupId}|${m.memberId}`) && m.lastSeenAt < listedAt).map((m) => m.id);
     if (vanished.length > 0 && (await ctx.stillCurrent())) await db.principalMembership.deleteMany({ where: { id: { in: vanished } } });
   }
   ctx.bump("users", users.length);
   ctx.bump("groups", groups.length);
   ctx.bump("memberships", desired.size);
+}
+
+/** `${groupRowId}|${memberRowId}` of every group membership grant the worker has changed since `since`. */
+async function workerTouchedPairs(db: TDb, integrationId: string, since: Date, ids: Map<string, string>): Promise<Set<string>> {
+  const grants = await db.grant.findMany({ where: { integrationId, kind: "GROUP_MEMBERSHIP", updatedAt: { gte: since } }, select: { principalId: true, groupAwsId: true } });
+  const out = new Set<string>();
+  for (const g of grants) {
+    const groupId = ids.get(`GROUP|${g.groupAwsId}`);
+    const memberId = ids.get(`USER|${g.principalId}`);
+    if (groupId && memberId) out.add(`${groupId}|${memberId}`);
+  }
+  return out;
 }
 
 async function syncPermissionSets(db: TDb, integration: TIntegrationRow, ic: TIc, instanceArn: string, ctx: TSyncContext, fail: TFail) {
