@@ -34,6 +34,6 @@ describe("partitions", () => {
     expect([dnsSuffix("aws"), dnsSuffix("aws-cn"), dnsSuffix("aws-us-gov")]).toEqual(["amazonaws.com", "amazonaws.com.cn", "amazonaws.com"]);
     expect(accessPortalUrl("d-9067aa11bb", "eu-west-1")).toBe("https://d-9067aa11bb.awsapps.com/start");
     expect(accessPortalUrl("d-9067aa11bb", "us-gov-west-1")).toBe("https://start.us-gov-home.awsapps.com/directory/d-9067aa11bb");
-    expect(accessPortalUrl("d-9067aa11bb", "cn-north-1")).toBe("https://d-9067aa11bb.awsapps.cn/start");
+    expect(accessPortalUrl("d-9067aa11bb", "cn-north-1")).toBe("https://start.home.awsapps.cn/directory/d-9067aa11bb");
   });
 });

@@ -43,6 +43,6 @@ export function dnsSuffix(partition: TPartition): string {
 export function accessPortalUrl(identityStoreId: string, region: string): string {
   const partition = partitionOfRegion(region);
   if (partition === "aws-us-gov") return `https://start.us-gov-home.awsapps.com/directory/${identityStoreId}`;
-  if (partition === "aws-cn") return `https://${identityStoreId}.awsapps.cn/start`;
+  if (partition === "aws-cn") return `https://start.home.awsapps.cn/directory/${identityStoreId}`;
   return `https://${identityStoreId}.awsapps.com/start`;
 }
