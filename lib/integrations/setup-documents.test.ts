@@ -53,13 +53,21 @@ describe("setup documents", () => {
 
   it("management policy: discovery reads, the worker's grant operations and the sub-account role", () => {
     const doc = buildManagementPolicy(input);
-    expect(doc.Statement.map((s) => s.Sid)).toEqual(["OrganizationsRead", "IdentityCenterRead", "IdentityCenterGrants", "IdentityStore", "AssumeSubAccountRole"]);
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(["OrganizationsRead", "IdentityCenterRead", "IdentityCenterGrants", "IdentityStore", "ManagementAccountAssignments", "AssumeSubAccountRole"]);
     const actions = doc.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
     for (const a of ["organizations:ListAccountsForParent", "organizations:ListRoots", "sso:ListAccountsForProvisionedPermissionSet", "sso:CreatePermissionSet", "sso:DeletePermissionSet", "sso:PutInlinePolicyToPermissionSet", "sso:AttachCustomerManagedPolicyReferenceToPermissionSet", "sso:ProvisionPermissionSet", "sso:CreateAccountAssignment", "sso:DeleteAccountAssignment", "sso:DescribeAccountAssignmentCreationStatus", "identitystore:CreateGroupMembership", "identitystore:DeleteGroupMembership", "identitystore:ListUsers"]) {
       expect(actions).toContain(a);
     }
     expect(doc.Statement[2]?.Resource).toEqual(["arn:aws:sso:::instance/ssoins-7223aa11bb22cc33", "arn:aws:sso:::permissionSet/ssoins-7223aa11bb22cc33/*", "arn:aws:sso:::account/*"]);
-    expect(doc.Statement[4]).toEqual({ Sid: "AssumeSubAccountRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/jit-portal-access" });
+    expect(doc.Statement[5]).toEqual({ Sid: "AssumeSubAccountRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/jit-portal-access" });
+  });
+
+  it("lets Identity Center create a set's role and SAML provider in the management account, and only there", () => {
+    const st = buildManagementPolicy(input).Statement.find((s) => s.Sid === "ManagementAccountAssignments")!;
+    expect(st.Action).toEqual(expect.arrayContaining(["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRole", "iam:CreateSAMLProvider", "iam:GetSAMLProvider"]));
+    expect(st.Resource).toEqual(["arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*", "arn:aws:iam::111111111111:saml-provider/AWSSSO_*"]);
+    const gov = buildManagementPolicy({ ...input, partition: "aws-us-gov" }).Statement.find((s) => s.Sid === "ManagementAccountAssignments")!;
+    expect(gov.Resource).toEqual(["arn:aws-us-gov:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*", "arn:aws-us-gov:iam::111111111111:saml-provider/AWSSSO_*"]);
   });
 
   it("CloudFormation template creates the role with the same trust and permissions", () => {
@@ -139,14 +147,16 @@ Outputs:
     }
     called.delete("sts:GetCallerIdentity"); // needs no permission
     const all = { ...input, resourceTypes: [] as const };
-    const granted = new Set([...buildManagementPolicy(all).Statement, ...buildSubAccountPolicy(all).Statement].flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])));
+    // Identity Center's own calls in the management account, made with the portal's permissions: not in lib/aws.
+    const portalCalls = buildManagementPolicy(all).Statement.filter((st) => st.Sid !== "ManagementAccountAssignments");
+    const granted = new Set([...portalCalls, ...buildSubAccountPolicy(all).Statement].flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])));
     granted.delete("sso:ProvisionPermissionSet"); // kept on purpose: see setup-documents.ts
     expect([...granted].sort()).toEqual([...called].sort());
   });
 
   it("lets the management side assume every entry's role, with its path; the template creates the role under that path", () => {
     const doc = buildManagementPolicy({ ...input, subAccountRoleArn: "arn:aws:iam::*:role/portal/jit-portal-access", otherEntries: [{ accountId: "222222222222", roleArn: "arn:aws:iam::222222222222:role/other-role", externalId: null }] });
-    expect(doc.Statement[4]?.Resource).toEqual(["arn:aws:iam::*:role/portal/jit-portal-access", "arn:aws:iam::222222222222:role/other-role"]);
+    expect(doc.Statement[5]?.Resource).toEqual(["arn:aws:iam::*:role/portal/jit-portal-access", "arn:aws:iam::222222222222:role/other-role"]);
     expect(buildSubAccountCloudFormation({ ...input, subAccountRoleArn: "arn:aws:iam::*:role/portal/jit-portal-access" })).toContain("      Path: '/portal/'\n");
   });
 

@@ -67,6 +67,7 @@ function assumableRoleArns(input: TSetupInput): string[] {
 export function buildManagementPolicy(input: TSetupInput): TPolicyDocument {
   const instance = input.instanceArn ?? "*";
   const assumable = assumableRoleArns(input);
+  const managementAccount = input.managementAccountId ?? MANAGEMENT_PLACEHOLDER;
   return {
     Version: "2012-10-17",
     Statement: [
@@ -129,6 +130,33 @@ export function buildManagementPolicy(input: TSetupInput): TPolicyDocument {
           "identitystore:ListUsers",
         ],
         Resource: "*",
+      },
+      {
+        // In the management account Identity Center creates a set's role and its SAML provider with the caller's
+        // own permissions (its service-linked role covers member accounts only), so a grant there needs these.
+        Sid: "ManagementAccountAssignments",
+        Effect: "Allow",
+        Action: [
+          "iam:AttachRolePolicy",
+          "iam:CreateRole",
+          "iam:CreateSAMLProvider",
+          "iam:DeleteRole",
+          "iam:DeleteRolePermissionsBoundary",
+          "iam:DeleteRolePolicy",
+          "iam:DeleteSAMLProvider",
+          "iam:DetachRolePolicy",
+          "iam:GetRole",
+          "iam:GetSAMLProvider",
+          "iam:ListAttachedRolePolicies",
+          "iam:ListRolePolicies",
+          "iam:PutRolePermissionsBoundary",
+          "iam:PutRolePolicy",
+          "iam:UpdateAssumeRolePolicy",
+          "iam:UpdateRole",
+          "iam:UpdateRoleDescription",
+          "iam:UpdateSAMLProvider",
+        ],
+        Resource: [`arn:${input.partition}:iam::${managementAccount}:role/aws-reserved/sso.amazonaws.com/*`, `arn:${input.partition}:iam::${managementAccount}:saml-provider/AWSSSO_*`],
       },
       { Sid: "AssumeSubAccountRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: assumable.length === 1 ? assumable[0]! : assumable },
     ],
