@@ -21,7 +21,7 @@ import {
   tagsFrom,
   trustPolicyFor,
 } from "./state";
-import type { PrincipalType, SimState, Tag } from "./types";
+import type { PrincipalType, SimInstance, SimState, Tag } from "./types";
 import { hexOf, resourcesOf } from "./util";
 
 export interface ControlHost {
@@ -225,6 +225,8 @@ export function handleControl(host: ControlHost, req: IncomingMessage, res: Serv
       case "DELETE /_sim/resources":
         deleteResource(host, b);
         return json(200, { ok: true });
+      case "PATCH /_sim/instances":
+        return json(200, setInstanceState(host, b));
       default:
         return json(404, { error: `Unknown control route ${route}` });
     }
@@ -309,6 +311,21 @@ function addResource(host: ControlHost, b: Record<string, unknown>): unknown {
     default:
       throw new BadRequest('type must be one of bucket, role, policy, instance, secret');
   }
+}
+
+const INSTANCE_STATES: readonly SimInstance["state"][] = ["pending", "running", "shutting-down", "stopping", "stopped", "terminated"];
+
+/** An instance changing state out of band (e.g. terminated in the console): it stays listed, as EC2 lists a terminated one for about an hour. */
+function setInstanceState(host: ControlHost, b: Record<string, unknown>): SimInstance {
+  const accountId = str(b, "accountId");
+  if (!host.sim.state.accounts.has(accountId)) throw new BadRequest(`Unknown account ${accountId}`);
+  const instanceId = str(b, "id");
+  const state = str(b, "state") as SimInstance["state"];
+  if (!INSTANCE_STATES.includes(state)) throw new BadRequest(`state must be one of ${INSTANCE_STATES.join(", ")}`);
+  const instance = resourcesOf(host.sim.state, accountId).instances.find((i) => i.instanceId === instanceId);
+  if (!instance) throw new BadRequest(`No instance ${instanceId} in account ${accountId}`);
+  instance.state = state;
+  return instance;
 }
 
 function deleteResource(host: ControlHost, b: Record<string, unknown>): void {

@@ -129,7 +129,7 @@ export interface SimInstance {
   region: string;
   instanceType: string;
   imageId: string;
-  state: "pending" | "running" | "stopping" | "stopped" | "terminated";
+  state: "pending" | "running" | "shutting-down" | "stopping" | "stopped" | "terminated";
   privateIp: string;
   launchedAt: number;
   tags: Tag[];

@@ -14,6 +14,9 @@ export type TS3Bucket = { name: string; region: string; createdAt: Date | null }
 export type TEc2Instance = { instanceId: string; name: string | null; state: string | null; instanceType: string | null; privateIp: string | null; tags: Record<string, string> };
 export type TSecret = { arn: string; name: string; description: string | null; tags: Record<string, string> };
 
+/** Instance states DescribeInstances still lists although the instance is gone (or going) for good. */
+const GONE_INSTANCE_STATES = new Set<string>(["shutting-down", "terminated"]);
+
 /** A refused or failed connection-test read: `action` is the IAM action to name to the admin, `cause` AWS's error. */
 export class ProbeFailure extends Error {
   constructor(
@@ -115,11 +118,15 @@ export function accountResourcesApi(credentials: TAwsCredentials, accountId: str
       const out = await ec2Send(homeRegion, (c) => c.send(new DescribeRegionsCommand({})));
       return (out.Regions ?? []).filter((r) => r.OptInStatus !== "not-opted-in").flatMap((r) => (r.RegionName ? [r.RegionName] : []));
     },
+    /**
+     * Instances that exist: DescribeInstances keeps listing a terminated instance for about an hour, so
+     * `terminated` and `shutting-down` ones are left out (they vanish, and discovery soft-deletes them).
+     */
     async listInstances(region: string): Promise<TEc2Instance[]> {
       return collectPages(async (NextToken) => {
         const out = await ec2Send(region, (c) => c.send(new DescribeInstancesCommand({ NextToken, MaxResults: 1000 })));
         const items = (out.Reservations ?? []).flatMap((r) =>
-          (r.Instances ?? []).map((i) => {
+          (r.Instances ?? []).filter((i) => !GONE_INSTANCE_STATES.has(i.State?.Name ?? "")).map((i) => {
             const tags = tagMap(i.Tags);
             return { instanceId: i.InstanceId ?? "", name: tags.Name ?? null, state: i.State?.Name ?? null, instanceType: i.InstanceType ?? null, privateIp: i.PrivateIpAddress ?? null, tags };
           }),

@@ -149,6 +149,29 @@ describe("discovery against the sample organization", () => {
     expect(await db.resource.findUniqueOrThrow({ where: { id: bucket.id } })).toMatchObject({ accountId: bucket.accountId, deletedAt: null });
   });
 
+  it("drops a terminated or shutting-down instance though DescribeInstances still lists it, and keeps a stopped one", async () => {
+    const live = await db.resource.findMany({ where: { integrationId, type: "EC2_INSTANCE", deletedAt: null, account: { accountId: S.accounts.sandbox } }, orderBy: { arn: "asc" } });
+    expect(live.length).toBeGreaterThanOrEqual(3);
+    const [terminated, shuttingDown, stopped] = live;
+    const id = (r: (typeof live)[number]) => (r.attributes as { instanceId: string }).instanceId;
+    await control("PATCH", "instances", { accountId: S.accounts.sandbox, id: id(terminated!), state: "terminated" });
+    await control("PATCH", "instances", { accountId: S.accounts.sandbox, id: id(shuttingDown!), state: "shutting-down" });
+    await control("PATCH", "instances", { accountId: S.accounts.sandbox, id: id(stopped!), state: "stopped" });
+    try {
+      const summary = await sync();
+      expect(summary.errors).toEqual([]);
+      expect(summary.counts.resourcesRemoved).toBe(2);
+      const after = async (r: (typeof live)[number]) => db.resource.findUniqueOrThrow({ where: { id: r.id } });
+      expect((await after(terminated!)).deletedAt, "terminated: no longer requestable").not.toBeNull();
+      expect((await after(shuttingDown!)).deletedAt, "shutting down: no longer requestable").not.toBeNull();
+      expect(await after(stopped!)).toMatchObject({ deletedAt: null, attributes: expect.objectContaining({ state: "stopped" }) });
+    } finally {
+      for (const r of [terminated!, shuttingDown!, stopped!]) await control("PATCH", "instances", { accountId: S.accounts.sandbox, id: id(r), state: (r.attributes as { state: string }).state });
+    }
+    expect((await sync()).counts).toMatchObject({ resourcesRemoved: 0 });
+    expect(await db.resource.count({ where: { integrationId, deletedAt: null } })).toBe(96);
+  });
+
   it("records an account whose role cannot be assumed and still syncs the others", async () => {
     // A new member account without the portal role (not populated).
     await control("POST", "accounts", { id: "888888888888", name: "no-role", parentId: "ou-jt01-sandbox1" });

@@ -4,7 +4,7 @@ import { PARTITION_INFO } from "../partition";
 import type { SimInstance } from "../types";
 import { el, isoSeconds, paginate, resourcesOf } from "../util";
 
-const STATE_CODES: Record<SimInstance["state"], number> = { pending: 0, running: 16, stopping: 64, stopped: 80, terminated: 48 };
+const STATE_CODES: Record<SimInstance["state"], number> = { pending: 0, running: 16, "shutting-down": 32, stopping: 64, stopped: 80, terminated: 48 };
 
 /** ec2Query lists arrive flattened: Filter.1.Name, Filter.1.Value.1, InstanceId.1 ... */
 function list(q: URLSearchParams, prefix: string): string[] {
