@@ -30,13 +30,19 @@ export type TRunDiscoveryOptions = {
   /** Worker threads for account scans (account-scan-pool.ts); default one per core, small runs stay in-process. */
   scanPool?: TScanPoolOptions;
   heartbeatMs?: number;
+  /** New rows per INSERT (default 1,000); tests use a small one so that a batch holds several accounts' rows. */
+  createBatch?: number;
 };
 
 export type TDiscoverySummary = { runId: string; status: "SUCCEEDED" | "PARTIAL" | "FAILED"; counts: Record<string, number>; errors: TRunError[] };
 
 const CREATE_BATCH = 1000;
 
-/** Serialises resource writes and batches inserts across accounts (one createMany per ~1,000 rows). */
+/**
+ * Serialises resource writes and batches inserts across accounts (one INSERT per ~1,000 rows). A batch
+ * holds several accounts' rows, so a failed INSERT is not thrown at the account whose write filled it:
+ * `onFailedBatch` gets every account with rows in it, and the next batches still go.
+ */
 type TPendingRow = { id: string; accountId: string; type: string; arn: string; region: string | null; name: string; tags: Record<string, string>; attributes: Record<string, unknown>; searchText: string };
 
 class ResourceWriter {
@@ -48,6 +54,8 @@ class ResourceWriter {
   constructor(
     private readonly db: TDb,
     private readonly integrationId: string,
+    private readonly batchSize: number,
+    private readonly onFailedBatch: (accountDbIds: string[], e: unknown) => void,
   ) {}
 
   async write(accountDbId: string, diff: TResourceDiff, now: Date) {
@@ -68,17 +76,27 @@ class ResourceWriter {
       this.totals.updated += diff.update.length;
       this.totals.removed += diff.remove.length;
     }
-    if (this.pending.length >= CREATE_BATCH) await this.flush();
+    if (this.pending.length >= this.batchSize) await this.flush();
   }
 
   flush() {
     return this.lock(async () => {
       while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, CREATE_BATCH);
-        // One statement with one JSON parameter: far cheaper than createMany's 12 bound values per row.
-        // An ARN stored under another account (S3 bucket names are global: deleted there, re-created
-        // here) moves to the account that holds it now; the row keeps its id, so requests keep it.
-        this.totals.created += await this.db.$executeRaw`
+        const batch = this.pending.splice(0, this.batchSize);
+        try {
+          this.totals.created += await this.insert(batch);
+        } catch (e) {
+          this.onFailedBatch([...new Set(batch.map((r) => r.accountId))], e);
+        }
+      }
+    });
+  }
+
+  private insert(batch: TPendingRow[]) {
+    // One statement with one JSON parameter: far cheaper than createMany's 12 bound values per row.
+    // An ARN stored under another account (S3 bucket names are global: deleted there, re-created
+    // here) moves to the account that holds it now; the row keeps its id, so requests keep it.
+    return this.db.$executeRaw`
           INSERT INTO "Resource" ("id", "integrationId", "accountId", "type", "arn", "region", "name", "tags", "attributes", "searchText", "firstSeenAt", "lastSeenAt")
           SELECT x.id, ${this.integrationId}, x."accountId", x.type::"ResourceType", x.arn, x.region, x.name, x.tags, x.attributes, x."searchText", ${this.now}, ${this.now}
           FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
@@ -87,14 +105,32 @@ class ResourceWriter {
             "accountId" = EXCLUDED."accountId", "region" = EXCLUDED."region", "name" = EXCLUDED."name", "tags" = EXCLUDED."tags",
             "attributes" = EXCLUDED."attributes", "searchText" = EXCLUDED."searchText", "lastSeenAt" = EXCLUDED."lastSeenAt", "deletedAt" = NULL
           WHERE "Resource"."accountId" <> EXCLUDED."accountId"`;
-      }
-    });
   }
 }
 
+/**
+ * An AWS SDK error: a service's answer (ServiceException) or any failure the SDK's retry layer passed on
+ * (network, timeout) carries `$metadata`. Database errors, thread crashes and bugs do not.
+ */
+function isAwsSdkError(e: unknown): boolean {
+  return typeof e === "object" && e !== null && ("$metadata" in e || "$fault" in e);
+}
+
+const UNEXPECTED_FIX = "Try again; if it happens again, look up the reference in the portal's server log.";
+
+/** The raw text (a database error can quote SQL and row data) goes to the server log only; the admin gets this reference to it. */
+function logUnexpected(what: string, e: unknown): string {
+  const reference = randomUUID().slice(0, 8);
+  console.error(`${what} (reference ${reference})`, e);
+  return reference;
+}
+
+/** What the admin sees: an AWS error explained (what to change in IAM), anything else only as a server-log reference. */
 function explained(ctx: TAwsCheckContext, e: unknown) {
   if (isAppError(e)) return { error: e.message, fix: e.userMessage };
-  return explainAwsError(ctx, awsErrorInfo(e));
+  if (isAwsSdkError(e)) return explainAwsError(ctx, awsErrorInfo(e));
+  const reference = logUnexpected("discovery: unexpected error", e);
+  return { error: `Discovery stopped here on an unexpected error, not an AWS one (reference ${reference} in the server log).`, fix: UNEXPECTED_FIX };
 }
 
 /**
@@ -176,13 +212,28 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
 
     const scanner = accountScanPool(opts.scanPool ?? { threads: env.DISCOVERY_SCAN_THREADS, inlineUpTo: env.DISCOVERY_INLINE_SCANS });
     cleanups.push(() => void scanner.close());
-    const writer = new ResourceWriter(db, integration.id);
     const accountLimit = pLimit(opts.accountConcurrency ?? 128);
     const seenOus = new Set<string>();
     const seenAccounts = new Set<string>();
     const scans: Promise<void>[] = [];
+    /** Scanned cleanly; those a failed insert batch reached later are in accountErrors too and not marked synced. */
     const accountsOk: string[] = [];
     const accountErrors = new Map<string, string>();
+    const accountFailed = (accountDbId: string, message: string) => {
+      const before = accountErrors.get(accountDbId);
+      accountErrors.set(accountDbId, before ? `${before}\n${message}` : message);
+    };
+    // A failed INSERT drops its batch: every account with rows in it failed (the next run adds them).
+    const writer = new ResourceWriter(db, integration.id, opts.createBatch ?? CREATE_BATCH, (accountDbIds, e) => {
+      const reference = logUnexpected("discovery: saving new resources failed", e);
+      const message = `New resources of this account could not be saved (reference ${reference} in the server log).`;
+      const fix = "The next run adds them; if this happens again, look up the reference in the portal's server log.";
+      const awsIdOf = new Map([...accountByAwsId.values()].map((a) => [a.id, a.accountId]));
+      for (const id of accountDbIds) {
+        errors.push({ accountId: awsIdOf.get(id) ?? null, scope: "resources", message, fix });
+        accountFailed(id, `${message} — ${fix}`);
+      }
+    });
     /** Accounts no sub_accounts entry covers any more: their resources leave the catalog. */
     const untargeted: string[] = [];
     let orgComplete = true;
@@ -197,7 +248,7 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
       } catch (e) {
         const x = explained(assumeCtx, e);
         errors.push({ accountId: target.accountId, scope: "assume-role", message: x.error, fix: x.fix });
-        accountErrors.set(accountDbId, `${x.error} — ${x.fix}`);
+        accountFailed(accountDbId, `${x.error} — ${x.fix}`);
         progress.accountsDone += 1;
         return;
       }
@@ -213,7 +264,7 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
       progress.resourcesFound += scan.resources.length;
       if (scan.errors.length > 0) {
         for (const e of scan.errors) errors.push({ accountId: target.accountId, scope: `${e.type}${e.region ? ` ${e.region}` : ""}`, message: e.error, fix: e.fix });
-        accountErrors.set(accountDbId, scan.errors.map((e) => `${e.action}${e.region ? ` (${e.region})` : ""}: ${e.error} — ${e.fix}`).join("\n"));
+        accountFailed(accountDbId, scan.errors.map((e) => `${e.action}${e.region ? ` (${e.region})` : ""}: ${e.error} — ${e.fix}`).join("\n"));
       } else accountsOk.push(accountDbId);
       progress.accountsDone += 1;
     };
@@ -251,7 +302,7 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
             scanAccount(row.id, target).catch((e: unknown) => {
               const x = explained({ kind: "account-read", action: "discovery", roleArn: target.roleArn }, e);
               errors.push({ accountId: target.accountId, scope: "account", message: x.error, fix: x.fix });
-              accountErrors.set(row.id, `${x.error} — ${x.fix}`);
+              accountFailed(row.id, `${x.error} — ${x.fix}`);
               progress.accountsDone += 1;
             }),
           ),
@@ -327,9 +378,10 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
     await writer.flush();
     await icSync;
 
-    // Accounts scanned cleanly: one statement; failures: one row each with its own message.
-    for (let i = 0; i < accountsOk.length; i += 1000) {
-      await db.account.updateMany({ where: { id: { in: accountsOk.slice(i, i + 1000) } }, data: { lastSyncedAt: now, lastSyncError: null } });
+    // Accounts scanned and saved cleanly: one statement; failures: one row each with its own message.
+    const synced = accountsOk.filter((id) => !accountErrors.has(id));
+    for (let i = 0; i < synced.length; i += 1000) {
+      await db.account.updateMany({ where: { id: { in: synced.slice(i, i + 1000) } }, data: { lastSyncedAt: now, lastSyncError: null } });
     }
     for (const [id, message] of accountErrors) await db.account.update({ where: { id }, data: { lastSyncError: message.slice(0, 4000) } });
 
@@ -363,15 +415,8 @@ export async function runDiscovery(db: TDb, runId: string, opts: TRunDiscoveryOp
     if (!orgComplete && seenAccounts.size === 0) fatal = errors.find((e) => e.scope.startsWith("organizations")) ?? null;
   } catch (e) {
     if (!fatal) {
-      // The raw text (a database error can quote SQL and row data) stays in the server log; the admin gets a reference to it.
-      const reference = randomUUID().slice(0, 8);
-      console.error(`discovery run failed (reference ${reference})`, e);
-      fatal = {
-        accountId: null,
-        scope: "run",
-        message: `The run stopped on an unexpected error (reference ${reference} in the server log).`,
-        fix: "Try again; if it happens again, look up the reference in the portal's server log.",
-      };
+      const reference = logUnexpected("discovery run failed", e);
+      fatal = { accountId: null, scope: "run", message: `The run stopped on an unexpected error (reference ${reference} in the server log).`, fix: UNEXPECTED_FIX };
     }
   } finally {
     clearInterval(beat);
