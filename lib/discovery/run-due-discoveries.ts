@@ -4,8 +4,9 @@ import { startDiscovery, STALE_RUN_MS, type TStartedDiscovery } from "./start-di
 /**
  * Starts discovery for every enabled integration whose last run (successful or not) began longer
  * ago than its syncIntervalMinutes, so a failing integration is retried once per interval, not on
- * every tick. Does not wait for the runs: they report progress on their SyncRun rows. Called by the
- * in-process scheduler; assumes no user is involved (audited as "system").
+ * every tick. Does not wait for the runs: they report progress on their SyncRun rows, and each one's
+ * `done` is for the caller to keep its host alive until the run ends (the worker tick hands it to its
+ * `defer`). Called by the worker tick; assumes no user is involved (audited as "system").
  */
 export async function runDueDiscoveries(db: TDb, now: Date = new Date()): Promise<{ integrationId: string; runId: string; done: TStartedDiscovery["done"] }[]> {
   const integrations = await db.integration.findMany({

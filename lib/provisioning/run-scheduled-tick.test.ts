@@ -8,7 +8,8 @@ vi.mock("./worker-options.ts", () => ({ workerOptions: () => ({ batchSize: 10 })
 vi.mock("./run-worker-tick.ts", () => ({ runWorkerTick: async () => ({ claimed: 0, events: [], failed: 0, ms: 1 }) }));
 vi.mock("../access/expire-pending-requests.ts", () => ({ expirePendingRequests: async () => ({ timedOut: 0, extensionsClosed: 0 }) }));
 vi.mock("../notifications/remind-expiring-grants.ts", () => ({ remindExpiringGrants: async () => 2 }));
-vi.mock("../discovery/run-due-discoveries.ts", () => ({ runDueDiscoveries: async () => [] }));
+let dueRuns: { integrationId: string; runId: string; done: Promise<unknown> }[] = [];
+vi.mock("../discovery/run-due-discoveries.ts", () => ({ runDueDiscoveries: async () => dueRuns }));
 vi.mock("../notifications/notify-grant-event.ts", () => ({ notifyGrantEvent: async () => null }));
 vi.mock("../notifications/notify-reconcile-findings.ts", () => ({
   notifyReconcileFindings: async (_db: unknown, runId: string) => {
@@ -32,5 +33,27 @@ describe("runScheduledTick", () => {
     expect(report.reconciles).toBe(1);
     expect(report.expiryReminders).toBe(2);
     expect(report.housekeepingErrors).toEqual(["reconcile: connection lost"]);
+  });
+
+  it("hands each started discovery run's completion to defer, so a serverless host stays alive until it ends", async () => {
+    let finish!: (v: unknown) => void;
+    const done = new Promise((resolve) => (finish = resolve));
+    dueRuns = [{ integrationId: "integration-1", runId: "sync-1", done }];
+    const deferred: (() => Promise<unknown>)[] = [];
+    try {
+      const report = await runScheduledTick({} as never, { defer: (task) => void deferred.push(task) });
+      expect(report.discoveriesStarted).toBe(1);
+      const waits = deferred.map((task) => task());
+      expect(waits).toHaveLength(1);
+      let ended = false;
+      void Promise.all(waits).then(() => (ended = true));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(ended, "defer's task ends only when the run does").toBe(false);
+      finish({ status: "SUCCEEDED" });
+      await Promise.all(waits);
+      expect(ended).toBe(true);
+    } finally {
+      dueRuns = [];
+    }
   });
 });

@@ -42,7 +42,10 @@ export async function runScheduledTick(
   database: TDb,
   options: {
     housekeeping?: boolean;
-    /** Runs email/Slack delivery after the tick: the route passes Next's after() (a serverless host may freeze a function once it answered); default: in the background of this long-lived process. */
+    /**
+     * Runs email/Slack delivery and waits for started discovery runs after the tick: the route passes Next's after()
+     * (a serverless host may freeze a function once it answered); default: in the background of this long-lived process.
+     */
     defer?: (task: () => Promise<unknown>) => void;
     /**
      * Time the whole tick may take (the route: below its host's limit). Grant steps stop starting at it,
@@ -78,7 +81,10 @@ export async function runScheduledTick(
     out.expiryReminders = await remindExpiringGrants(database, now, { defer, ...(deadline === undefined ? {} : { deadline }) });
   });
   await guard("runDueDiscoveries", async () => {
-    out.discoveriesStarted = (await runDueDiscoveries(database, now)).length;
+    const started = await runDueDiscoveries(database, now);
+    // A run outlives the tick: handed to `defer`, a serverless host (after()) keeps the function alive until it ends.
+    for (const run of started) defer(() => run.done);
+    out.discoveriesStarted = started.length;
   });
   // With too little time left a reconcile waits for the next tick (it stays due) rather than start and be cut off.
   if (env.WORKER_RECONCILE_INTERVAL_MS > 0 && (deadline === undefined || deadline - Date.now() >= RECONCILE_MIN_MS)) {
