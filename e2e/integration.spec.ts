@@ -164,6 +164,18 @@ test("removing a sub-account entry leaves the next entry's own fields, and a mis
   await context.close();
 });
 
+test("changing the region to GovCloud moves the form's role ARN with it", async ({ browser }) => {
+  const { context, page } = await demoSession(browser, USERS.admin.email);
+  await page.goto("/admin/integration/new");
+  const entry = page.locator("fieldset").filter({ has: page.locator("legend", { hasText: "sub_accounts[0]" }) });
+  await expect(entry.getByLabel("Access role ARN")).toHaveValue("arn:aws:iam::*:role/jit-portal-access");
+  await page.getByLabel("Region", { exact: true }).fill("us-gov-west-1");
+  await expect(entry.getByLabel("Access role ARN")).toHaveValue("arn:aws-us-gov:iam::*:role/jit-portal-access");
+  await page.getByRole("tab", { name: "JSON" }).click();
+  await expect(page.getByLabel("Integration JSON")).toHaveValue(/"access_role_arn": "arn:aws-us-gov:iam::\*:role\/jit-portal-access"/);
+  await context.close();
+});
+
 test("a requester gets 403 on the integration pages and routes", async ({ browser }) => {
   const { context, page } = await demoSession(browser, USERS.requester.email);
   for (const path of ["/admin/integration", "/admin/integration/new"]) {

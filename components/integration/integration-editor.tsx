@@ -17,6 +17,7 @@ import {
 } from "@/lib/integrations/integration-config-schema";
 import { projectRootAccount, type TRootAccountDraft } from "@/lib/integrations/project-root-account";
 import { partitionOfRegion } from "@/lib/aws/partition";
+import { withRootRegion } from "@/lib/integrations/follow-partition";
 
 type TTag = { key: string; value?: string };
 type TEntry = { account_id: string; access_role_arn: string; external_id?: string; region?: string; regions?: string[]; tags?: TTag[]; resource_types?: string[]; enabled?: boolean };
@@ -255,6 +256,10 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
 
   const r = draft.root_account;
   const o = draft.options;
+  // Examples in the admin's partition: GovCloud and China have their own ARNs and regions.
+  const partition = partitionOfRegion(r.region || "us-east-1");
+  const exampleRegion = r.region || "us-east-1";
+  const exampleRegions = partition === "aws-us-gov" ? "us-gov-west-1, us-gov-east-1" : partition === "aws-cn" ? "cn-north-1, cn-northwest-1" : "us-east-1, eu-west-1";
   return (
     <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-4 py-2">
@@ -349,12 +354,12 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
               ) : (
                 <>
                   <Field label="Role ARN" hint="Assumed from the server's environment, pod identity or instance profile.">
-                    {(id) => <input id={id} className={`${input} font-mono`} value={r.access_role_arn ?? ""} onChange={(e) => set((d) => ({ ...d, root_account: { ...d.root_account, access_role_arn: e.target.value } }))} placeholder="arn:aws:iam::111111111111:role/jit-portal-management" />}
+                    {(id) => <input id={id} className={`${input} font-mono`} value={r.access_role_arn ?? ""} onChange={(e) => set((d) => ({ ...d, root_account: { ...d.root_account, access_role_arn: e.target.value } }))} placeholder={`arn:${partition}:iam::111111111111:role/jit-portal-management`} />}
                   </Field>
                   <Field label="External id (optional)">{(id) => <input id={id} className={`${input} font-mono`} value={r.external_id ?? ""} onChange={(e) => set((d) => ({ ...d, root_account: { ...d.root_account, external_id: e.target.value } }))} />}</Field>
                 </>
               )}
-              <Field label="Region">{(id) => <input id={id} className={`${input} font-mono`} value={r.region ?? ""} onChange={(e) => set((d) => ({ ...d, root_account: { ...d.root_account, region: e.target.value } }))} placeholder="us-east-1" />}</Field>
+              <Field label="Region" hint="Also sets the partition (cn-… China, us-gov-… GovCloud); the ARNs here follow it.">{(id) => <input id={id} className={`${input} font-mono`} value={r.region ?? ""} onChange={(e) => set((d) => withRootRegion(d, e.target.value))} placeholder="us-east-1" />}</Field>
             </div>
           </section>
 
@@ -362,7 +367,7 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
             <h3 className="text-sm font-semibold text-slate-900">IAM Identity Center</h3>
             <div className="mt-3 grid gap-4 sm:grid-cols-2">
               <Field label="Instance ARN" hint="Empty: the first instance ListInstances returns." wide>
-                {(id) => <input id={id} className={`${input} font-mono`} value={o.sso_instance_arn ?? ""} onChange={(e) => set((d) => ({ ...d, options: { ...d.options, sso_instance_arn: e.target.value } }))} placeholder="arn:aws:sso:::instance/ssoins-…" />}
+                {(id) => <input id={id} className={`${input} font-mono`} value={o.sso_instance_arn ?? ""} onChange={(e) => set((d) => ({ ...d, options: { ...d.options, sso_instance_arn: e.target.value } }))} placeholder={`arn:${partition}:sso:::instance/ssoins-…`} />}
               </Field>
               <Field label="Identity Center region" hint="Empty: the management account's region.">
                 {(id) => <input id={id} className={`${input} font-mono`} value={o.sso_region ?? ""} onChange={(e) => set((d) => ({ ...d, options: { ...d.options, sso_region: e.target.value } }))} />}
@@ -402,10 +407,10 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
                     </Field>
                     <Field label="External id">{(id) => <input id={id} className={`${input} font-mono`} value={e.external_id ?? ""} onChange={(ev) => set((d) => ((d.sub_accounts[i]!.external_id = ev.target.value), d))} />}</Field>
                     <Field label="Home region" hint="Where this account's regional calls (region list, S3) go; empty: the root account's.">
-                      {(id) => <input id={id} className={`${input} font-mono`} value={e.region ?? ""} onChange={(ev) => set((d) => ((d.sub_accounts[i]!.region = ev.target.value), d))} placeholder="us-east-1" />}
+                      {(id) => <input id={id} className={`${input} font-mono`} value={e.region ?? ""} onChange={(ev) => set((d) => ((d.sub_accounts[i]!.region = ev.target.value), d))} placeholder={exampleRegion} />}
                     </Field>
                     <Field label="Regions" hint="EC2 and Secrets Manager, comma-separated; empty: every enabled region.">
-                      {(id) => <ParsedInput id={id} value={e.regions} format={listToText} parse={textToList} onChange={(v) => set((d) => ((d.sub_accounts[i]!.regions = v), d))} placeholder="us-east-1, eu-west-1" />}
+                      {(id) => <ParsedInput id={id} value={e.regions} format={listToText} parse={textToList} onChange={(v) => set((d) => ((d.sub_accounts[i]!.regions = v), d))} placeholder={exampleRegions} />}
                     </Field>
                     <Field label="Tag filter" hint="key=value, comma-separated; resources must match." wide>
                       {(id) => <ParsedInput id={id} value={e.tags} format={tagsToText} parse={textToTags} onChange={(v) => set((d) => ((d.sub_accounts[i]!.tags = v), d))} placeholder="environment=test" />}
