@@ -41,8 +41,17 @@ export async function fetchAccountResources(credentials: TAwsCredentials, target
   const scan: TAccountScan = { resources: [], failedTypes: new Set(), failedRegions: [], keptArns: [], errors: [], calls: 0 };
   const types = new Set(target.resourceTypes);
   const keep = (tags: Record<string, string>) => matchesTagFilters(tags, target.tagFilters.global) && matchesTagFilters(tags, target.tagFilters.entry);
-  const report = (type: TResourceTypeName, action: string, e: unknown, region?: string) => {
-    scan.errors.push({ type, action, ...(region ? { region } : {}), ...explainAwsError({ kind: "account-read", action, roleArn: target.roleArn }, awsErrorInfo(e)) });
+  // One entry per type, action and cause, naming the regions and items it hit: a region-deny SCP or a role
+  // without iam:ListRoleTags would otherwise add an entry per region or per role, every run, and crowd the
+  // run's error list (capped) so that other accounts' problems no longer show.
+  const groups = new Map<string, TTypeError & { regions: string[]; items: string[] }>();
+  const report = (type: TResourceTypeName, action: string, e: unknown, region?: string, item?: string) => {
+    const x = explainAwsError({ kind: "account-read", action, roleArn: target.roleArn }, awsErrorInfo(e));
+    const key = `${type}|${action}|${x.fix}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { type, action, ...x, regions: [], items: [] }));
+    if (region) g.regions.push(region);
+    if (item) g.items.push(item);
   };
   const fail = (type: TResourceTypeName, action: string, e: unknown, region?: string) => {
     if (region) scan.failedRegions.push(`${type}|${region}`);
@@ -56,7 +65,7 @@ export async function fetchAccountResources(credentials: TAwsCredentials, target
     } catch (e) {
       if (!awsErrorInfo(e).notFound) {
         scan.keptArns.push(arn);
-        report(type, `${action} (${arn})`, e);
+        report(type, action, e, undefined, arn);
       }
       return null;
     }
@@ -110,10 +119,26 @@ export async function fetchAccountResources(credentials: TAwsCredentials, target
       );
     }
     await Promise.all(jobs);
+    for (const g of groups.values()) scan.errors.push(groupedError(g));
     return scan;
   } finally {
     api.destroy();
   }
+}
+
+/** Lists past this many are cut ("… and 12 more"): the error is for reading, the rows keep their own state. */
+const LIST_SHOWN = 5;
+
+function shortList(values: string[]): string {
+  const sorted = [...new Set(values)].sort();
+  return sorted.length <= LIST_SHOWN ? sorted.join(", ") : `${sorted.slice(0, LIST_SHOWN).join(", ")} and ${sorted.length - LIST_SHOWN} more`;
+}
+
+function groupedError(g: TTypeError & { regions: string[]; items: string[] }): TTypeError {
+  const { regions, items, ...error } = g;
+  const region = regions.length > 0 ? shortList(regions) : undefined;
+  const action = items.length === 0 ? g.action : items.length === 1 ? `${g.action} (${items[0]})` : `${g.action} (${items.length} items: ${shortList(items)})`;
+  return { ...error, action, ...(region ? { region } : {}) };
 }
 
 type TItemScan = {

@@ -262,6 +262,27 @@ describe("discovery against the sample organization", () => {
     }
   });
 
+  it("a denial that hits every region or every role is one error per account and action, naming what it hit", async () => {
+    sim.reset();
+    await sync();
+    sim.setFaults({ faults: { "ec2.DescribeInstances": { errorRate: 1, errorKind: "access_denied" }, "iam.ListRoleTags": { errorRate: 1, errorKind: "access_denied" } } });
+    try {
+      const summary = await sync();
+      const dev = summary.errors.filter((e) => e.accountId === S.accounts.devWorkloads);
+      const ec2 = dev.filter((e) => e.scope.startsWith("EC2_INSTANCE"));
+      const roles = dev.filter((e) => e.scope === "IAM_ROLE");
+      expect(ec2).toHaveLength(1);
+      expect(ec2[0]!.scope).toMatch(/^EC2_INSTANCE [a-z0-9-]+(, [a-z0-9-]+)+/);
+      expect(roles).toHaveLength(1);
+      const account = await db.account.findFirstOrThrow({ where: { integrationId, accountId: S.accounts.devWorkloads } });
+      expect(account.lastSyncError).toMatch(/iam:ListRoleTags \(\d+ items: arn:aws:iam::/);
+      expect(account.lastSyncError?.split("\n").filter((line) => line.startsWith("ec2:DescribeInstances"))).toHaveLength(1);
+      expect(account.lastSyncError).toMatch(/^ec2:DescribeInstances \([a-z0-9-]+(, [a-z0-9-]+){4} and \d+ more\)/m);
+    } finally {
+      sim.setFaults({ replace: true, faults: {} });
+    }
+  });
+
   it("an unexpected failure shows the admin a reference, not the raw error text", async () => {
     sim.reset();
     const leaky = new Error('update "Account" failed near secret_access_key = \'wJalrXUtnFEMI\'');
