@@ -160,7 +160,11 @@ function formShapeErrors(parsed: unknown): string[] {
  * one draft; errors name the field; nothing typed is lost when saving fails. The secret access key
  * is never sent here: "set" stands for the stored one.
  */
-export function IntegrationEditor({ integrationId, initial }: { integrationId: string | null; initial: TIntegrationConfigInput }) {
+/**
+ * `loadedAt`: the stored row's version this page rendered (it moves with router.refresh() after a save), so the
+ * server can tell an instance ARN discovery learnt since from one the admin cleared.
+ */
+export function IntegrationEditor({ integrationId, initial, loadedAt = null }: { integrationId: string | null; initial: TIntegrationConfigInput; loadedAt?: string | null }) {
   const router = useRouter();
   const [draft, setDraft] = useState<TDraft>(() => initial as TDraft);
   const [mode, setMode] = useState<"form" | "json">("form");
@@ -233,7 +237,7 @@ export function IntegrationEditor({ integrationId, initial }: { integrationId: s
       setErrors(formatConfigIssues(local.error.issues));
       return;
     }
-    const res = await executeAsync({ id: integrationId, config: candidate });
+    const res = await executeAsync({ id: integrationId, config: candidate, loadedAt });
     if (res?.serverError) return setErrors([res.serverError]);
     if (res?.validationErrors) return setErrors(["The request was malformed. Reload the page and try again."]);
     const data = res?.data;

@@ -40,6 +40,8 @@ export async function getIntegration(db: TDb, id: string) {
     lastSyncAt: row.lastSyncAt,
     syncIntervalMinutes: row.syncIntervalMinutes,
     config: integrationConfigView(row),
+    /** The row's version as loaded: the editor sends it back (saveIntegration's `loadedAt`). */
+    updatedAt: row.updatedAt.toISOString(),
     setup,
   };
 }

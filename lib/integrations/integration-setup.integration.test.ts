@@ -99,6 +99,25 @@ describe("saving an integration", () => {
     expect((await db.integration.findUniqueOrThrow({ where: { id } })).identityStoreId).toBe("d-0000000002");
   });
 
+  it("keeps an instance discovery learnt after the editor loaded; an editor loaded since can clear it", async () => {
+    const { id } = await saveIntegration(db, { config: { ...config(), options: {} }, actor: admin });
+    const loaded = await db.integration.findUniqueOrThrow({ where: { id } });
+    const staleView = integrationConfigView(loaded);
+    expect(staleView.options?.sso_instance_arn).toBeUndefined();
+    // Discovery learns the instance while the editor is open.
+    await db.integration.update({ where: { id }, data: { instanceArn: S.instanceArn, identityStoreId: "d-9067aa11bb" } });
+    const edited = { ...staleView, options: { ...staleView.options, sync_interval_minutes: 30 } };
+    expect((await saveIntegration(db, { id, config: edited, actor: admin, loadedAt: loaded.updatedAt })).changed).toEqual(["syncIntervalMinutes"]);
+    const kept = await db.integration.findUniqueOrThrow({ where: { id } });
+    expect([kept.instanceArn, kept.identityStoreId]).toEqual([S.instanceArn, "d-9067aa11bb"]);
+    // An editor that showed the instance and had it removed clears it (and the identity store with it).
+    const fresh = integrationConfigView(kept);
+    const cleared = { ...fresh, options: { ...fresh.options, sso_instance_arn: undefined, identity_store_id: undefined } };
+    await saveIntegration(db, { id, config: cleared, actor: admin, loadedAt: kept.updatedAt });
+    const after = await db.integration.findUniqueOrThrow({ where: { id } });
+    expect([after.instanceArn, after.identityStoreId]).toEqual([null, null]);
+  });
+
   it("refuses a new integration without a secret, a duplicate name, and a new key id without its secret", async () => {
     await expect(saveIntegration(db, { config: config({ secret: "set" }), actor: admin })).rejects.toMatchObject({ code: "INVALID_INPUT", userMessage: "root_account.secret_access_key: is required for a new integration" });
     const first = config();

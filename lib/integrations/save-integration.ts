@@ -21,7 +21,16 @@ function invalid(lines: string[]): AppError {
  * audited in the same transaction with each changed field's old and new value, never a secret.
  * Assumes the caller is an admin (adminAction or an authenticated admin script).
  */
-export async function saveIntegration(db: TDb, input: { id?: string | null; config: unknown; actor: { id: string | null; email: string | null } | "system" }): Promise<TSaveIntegrationResult> {
+export async function saveIntegration(
+  db: TDb,
+  input: {
+    id?: string | null;
+    config: unknown;
+    actor: { id: string | null; email: string | null } | "system";
+    /** The row's updatedAt when the editor loaded it: an instance discovery learnt since is not cleared by its absence. */
+    loadedAt?: Date | null;
+  },
+): Promise<TSaveIntegrationResult> {
   const parsed = ZIntegrationConfig.safeParse(input.config);
   if (!parsed.success) throw invalid(formatConfigIssues(parsed.error.issues));
   const { columns, newSecret } = mapIntegrationConfig(parsed.data);
@@ -50,11 +59,13 @@ export async function saveIntegration(db: TDb, input: { id?: string | null; conf
         if (existing.accessKeyId !== columns.accessKeyId) throw invalid(["root_account.secret_access_key: enter the secret that belongs to the new access key id"]);
       }
       const data: TIntegrationColumns & { secretAccessKeyEnc?: string | null } = { ...columns };
+      // An editor opened before discovery learnt the instance sends none: that is not the admin clearing it.
+      if (!parsed.data.options.sso_instance_arn && existing.instanceArn && input.loadedAt && existing.updatedAt > input.loadedAt) data.instanceArn = existing.instanceArn;
       // A different instance has a different identity store: rediscover it unless the admin gave a new one
       // (the editor shows the stored id, so the old id sent back unchanged is not "given").
       const givenStore = parsed.data.options.identity_store_id;
-      if (columns.instanceArn !== existing.instanceArn && (!givenStore || givenStore === existing.identityStoreId)) data.identityStoreId = null;
-      if (!parsed.data.options.identity_store_id && columns.instanceArn === existing.instanceArn) data.identityStoreId = existing.identityStoreId;
+      if (data.instanceArn !== existing.instanceArn && (!givenStore || givenStore === existing.identityStoreId)) data.identityStoreId = null;
+      if (!parsed.data.options.identity_store_id && data.instanceArn === existing.instanceArn) data.identityStoreId = existing.identityStoreId;
       // The key's own account (learnt from AWS, rememberKeyAccount) stays while the key does.
       if (columns.authMethod === "ACCESS_KEY" && !parsed.data.root_account.account_id && existing.authMethod === "ACCESS_KEY" && existing.accessKeyId === columns.accessKeyId) {
         data.rootAccountId = existing.rootAccountId;

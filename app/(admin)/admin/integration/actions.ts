@@ -12,10 +12,15 @@ export type TSaveIntegrationActionResult = { ok: true; id: string; changed: stri
 
 /** Creates (no id) or updates an integration. Invalid input comes back as data so the form keeps what was typed. */
 export const saveIntegrationAction = adminAction
-  .inputSchema(z.object({ id: z.string().min(1).nullable(), config: z.unknown() }))
+  .inputSchema(z.object({ id: z.string().min(1).nullable(), config: z.unknown(), loadedAt: z.iso.datetime().nullish() }))
   .action(async ({ parsedInput, ctx }): Promise<TSaveIntegrationActionResult> => {
     try {
-      const saved = await saveIntegration(await getDb(), { id: parsedInput.id, config: parsedInput.config, actor: { id: ctx.user.id, email: ctx.user.email } });
+      const saved = await saveIntegration(await getDb(), {
+        id: parsedInput.id,
+        config: parsedInput.config,
+        actor: { id: ctx.user.id, email: ctx.user.email },
+        loadedAt: parsedInput.loadedAt ? new Date(parsedInput.loadedAt) : null,
+      });
       revalidatePath("/admin/integration");
       revalidatePath("/admin");
       return { ok: true, id: saved.id, changed: saved.changed, resourcesRemoved: saved.resourcesRemoved ?? 0 };

@@ -8,5 +8,5 @@ export default async function IntegrationConfigurationPage({ params }: { params:
   await requireAdminPage();
   const { id } = await params;
   const integration = await loadIntegration(id);
-  return <IntegrationEditor integrationId={id} initial={integration.config} />;
+  return <IntegrationEditor integrationId={id} initial={integration.config} loadedAt={integration.updatedAt} />;
 }
