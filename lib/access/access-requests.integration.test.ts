@@ -60,7 +60,37 @@ describe("submitAccessRequest", () => {
     expect((await auditFor(request.id)).map((e) => e.action)).toEqual(["request.submitted"]);
     expect(kicks).toBe(0);
     await expect(submitAccessRequest(db(), riley(), prodBucketRead())).rejects.toMatchObject({ code: "CONFLICT" });
+    // Past its deadline (not closed yet by the housekeeping tick) it can no longer be decided: it blocks nothing.
+    await db().accessRequest.update({ where: { id: result.id }, data: { pendingExpiresAt: new Date(Date.now() - 60_000) } });
+    const again = await submitAccessRequest(db(), riley(), prodBucketRead());
+    await cancelAccessRequest(db(), riley(), again.id);
     await cancelAccessRequest(db(), riley(), result.id);
+  });
+
+  it("a group held only through a portal grant gives no right to request what that group may request", async () => {
+    // Sam gets "Developers" (who may request prod bucket reads) for a few hours through the portal.
+    const groupRequest = await db().accessRequest.create({
+      data: { integrationId: f.integrationId, requesterId: f.users.sam.id, targetType: "GROUP", groupId: f.principals.developers.id, accessLevel: "member", durationMinutes: 120, status: "APPROVED" },
+    });
+    const grant = await db().grant.create({
+      data: {
+        requestId: groupRequest.id, integrationId: f.integrationId, userId: f.users.sam.id, kind: "GROUP_MEMBERSHIP", state: "ACTIVE",
+        principalId: f.principals.sam.awsId, groupAwsId: f.principals.developers.awsId, membershipId: "m-sam-dev", startsAt: new Date(), expiresAt: new Date(Date.now() + 2 * 3600_000),
+      },
+    });
+    const membership = await db().principalMembership.create({ data: { groupId: f.principals.developers.id, memberId: f.principals.sam.id, membershipId: "m-sam-dev" } });
+    try {
+      await expect(submitAccessRequest(db(), sam(), prodBucketRead())).rejects.toMatchObject({ code: "FORBIDDEN" });
+      // A membership Sam held before the portal granted it (preExisting) is standing: it counts.
+      await db().grant.update({ where: { id: grant.id }, data: { preExisting: true } });
+      const allowed = await submitAccessRequest(db(), sam(), prodBucketRead());
+      await cancelAccessRequest(db(), sam(), allowed.id);
+    } finally {
+      // Leaves Sam with no requests, as the tests after this one expect.
+      await db().principalMembership.delete({ where: { id: membership.id } });
+      await db().grant.delete({ where: { id: grant.id } });
+      await db().accessRequest.deleteMany({ where: { requesterId: f.users.sam.id } });
+    }
   });
 
   it("re-checks eligibility on the server and writes nothing when refused", async () => {

@@ -116,7 +116,7 @@ export async function decideAccessRequest(
       const step = steps.data[input.step];
       const identity = await resolvePortalIdentity(tx, approver.email, request.integrationId);
       const requesterPrincipalId = normalizeRequesterPrincipalId(request.requesterPrincipalId, identity);
-      if (!step || !canDecide(step, { principalId: identity.principal?.id ?? null, groupIds: identity.approverGroupIds }, requesterPrincipalId)) {
+      if (!step || !canDecide(step, { principalId: identity.principal?.id ?? null, groupIds: identity.standingGroupIds }, requesterPrincipalId)) {
         throw new AppError("FORBIDDEN", {
           message: `${approver.email} is not an approver of ${request.id} step ${input.step}`,
           userMessage: identity.principal?.id && identity.principal.id === requesterPrincipalId ? "You cannot decide your own request." : "You are not an approver for this request.",

@@ -83,7 +83,7 @@ export async function listApproverInbox(db: TDb, user: { id: string; email: stri
     const step = steps.success ? steps.data[candidate.currentStep] : undefined;
     if (!step) continue;
     const requesterPrincipalId = normalizeRequesterPrincipalId(candidate.requesterPrincipalId, identity);
-    if (canDecide(step, { principalId: identity.principal?.id ?? null, groupIds: identity.approverGroupIds }, requesterPrincipalId)) {
+    if (canDecide(step, { principalId: identity.principal?.id ?? null, groupIds: identity.standingGroupIds }, requesterPrincipalId)) {
       decidable.push(candidate.id);
     }
   }

@@ -8,11 +8,13 @@ export type TPortalIdentity = {
   /** Principal ids of the Identity Center groups the user belongs to (direct memberships). */
   groupIds: string[];
   /**
-   * The groups that count for approving: `groupIds` minus those the user holds only through a portal grant.
-   * Access requested through the portal never makes its holder an approver: two people who each got an
-   * approver group for a few hours could otherwise approve each other's requests.
+   * The groups that count for the portal's own rights, approving and requesting: `groupIds` minus those the
+   * user holds only through a portal grant. Access requested through the portal never makes its holder an
+   * approver (two people who each got an approver group for a few hours could approve each other's
+   * requests), nor a requester under another policy (a 2-hour group grant could otherwise book weeks of
+   * what that group may request). The AWS access the group carries is the grant itself.
    */
-  approverGroupIds: string[];
+  standingGroupIds: string[];
 };
 
 /**
@@ -24,14 +26,14 @@ export async function resolvePortalIdentity(db: TDb | TTx, email: string, integr
     where: { integrationId, type: "USER", email: email.trim().toLowerCase(), deletedAt: null },
     select: { id: true, awsId: true, displayName: true, email: true },
   });
-  if (!principal) return { principal: null, groupIds: [], approverGroupIds: [] };
+  if (!principal) return { principal: null, groupIds: [], standingGroupIds: [] };
   const [memberships, granted] = await Promise.all([
     db.principalMembership.findMany({ where: { memberId: principal.id, group: { deletedAt: null } }, select: { groupId: true, group: { select: { awsId: true } } } }),
     portalGrantedGroups(db, integrationId, [principal.awsId]),
   ]);
   const groupIds = memberships.map((m) => m.groupId);
-  const approverGroupIds = memberships.filter((m) => !granted.has(grantedKey(principal.awsId, m.group.awsId))).map((m) => m.groupId);
-  return { principal, groupIds, approverGroupIds };
+  const standingGroupIds = memberships.filter((m) => !granted.has(grantedKey(principal.awsId, m.group.awsId))).map((m) => m.groupId);
+  return { principal, groupIds, standingGroupIds };
 }
 
 /** The key of one (user, group) membership in the set portalGrantedGroups returns. */

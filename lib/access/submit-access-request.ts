@@ -116,6 +116,8 @@ export async function createAccessRequestInTx(tx: TTx, options: TCreateOptions) 
       groupId: target.groupId,
       accessLevel: options.accessLevel,
       extendsGrantId: options.extendsGrant?.id ?? null,
+      // One past its deadline can no longer be decided (the housekeeping tick closes it soon): it blocks nothing.
+      OR: [{ pendingExpiresAt: null }, { pendingExpiresAt: { gt: now } }],
     },
     select: { id: true },
   });

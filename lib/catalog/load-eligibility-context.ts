@@ -22,7 +22,8 @@ export async function loadEligibilityContext(db: TDb | TTx, email: string, integ
   ]);
   return {
     identity,
-    requester: { principalId: identity.principal?.id ?? null, groupIds: identity.groupIds },
+    // Standing groups only: a group the portal granted for a few hours gives no portal rights (TPortalIdentity).
+    requester: { principalId: identity.principal?.id ?? null, groupIds: identity.standingGroupIds },
     policies,
   };
 }
