@@ -3,7 +3,7 @@ import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import type { TCatalogItem, TMyOpenRequest } from "@/lib/catalog/list-catalog";
 import { LocalTime } from "@/components/ui/local-time";
-import { TARGET_TYPE_LABELS, TARGET_TYPE_TONES, formatDuration } from "./target-labels";
+import { TARGET_TYPE_LABELS, TARGET_TYPE_TONES } from "./target-labels";
 
 /** Where the request form for an item lives. */
 export function requestHref(item: Pick<TCatalogItem, "id" | "type">, accountId: string | null): string {
@@ -47,7 +47,7 @@ export function CatalogItemRow({ item, accountId }: { item: TCatalogItem; accoun
               {item.mine ? "Request again" : "Request"}
             </Link>
             <span className="text-xs text-slate-500">
-              {item.eligibility.autoApprove ? "Approved automatically" : "Needs approval"} · up to {formatDuration(item.eligibility.maxDurationMinutes)}
+              {item.eligibility.summary}
             </span>
           </div>
         ) : (

@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 
 import {
   checkRequestDetails,
+  evaluateAccessLevels,
   evaluatePolicies,
   type TEvaluation,
+  type TLevelsEvaluation,
   type TEvaluationTarget,
   type TPolicyForEvaluation,
   type TRequester,
@@ -334,5 +336,47 @@ describe("evaluatePolicies: request details", () => {
     expect(checkRequestDetails({ maxDurationMinutes: 60, requireJustification: false, requireTicket: true, ticketPatterns: ["("] }, { ticket: "X-1" })).toEqual([
       "A policy's ticket pattern is invalid; ask an administrator to fix it",
     ]);
+  });
+});
+
+describe("evaluateAccessLevels: each level judged on its own, as submit judges it", () => {
+  // P1: everyone may read, automatically, 8 h. P2: read-write, approved by Alice alone, 1 h.
+  const p1 = () => policy({ name: "P1 read", accessLevels: ["read"], autoApprove: true, maxDurationMinutes: 480 });
+  const p2 = (overrides: Partial<TPolicyForEvaluation> = {}) =>
+    policy({ name: "P2 write", accessLevels: ["read-write"], autoApprove: false, approvalSteps: [oneStep("Lead", ["pr_alice"])], maxDurationMinutes: 60, ...overrides });
+  const levelIds = (result: TLevelsEvaluation) => (result.eligible ? result.levels.map((l) => l.accessLevel) : result.reasons);
+
+  it("offers read to the only approver of the write policy, with read's own rules, as submitting read does", () => {
+    const policies = [p1(), p2()];
+    const result = evaluateAccessLevels(policies, bucket, alice);
+    expect(levelIds(result)).toEqual(["read"]);
+    const submitted = effective(evaluatePolicies(policies, bucket, alice, { accessLevel: "read" }));
+    if (result.eligible) expect(result.levels[0]!.effective).toEqual(submitted);
+    expect(submitted).toMatchObject({ autoApprove: true, maxDurationMinutes: 480 });
+  });
+
+  it("a policy with malformed steps for read-write does not hide read from anyone it covers", () => {
+    const policies = [p1(), p2({ approvalSteps: [{ name: "broken" }] })];
+    const bob: TRequester = { principalId: "pr_bob", groupIds: [] };
+    for (const requester of [alice, bob]) {
+      const result = evaluateAccessLevels(policies, bucket, requester);
+      expect(levelIds(result)).toEqual(["read"]);
+    }
+  });
+
+  it("gives each level its own approval and maximum, not the strictest over all levels", () => {
+    const result = evaluateAccessLevels([p1(), p2({ approvalSteps: [oneStep("Lead", ["pr_bob"])] })], bucket, alice);
+    if (!result.eligible) throw new Error(result.reasons.join("; "));
+    expect(result.levels.map((l) => [l.accessLevel, l.effective.autoApprove, l.effective.maxDurationMinutes])).toEqual([
+      ["read", true, 480],
+      ["read-write", false, 60],
+    ]);
+  });
+
+  it("is ineligible only when no level is, with the levels' reasons (and coverage reasons as before)", () => {
+    const result = evaluateAccessLevels([p2()], bucket, alice);
+    expect(result).toEqual({ eligible: false, reasons: [expect.stringMatching(/Approval step "Lead" needs 1 approver\(s\) other than you/)] });
+    expect(evaluateAccessLevels([p1()], bucket, { principalId: null, groupIds: [] })).toMatchObject({ eligible: false, reasons: [expect.stringMatching(/not linked/)] });
+    expect(evaluateAccessLevels([], bucket, alice)).toEqual({ eligible: false, reasons: ["No policy covers S3 buckets in account 222222222222"] });
   });
 });

@@ -199,9 +199,81 @@ function noCoverageReason(target: TEvaluationTarget): string {
   return `No policy covers ${TARGET_TYPE_PLURAL_LABELS[target.targetType]}${where}`;
 }
 
+type TCoverage =
+  | { covered: true; principalId: string; forRequester: TPolicyForEvaluation[]; allowedAccessLevels: string[] }
+  | { covered: false; reasons: string[] };
+
+/**
+ * Coverage only: the enabled policies that cover the target and include the requester, and the levels they
+ * grant (least privileged first). No step, reachability or request-detail checks.
+ */
+function findCoverage(policies: readonly TPolicyForEvaluation[], target: TEvaluationTarget, requester: TRequester): TCoverage {
+  if (requester.principalId === null) {
+    return {
+      covered: false,
+      reasons: ["Your portal account is not linked to an IAM Identity Center user, so no access can be granted to you"],
+    };
+  }
+
+  const covering = [...policies].sort(byName).filter((policy) => coversTarget(policy, target));
+  if (covering.length === 0) return { covered: false, reasons: [noCoverageReason(target)] };
+
+  const forRequester = covering.filter((policy) => coversRequester(policy, requester));
+  if (forRequester.length === 0) {
+    return { covered: false, reasons: ["You are not a requester in any policy that covers this resource"] };
+  }
+
+  const granted = new Set(forRequester.flatMap((policy) => levelsGranted(policy, target.targetType)));
+  const allowedAccessLevels = listAccessLevels(target.targetType)
+    .map((level) => level.id)
+    .filter((level) => granted.has(level));
+  if (allowedAccessLevels.length === 0) {
+    const plural = TARGET_TYPE_PLURAL_LABELS[target.targetType];
+    return { covered: false, reasons: [`No policy that covers this resource grants you an access level for ${plural}`] };
+  }
+  return { covered: true, principalId: requester.principalId, forRequester, allowedAccessLevels };
+}
+
+export type TLevelEligibility = { accessLevel: string; effective: TEffectivePolicy; matchedPolicyIds: string[] };
+
+export type TLevelsEvaluation =
+  | { eligible: true; levels: TLevelEligibility[] }
+  | { eligible: false; reasons: string[] };
+
+/**
+ * What the request form and the catalog offer: the candidate levels come from coverage alone (some covering
+ * policy grants them to this requester on this target), then each is evaluated on its own with
+ * `evaluatePolicies(…, { accessLevel })`, exactly as submitting it would be. Only the levels that evaluate
+ * as eligible are returned, each with its own rules, so a policy for another level (broken steps, approval,
+ * a shorter maximum) has no say over them. Ineligible (with every level's reasons, de-duplicated) only when
+ * no level is. Throws like evaluatePolicies for an incomplete target.
+ */
+export function evaluateAccessLevels(
+  policies: readonly TPolicyForEvaluation[],
+  target: TEvaluationTarget,
+  requester: TRequester,
+): TLevelsEvaluation {
+  assertTarget(target);
+  const coverage = findCoverage(policies, target, requester);
+  if (!coverage.covered) return { eligible: false, reasons: coverage.reasons };
+  const levels: TLevelEligibility[] = [];
+  const reasons: string[] = [];
+  for (const accessLevel of coverage.allowedAccessLevels) {
+    // Only the covering policies can match, so evaluating them alone gives the same result as evaluating all.
+    const evaluation = evaluatePolicies(coverage.forRequester, target, requester, { accessLevel });
+    if (evaluation.eligible) levels.push({ accessLevel, effective: evaluation.effective, matchedPolicyIds: evaluation.matchedPolicyIds });
+    else reasons.push(...evaluation.reasons);
+  }
+  return levels.length > 0 ? { eligible: true, levels } : { eligible: false, reasons: [...new Set(reasons)] };
+}
+
 /**
  * Evaluates `policies` for `requester` asking for `target`. See the module comment for the matching and
  * combination rules. Throws `AccessError("INVALID_TARGET")` when the target lacks the id its type needs.
+ *
+ * Without `request.accessLevel`, the rules are combined over every policy that covers the requester,
+ * whatever level it grants, so one level's policy can make the whole target look ineligible or stricter:
+ * to know which levels can be requested (and under which rules) use `evaluateAccessLevels`.
  */
 export function evaluatePolicies(
   policies: readonly TPolicyForEvaluation[],
@@ -210,29 +282,10 @@ export function evaluatePolicies(
   request: TRequestDetails = {},
 ): TEvaluation {
   assertTarget(target);
-  if (requester.principalId === null) {
-    return {
-      eligible: false,
-      reasons: ["Your portal account is not linked to an IAM Identity Center user, so no access can be granted to you"],
-    };
-  }
-
-  const covering = [...policies].sort(byName).filter((policy) => coversTarget(policy, target));
-  if (covering.length === 0) return { eligible: false, reasons: [noCoverageReason(target)] };
-
-  const forRequester = covering.filter((policy) => coversRequester(policy, requester));
-  if (forRequester.length === 0) {
-    return { eligible: false, reasons: ["You are not a requester in any policy that covers this resource"] };
-  }
-
-  const granted = new Set(forRequester.flatMap((policy) => levelsGranted(policy, target.targetType)));
-  const allowedAccessLevels = listAccessLevels(target.targetType)
-    .map((level) => level.id)
-    .filter((level) => granted.has(level));
+  const coverage = findCoverage(policies, target, requester);
+  if (!coverage.covered) return { eligible: false, reasons: coverage.reasons };
+  const { principalId, forRequester, allowedAccessLevels } = coverage;
   const plural = TARGET_TYPE_PLURAL_LABELS[target.targetType];
-  if (allowedAccessLevels.length === 0) {
-    return { eligible: false, reasons: [`No policy that covers this resource grants you an access level for ${plural}`] };
-  }
 
   let matched = forRequester;
   const accessLevel = request.accessLevel ?? null;
@@ -296,7 +349,7 @@ export function evaluatePolicies(
   const reasons = [
     ...new Set([
       ...checkRequestDetails(effective, request),
-      ...checkApprovalReachable(effective.approvalSteps, requester.principalId),
+      ...checkApprovalReachable(effective.approvalSteps, principalId),
     ]),
   ];
   if (reasons.length > 0) return { eligible: false, reasons };

@@ -3,7 +3,7 @@ import type { TDb } from "../db/client.ts";
 import { AccessError } from "../access/access-error";
 import { listAccessLevels } from "../access/access-levels";
 import { buildGrantPermissions, type TGrantPermissions } from "../access/build-grant-permissions";
-import { evaluatePolicies, type TEffectivePolicy } from "../access/evaluate-policies";
+import { evaluateAccessLevels, type TEffectivePolicy } from "../access/evaluate-policies";
 import { sessionsOutlastNote } from "../access/session-outlast.ts";
 import { AppError } from "../errors/app-error.ts";
 import { loadEligibilityContext } from "./load-eligibility-context.ts";
@@ -59,26 +59,21 @@ export function describeGrant(permissions: TGrantPermissions): TLevelOption["gra
 }
 
 /**
- * Everything the request form shows for one target: per allowed access level, the effective rules
- * (max duration, justification, ticket, approval chain) and the exact grant. Assumes the caller
+ * Everything the request form shows for one target: per access level that can be requested (evaluated on
+ * its own, as submit evaluates it), the effective rules (max duration, justification, ticket, approval
+ * chain) and the exact grant; the reasons only when no level can be requested. Assumes the caller
  * authenticated the user whose email it passes; the submit action evaluates everything again.
  */
 export async function getRequestForm(db: TDb, options: { userEmail: string; target: TTargetRef }): Promise<TRequestForm> {
   const target = await loadRequestTarget(db, options.target);
   const context = await loadEligibilityContext(db, options.userEmail, target.integrationId);
-  const base = evaluatePolicies(context.policies, target.evaluation, context.requester);
-  if (!base.eligible) return { eligible: false, integrationId: target.integrationId, target: target.snapshot, reasons: base.reasons };
-
+  // Each level on its own, as submitting it is evaluated: a policy for another level has no say over it.
+  const evaluation = evaluateAccessLevels(context.policies, target.evaluation, context.requester);
+  if (!evaluation.eligible) return { eligible: false, integrationId: target.integrationId, target: target.snapshot, reasons: evaluation.reasons };
   const effectiveByLevel: { id: string; label: string; description: string; effective: TEffectivePolicy }[] = [];
-  const reasons: string[] = [];
   for (const level of listAccessLevels(target.targetType)) {
-    if (!base.effective.allowedAccessLevels.includes(level.id)) continue;
-    const evaluation = evaluatePolicies(context.policies, target.evaluation, context.requester, { accessLevel: level.id });
-    if (evaluation.eligible) effectiveByLevel.push({ ...level, effective: evaluation.effective });
-    else reasons.push(...evaluation.reasons);
-  }
-  if (effectiveByLevel.length === 0) {
-    return { eligible: false, integrationId: target.integrationId, target: target.snapshot, reasons: [...new Set(reasons)] };
+    const result = evaluation.levels.find((l) => l.accessLevel === level.id);
+    if (result) effectiveByLevel.push({ ...level, effective: result.effective });
   }
 
   const approverIds = [...new Set(effectiveByLevel.flatMap((l) => l.effective.approvalSteps.flatMap((s) => [...s.userIds, ...s.groupIds])))];

@@ -1,7 +1,8 @@
 import "server-only";
 import { Prisma } from "../db/generated/client.ts";
 import type { TDb } from "../db/client.ts";
-import { evaluatePolicies, type TEvaluationTarget } from "../access/evaluate-policies";
+import { evaluateAccessLevels, type TEvaluationTarget } from "../access/evaluate-policies";
+import { formatDuration } from "../format/time.ts";
 import { listAccessLevels } from "../access/access-levels";
 import { RESOURCE_TYPES, type TTargetType } from "../access/target-types";
 import { AppError } from "../errors/app-error.ts";
@@ -22,7 +23,16 @@ import type { TCatalogQuery } from "./catalog-query";
  */
 
 export type TCatalogEligibility =
-  | { eligible: true; allowedAccessLevels: { id: string; label: string }[]; maxDurationMinutes: number; autoApprove: boolean }
+  | {
+      eligible: true;
+      /** The levels that can be requested, each with its own rules. */
+      allowedAccessLevels: { id: string; label: string; autoApprove: boolean; maxDurationMinutes: number }[];
+      /** The most permissive level's rules (automatic first, then the longest maximum). */
+      maxDurationMinutes: number;
+      autoApprove: boolean;
+      /** The badge: "Approved automatically · up to 8 h", "Automatic for Read · up to 8 h", "Needs approval · up to 1 h". */
+      summary: string;
+    }
   | { eligible: false; reasons: string[] };
 
 export type TCatalogItem = {
@@ -123,16 +133,33 @@ export async function resolveCatalogIntegration(db: TDb, requested?: string) {
   return { integrations, integration };
 }
 
+/**
+ * The catalog's eligibility for one target: each level the requester is covered for is evaluated on its
+ * own (evaluateAccessLevels, as submit evaluates it), so a policy for another level cannot hide or
+ * mislabel it. Pure, no database access: the catalog calls it for every item on a page.
+ */
 export function evaluateCatalogTarget(context: TEligibilityContext, target: TEvaluationTarget): TCatalogEligibility {
-  const evaluation = evaluatePolicies(context.policies, target, context.requester);
+  const evaluation = evaluateAccessLevels(context.policies, target, context.requester);
   if (!evaluation.eligible) return { eligible: false, reasons: evaluation.reasons };
   const labels = new Map(listAccessLevels(target.targetType).map((level) => [level.id, level.label]));
-  return {
-    eligible: true,
-    allowedAccessLevels: evaluation.effective.allowedAccessLevels.map((id) => ({ id, label: labels.get(id) ?? id })),
-    maxDurationMinutes: evaluation.effective.maxDurationMinutes,
-    autoApprove: evaluation.effective.autoApprove,
-  };
+  const levels = evaluation.levels.map((level) => ({
+    id: level.accessLevel,
+    label: labels.get(level.accessLevel) ?? level.accessLevel,
+    autoApprove: level.effective.autoApprove,
+    maxDurationMinutes: level.effective.maxDurationMinutes,
+  }));
+  // Most permissive: automatic before needing approval, then the longest maximum, then least privileged.
+  const best = levels.reduce((a, b) =>
+    b.autoApprove !== a.autoApprove ? (b.autoApprove ? b : a) : b.maxDurationMinutes > a.maxDurationMinutes ? b : a,
+  );
+  const automatic = levels.filter((level) => level.autoApprove);
+  const summary =
+    automatic.length === 0
+      ? `Needs approval · up to ${formatDuration(best.maxDurationMinutes)}`
+      : automatic.length === levels.length
+        ? `Approved automatically · up to ${formatDuration(best.maxDurationMinutes)}`
+        : `Automatic for ${automatic.map((level) => level.label).join(", ")} · up to ${formatDuration(best.maxDurationMinutes)}`;
+  return { eligible: true, allowedAccessLevels: levels, maxDurationMinutes: best.maxDurationMinutes, autoApprove: best.autoApprove, summary };
 }
 
 /** Which accounts one item query covers: a short list, or every account after a given one in catalog order. */
