@@ -9,6 +9,7 @@ import { Badge, type TBadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { TSyncRunView } from "@/lib/discovery/list-sync-runs";
 import { integrationQueryKeys } from "./query-keys";
+import { TARGET_TYPE_PLURAL_LABELS, isTargetType } from "@/lib/access/target-types";
 import { LocalTime } from "@/components/ui/local-time";
 
 const TONE: Record<TSyncRunView["status"], TBadgeTone> = { RUNNING: "blue", SUCCEEDED: "green", PARTIAL: "amber", FAILED: "red" };
@@ -166,7 +167,7 @@ function RunErrors({ run }: { run: TSyncRunView }) {
       <ul className="mt-1 space-y-2">
         {run.errors.slice(0, 50).map((e, i) => (
           <li key={i} className="rounded bg-rose-50 p-2 text-sm" data-testid="run-error">
-            <p className="font-medium text-rose-900">{e.accountId ? `Account ${e.accountId}` : e.scope}</p>
+            <p className="font-medium text-rose-900 break-words">{e.accountId ? `Account ${e.accountId} · ${scopeLabel(e.scope)}` : scopeLabel(e.scope)}</p>
             <p className="text-rose-800 break-words">{e.fix}</p>
             <p className="mt-1 font-mono text-xs break-words text-slate-600">{e.message}</p>
           </li>
@@ -174,4 +175,13 @@ function RunErrors({ run }: { run: TSyncRunView }) {
       </ul>
     </details>
   );
+}
+
+/** "EC2_INSTANCE eu-west-3, ap-south-1 and 11 more" → "EC2 instances in eu-west-3, ap-south-1 and 11 more"; other scopes as they are. */
+function scopeLabel(scope: string): string {
+  const [type, ...rest] = scope.split(" ");
+  if (!type || !isTargetType(type)) return scope;
+  const label = TARGET_TYPE_PLURAL_LABELS[type];
+  const plural = label.charAt(0).toUpperCase() + label.slice(1);
+  return rest.length > 0 ? `${plural} in ${rest.join(" ")}` : plural;
 }
