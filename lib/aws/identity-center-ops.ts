@@ -103,13 +103,57 @@ export async function tagPermissionSet(ic: TIdentityCenter, arn: string, tags: R
   );
 }
 
-/** Finds a permission set by its exact name (a full scan: used only to recover after a crash). */
-export async function findPermissionSetByName(ic: TIdentityCenter, name: string): Promise<TPermissionSetInfo | null> {
-  for (const arn of await listPermissionSetArns(ic)) {
-    const ps = await describePermissionSet(ic, arn);
-    if (ps?.name === name) return ps;
+/** Where a name scan stands: the ListPermissionSets page (its NextToken; null = the first page) and the index in it. */
+export type TPermissionSetScanPosition = { token: string | null; index: number };
+
+export type TPermissionSetScanOutcome =
+  | { kind: "found"; ps: TPermissionSetInfo }
+  | { kind: "absent" }
+  | { kind: "paused"; at: TPermissionSetScanPosition };
+
+/**
+ * Looks for a permission set by its exact name from `from` on (a full scan, one describe per set: used only to
+ * recover after a crash). Every `every` describes it asks `checkpoint` whether to go on (the caller renews its
+ * lease there, or declines at its deadline): declined, it returns where it stands, and a later call resumes
+ * there. A saved NextToken AWS no longer accepts starts the scan over.
+ */
+export async function scanPermissionSetsForName(
+  ic: TIdentityCenter,
+  name: string,
+  from: TPermissionSetScanPosition,
+  checkpoint: (at: TPermissionSetScanPosition) => Promise<boolean>,
+  every = 25,
+): Promise<TPermissionSetScanOutcome> {
+  let token = from.token;
+  let index = from.index;
+  let described = 0;
+  for (;;) {
+    let out;
+    try {
+      out = await sso(() => ic.sso.send(new ListPermissionSetsCommand({ InstanceArn: ic.instanceArn, MaxResults: 100, NextToken: token ?? undefined })));
+    } catch (e) {
+      if (token === null || awsErrorInfo(e).name !== "ValidationException") throw e;
+      token = null;
+      index = 0;
+      continue;
+    }
+    const arns = out.PermissionSets ?? [];
+    for (; index < arns.length; index += 1) {
+      if (described > 0 && described % every === 0 && !(await checkpoint({ token, index }))) return { kind: "paused", at: { token, index } };
+      described += 1;
+      const ps = await describePermissionSet(ic, arns[index]!);
+      if (ps?.name === name) return { kind: "found", ps };
+    }
+    if (!out.NextToken) return { kind: "absent" };
+    token = out.NextToken;
+    index = 0;
   }
-  return null;
+}
+
+/** Finds a permission set by its exact name (a full scan in one go: for callers without a lease or deadline). */
+export async function findPermissionSetByName(ic: TIdentityCenter, name: string): Promise<TPermissionSetInfo | null> {
+  const outcome = await scanPermissionSetsForName(ic, name, { token: null, index: 0 }, async () => true);
+  return outcome.kind === "found" ? outcome.ps : null;
 }
 
 /** Replaces the set's single inline policy (idempotent). */

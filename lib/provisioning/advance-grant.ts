@@ -11,7 +11,7 @@ import {
   describeAssignmentCreation,
   describeAssignmentDeletion,
   describePermissionSet,
-  findPermissionSetByName,
+  scanPermissionSetsForName,
   hasUserAssignment,
   isAssignmentNotFound,
   isQuotaFailure,
@@ -23,6 +23,8 @@ import {
   tagPermissionSet,
   type TAssignmentRef,
   type TAsyncStatus,
+  type TPermissionSetInfo,
+  type TPermissionSetScanPosition,
 } from "../aws/identity-center-ops.ts";
 import { deleteGroupMembership, ensureGroupMembership, findGroupMembershipId, findUserIdByEmail } from "../aws/identity-store-ops.ts";
 import type { TDb } from "../db/client.ts";
@@ -415,7 +417,8 @@ async function createTempPermissionSet(claim: TClaim, g: TGrant): Promise<TStepR
     const info = awsErrorInfo(e);
     if (!(info.conflict && /already exists/i.test(info.message))) throw e;
     // A previous attempt created it but crashed before recording: adopt it only if it is ours.
-    const existing = await findPermissionSetByName(ic, name);
+    const existing = await findTempPermissionSet(claim, g, name);
+    if (existing === "paused") return "continue";
     if (!existing) throw e;
     const tags = await listPermissionSetTags(ic, existing.arn);
     if (tags["grant-id"] !== g.id) {
@@ -424,8 +427,56 @@ async function createTempPermissionSet(claim: TClaim, g: TGrant): Promise<TStepR
     arn = existing.arn;
   }
   // Whatever the expiry is now: a revoke that landed during the create must still find the set to delete it.
-  await record(claim, g, { permissionSetArn: arn, permissionSetName: name, step: "PUT_POLICY", nextRunAt: now() }, undefined, ANY_EXPIRY);
+  await record(
+    claim,
+    g,
+    { permissionSetArn: arn, permissionSetName: name, step: "PUT_POLICY", nextRunAt: now(), ...(g.stepCursor ? { stepCursor: null } : {}) },
+    undefined,
+    ANY_EXPIRY,
+  );
   return "continue";
+}
+
+/** Describes between lease renewals (and deadline checks) during the scan: a few seconds at the 20/s sso-admin rate. */
+const SCAN_CHECKPOINT_EVERY = 25;
+
+/** Where CREATE_PERMISSION_SET's scan for its set by name stands (stepCursor), so the next claim continues it. */
+function scanPosition(g: TGrant): TPermissionSetScanPosition | null {
+  if (g.step !== "CREATE_PERMISSION_SET" || !g.stepCursor) return null;
+  try {
+    const at = JSON.parse(g.stepCursor) as TPermissionSetScanPosition;
+    return typeof at.index === "number" && (typeof at.token === "string" || at.token === null) ? at : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Finds the grant's set by name: every set of the instance is described (thousands take minutes at the sso-admin
+ * rate), so the lease is renewed as it goes and at the tick's deadline the scan stops, its position recorded
+ * ("paused": the next claim resumes there). A scan that ends without it clears the position.
+ */
+async function findTempPermissionSet(claim: TClaim, g: TGrant, name: string): Promise<TPermissionSetInfo | null | "paused"> {
+  const { ic } = aws(claim, g);
+  const { deadline } = claim.options;
+  const outcome = await scanPermissionSetsForName(
+    ic,
+    name,
+    scanPosition(g) ?? { token: null, index: 0 },
+    async () => {
+      if (deadline !== undefined && Date.now() >= deadline) return false;
+      await record(claim, g, {});
+      return true;
+    },
+    SCAN_CHECKPOINT_EVERY,
+  );
+  if (outcome.kind === "paused") {
+    await record(claim, g, { stepCursor: JSON.stringify(outcome.at), nextRunAt: now() });
+    return "paused";
+  }
+  if (outcome.kind === "found") return outcome.ps;
+  if (g.stepCursor) await record(claim, g, { stepCursor: null });
+  return null;
 }
 
 async function putPolicy(claim: TClaim, g: TGrant): Promise<TStepResult> {
@@ -700,7 +751,7 @@ async function unassign(claim: TClaim, g: TGrant): Promise<TStepResult> {
   if (g.kind === "PERMISSION_SET_ASSIGNMENT") {
     if (g.preExisting) return keep(claim, g, next, "standing access: the user held this assignment before the grant");
     const other = await neededElsewhere(claim, g);
-    if (other) return keep(claim, g, next, `still needed by grant ${other.id}`);
+    if (other) return keep(claim, g, next, `still needed by grant ${other.id}`, other.id);
   }
   const { ic } = aws(claim, g);
   // Only before activation (a reconcile re-provision clears activatedAt too): an activated grant's creation
@@ -738,9 +789,16 @@ async function creationInFlight(ic: TIntegrationAws["ic"], requestId: string): P
   }
 }
 
-async function keep(claim: TClaim, g: TGrant, next: TStepName, why: string): Promise<TStepResult> {
+/** `keptFor`: the user's other grant that still holds the access (recorded in keptForGrantId, which finish() reads). */
+async function keep(claim: TClaim, g: TGrant, next: TStepName, why: string, keptFor?: string): Promise<TStepResult> {
+  const statusMessage = g.preExisting ? "Access you held before this grant was left in place." : keptFor ? keptForMessage(keptFor) : null;
   // Audited with the step it records: a crash cannot leave the decision to keep access unexplained.
-  await record(claim, g, { step: next, statusMessage: g.preExisting ? "Access you held before this grant was left in place." : null, nextRunAt: now() }, { action: "grant.assignment_kept", details: { why } });
+  await record(
+    claim,
+    g,
+    { step: next, statusMessage, nextRunAt: now(), ...(keptFor ? { keptForGrantId: keptFor } : {}) },
+    { action: "grant.assignment_kept", details: { why, ...(keptFor ? { keptForGrantId: keptFor } : {}) } },
+  );
   return "continue";
 }
 
@@ -749,7 +807,16 @@ async function pollUnassign(claim: TClaim, g: TGrant): Promise<TStepResult> {
     await record(claim, g, { step: "UNASSIGN", nextRunAt: now() });
     return "continue";
   }
-  const status = await describeAssignmentDeletion(aws(claim, g).ic, g.deletionRequestId);
+  let status: TAsyncStatus;
+  try {
+    status = await describeAssignmentDeletion(aws(claim, g).ic, g.deletionRequestId);
+  } catch (e) {
+    if (!awsErrorInfo(e).notFound) throw e;
+    // AWS no longer knows the request (it drops old statuses): delete again. An assignment already gone
+    // ends that as done (UNASSIGN treats "not found" as removed), one still there is removed for real.
+    await record(claim, g, { step: "UNASSIGN", deletionRequestId: null, nextRunAt: now() });
+    return "continue";
+  }
   return settleUnassign(claim, g, status);
 }
 
@@ -816,26 +883,29 @@ async function unassignAll(claim: TClaim, g: TGrant): Promise<TStepResult> {
   if (g.awsAccountId) accounts.add(g.awsAccountId);
   const found: TAssignmentRef[] = [];
   for (const accountId of accounts) found.push(...(await listAccountAssignments(ic, accountId, arn)));
-  const removed: TAssignmentRef[] = [];
-  let pending = false;
-  try {
-    for (const a of found) {
-      const outcome = await removeAssignmentNow(claim, g, ic, a);
-      if (outcome !== "absent") removed.push(a);
-      if (outcome === "pending") {
-        pending = true;
-        break;
-      }
+  // One inline wait for the whole step (each deletion is confirmed within it), not a fresh one per deletion.
+  const until = Date.now() + inlineWaitLeft(claim.options);
+  let removed = 0;
+  for (const a of found) {
+    if (removed > 0 && Date.now() >= until) {
+      // Out of time with assignments left: the next claim lists what remains and goes on.
+      await record(claim, g, { nextRunAt: now() });
+      return "continue";
     }
-  } catch (e) {
-    // What was removed before a failure is recorded all the same (not after a simulated crash: nothing is).
-    if (removed.length > 0 && !(e instanceof SimulatedCrash)) await record(claim, g, {}, await assignmentsRemovedAudit(claim, g, removed));
-    throw e;
+    const outcome = await removeAssignmentNow(claim, g, ic, a, until);
+    if (outcome === "absent") continue;
+    removed += 1;
+    // Audited as each deletion goes through, in the same write that renews the lease: a claim that runs out
+    // of lease (or crashes) later cannot lose the record of who had been added outside the portal.
+    const audit = await assignmentsRemovedAudit(claim, g, [a]);
+    if (outcome === "pending") {
+      // A deletion AWS has not finished: look again shortly (the list shows it until it is done).
+      await record(claim, g, { nextRunAt: new Date(Date.now() + claim.options.pollIntervalMs) }, audit);
+      return "continue";
+    }
+    await record(claim, g, {}, audit);
   }
-  const audit = removed.length > 0 ? await assignmentsRemovedAudit(claim, g, removed) : undefined;
-  // A deletion AWS has not finished: look again shortly (the list shows it until it is done).
-  if (pending) await record(claim, g, { nextRunAt: new Date(Date.now() + claim.options.pollIntervalMs) }, audit);
-  else await record(claim, g, { step: "DELETE_PERMISSION_SET", nextRunAt: now() }, audit);
+  await record(claim, g, { step: "DELETE_PERMISSION_SET", nextRunAt: now() });
   return "continue";
 }
 
@@ -869,12 +939,12 @@ async function assignmentsRemovedAudit(claim: TClaim, g: TGrant, removed: TAssig
 }
 
 /**
- * Deletes one assignment and waits (within the claim's inline wait) until AWS confirms it: "absent" when there
+ * Deletes one assignment and waits (until `until`, the step's inline wait) until AWS confirms it: "absent" when there
  * was nothing to delete, "pending" when AWS is still at it. Holds the account and an in-flight slot meanwhile.
  */
-async function removeAssignmentNow(claim: TClaim, g: TGrant, ic: TIntegrationAws["ic"], a: TAssignmentRef): Promise<"removed" | "absent" | "pending"> {
+async function removeAssignmentNow(claim: TClaim, g: TGrant, ic: TIntegrationAws["ic"], a: TAssignmentRef, until: number): Promise<"removed" | "absent" | "pending"> {
   const waitStarted = Date.now();
-  const wait = inlineWaitLeft(claim.options);
+  const wait = Math.max(0, until - Date.now());
   const account = await acquireWithin(acquireAccount(a.accountId), wait);
   if (!account) throw new CapacityBusy();
   const slot = await acquireWithin(acquireAssignmentSlot(), wait);
@@ -893,7 +963,6 @@ async function removeAssignmentNow(claim: TClaim, g: TGrant, ic: TIntegrationAws
       throw e;
     }
     changed(claim, g, "DeleteAccountAssignment");
-    const until = Date.now() + inlineWaitLeft(claim.options);
     let pause = claim.options.firstPollMs;
     while (status.status === "IN_PROGRESS" && Date.now() + pause < until) {
       await sleep(pause);
@@ -917,7 +986,7 @@ async function removeMembership(claim: TClaim, g: TGrant): Promise<TStepResult> 
   }
   if (g.preExisting) return keep(claim, g, "END", "standing access: the user was a member before the grant");
   const other = await neededElsewhere(claim, g);
-  if (other) return keep(claim, g, "END", `still needed by grant ${other.id}`);
+  if (other) return keep(claim, g, "END", `still needed by grant ${other.id}`, other.id);
   const { store } = aws(claim, g);
   const membershipId = g.membershipId ?? (await findGroupMembershipId(store, g.groupAwsId, g.principalId));
   if (membershipId) {
@@ -937,6 +1006,10 @@ function sessionsMayRemainUntil(g: TGrant, endedAt: Date): Date | null {
   return new Date(endedAt.getTime() + ms);
 }
 
+function keptForMessage(otherGrantId: string): string {
+  return `Access still held through another grant (${otherGrantId}).`;
+}
+
 async function finish(claim: TClaim, g: TGrant, note?: string): Promise<TStepResult> {
   const endedAt = now();
   if (g.state === "FAILED") {
@@ -944,12 +1017,16 @@ async function finish(claim: TClaim, g: TGrant, note?: string): Promise<TStepRes
     return "stop";
   }
   const final = g.revokedById ? "REVOKED" : "EXPIRED";
-  const remain = sessionsMayRemainUntil(g, endedAt);
-  const statusMessage = remain
-    ? `Removed. Sessions started before removal may remain until ${remain.toISOString().replace("T", " ").slice(0, 16)} UTC (AWS ends them when their session duration runs out).`
-    : g.preExisting
-      ? "Access you held before this grant was left in place."
-      : null;
+  // Kept because another grant of the user still holds the access: nothing was removed, no sessions to outlast it.
+  const keptFor = g.preExisting ? null : g.keptForGrantId;
+  const remain = keptFor ? null : sessionsMayRemainUntil(g, endedAt);
+  const statusMessage = keptFor
+    ? keptForMessage(keptFor)
+    : remain
+      ? `Removed. Sessions started before removal may remain until ${remain.toISOString().replace("T", " ").slice(0, 16)} UTC (AWS ends them when their session duration runs out).`
+      : g.preExisting
+        ? "Access you held before this grant was left in place."
+        : null;
   await record(
     claim,
     g,

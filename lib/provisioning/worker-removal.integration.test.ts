@@ -78,8 +78,9 @@ describe("removing a temporary permission set someone assigned outside the porta
     expect(view.assignments.filter((a) => a.permissionSetArn === arn)).toEqual([]);
     expect(portalLeftovers(sim, standing, "jit-")).toEqual([]);
     expect(missingStanding(sim, standing)).toEqual([]);
-    const audit = await db.auditEvent.findFirst({ where: { action: "grant.assignments_removed", subjectId: g.id } });
-    const removed = (audit?.details as { assignmentsRemoved: { accountId: string; principalType: string; principalId: string; addedOutsidePortal: boolean }[] }).assignmentsRemoved;
+    // One audit event per removed assignment, written as each deletion goes through.
+    const audits = await db.auditEvent.findMany({ where: { action: "grant.assignments_removed", subjectId: g.id } });
+    const removed = audits.flatMap((audit) => (audit.details as { assignmentsRemoved: { accountId: string; principalType: string; principalId: string; addedOutsidePortal: boolean }[] }).assignmentsRemoved);
     expect(removed).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ accountId: active.awsAccountId, principalType: "GROUP", principalId: developers, addedOutsidePortal: true }),
@@ -87,7 +88,7 @@ describe("removing a temporary permission set someone assigned outside the porta
       ]),
     );
     expect(removed).toHaveLength(2);
-    expect(audit?.details).toMatchObject({ permissionSetArn: arn, addedOutsidePortal: 2 });
+    for (const audit of audits) expect(audit.details).toMatchObject({ permissionSetArn: arn, addedOutsidePortal: 1 });
   });
 
   it("does not strip the assignments of a set that is not tagged for this grant", async () => {

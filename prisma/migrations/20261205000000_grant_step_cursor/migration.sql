@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Grant" ADD COLUMN     "keptForGrantId" TEXT,
+ADD COLUMN     "stepCursor" TEXT;
