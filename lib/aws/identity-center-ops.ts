@@ -150,12 +150,6 @@ export async function scanPermissionSetsForName(
   }
 }
 
-/** Finds a permission set by its exact name (a full scan in one go: for callers without a lease or deadline). */
-export async function findPermissionSetByName(ic: TIdentityCenter, name: string): Promise<TPermissionSetInfo | null> {
-  const outcome = await scanPermissionSetsForName(ic, name, { token: null, index: 0 }, async () => true);
-  return outcome.kind === "found" ? outcome.ps : null;
-}
-
 /** Replaces the set's single inline policy (idempotent). */
 export async function putInlinePolicy(ic: TIdentityCenter, arn: string, policy: string): Promise<void> {
   await sso(() => ic.sso.send(new PutInlinePolicyToPermissionSetCommand({ InstanceArn: ic.instanceArn, PermissionSetArn: arn, InlinePolicy: policy })));
