@@ -8,7 +8,7 @@ import { finalizeApproval } from "../access/finalize-approval.ts";
 import { SimulatedCrash } from "./advance-grant.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
-import { awsView, createApprovedGrant, type TFixture } from "./provisioning-test-kit.ts";
+import { FAST_WORKER_TIMINGS, awsView, createApprovedGrant, type TFixture } from "./provisioning-test-kit.ts";
 import { useWorkerTestbed } from "./use-worker-testbed.test-helper.ts";
 
 // Steps that take long (many AWS calls, many confirmed deletions) must stay within the lease and the tick's
@@ -23,13 +23,9 @@ const approve = (requestId: string) => db.$transaction((tx) => finalizeApproval(
 useWorkerTestbed((t) => {
   ({ sim, db, fx } = t);
   opts = workerOptions({
+    ...FAST_WORKER_TIMINGS,
     workerId: "long",
-    firstPollMs: 30,
-    pollIntervalMs: 30,
-    backoffBaseMs: 40,
-    backoffMaxMs: 300,
     revokeBackoffMaxMs: 300,
-    throttleBackoffMs: 60,
     maxInlineWaitMs: 2_000,
   });
 });

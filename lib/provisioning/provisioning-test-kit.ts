@@ -29,6 +29,9 @@ export type TFixture = {
  * What a worker test file runs against: the simulator's sample organization (asynchronous statuses that take
  * 30 ms), a fresh database, and rate limits high enough that tests do not wait on them.
  */
+/** The worker's polling and backoff shortened for tests (each file adds its own waits and limits). */
+export const FAST_WORKER_TIMINGS = { firstPollMs: 30, pollIntervalMs: 30, backoffBaseMs: 40, backoffMaxMs: 300, throttleBackoffMs: 60 } satisfies Partial<TWorkerOptions>;
+
 export async function openWorkerTestbed(): Promise<{ sim: AwsSimulator; database: TDatabase; db: TDb }> {
   const sim = await startAwsSimulator({ seed: "sample", asyncDelayMs: 30 });
   // eslint-disable-next-line no-restricted-properties -- points this test process's SDK clients at the simulator, as the test files did

@@ -6,7 +6,7 @@ import { forceRevokeGrant } from "./force-revoke-grant.ts";
 import { reconcileIntegration } from "./reconcile-integration.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
-import { awsView, createApprovedGrant, tickUntil, type TFixture } from "./provisioning-test-kit.ts";
+import { FAST_WORKER_TIMINGS, awsView, createApprovedGrant, tickUntil, type TFixture } from "./provisioning-test-kit.ts";
 import { useWorkerTestbed } from "./use-worker-testbed.test-helper.ts";
 
 // The temporary permission set's expires-at tag follows the grant's expiry: extensions and early revokes.
@@ -21,7 +21,7 @@ const tagsOf = (arn: string) => Object.fromEntries(awsView(sim).permissionSets.f
 
 useWorkerTestbed((t) => {
   ({ sim, db, fx } = t);
-  opts = workerOptions({ workerId: "tags", firstPollMs: 30, pollIntervalMs: 30, backoffBaseMs: 40, backoffMaxMs: 300, revokeBackoffMaxMs: 300, quotaRetryMs: 100, throttleBackoffMs: 60, maxInlineWaitMs: 1_000 });
+  opts = workerOptions({ ...FAST_WORKER_TIMINGS, workerId: "tags", revokeBackoffMaxMs: 300, quotaRetryMs: 100, maxInlineWaitMs: 1_000 });
 });
 
 /** An extension request for the grant, approved the way the portal approves one. */

@@ -10,6 +10,7 @@ import { reconcileIntegration } from "./reconcile-integration.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
 import {
+  FAST_WORKER_TIMINGS,
   activeWithoutAccess,
   createApprovedGrant,
   isSettledState,
@@ -33,15 +34,7 @@ let db: TDb;
 let fx: TFixture;
 let standing: ReturnType<typeof standingAccess>;
 
-const fast = {
-  firstPollMs: 30,
-  pollIntervalMs: 30,
-  backoffBaseMs: 40,
-  backoffMaxMs: 300,
-  quotaRetryMs: 150,
-  throttleBackoffMs: 60,
-  maxInlineWaitMs: 2_000,
-} satisfies Partial<TWorkerOptions>;
+const fast = { ...FAST_WORKER_TIMINGS, quotaRetryMs: 150, maxInlineWaitMs: 2_000 } satisfies Partial<TWorkerOptions>;
 
 const approveWith = (handle: TDb) => (requestId: string) => handle.$transaction((tx) => finalizeApproval(tx, requestId, "system"));
 

@@ -5,7 +5,7 @@ import { finalizeApproval } from "../access/finalize-approval.ts";
 import { notifyGrantEvent } from "../notifications/notify-grant-event.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
-import { awsView, createApprovedGrant, portalLeftovers, standingAccess, tickUntil, type TFixture } from "./provisioning-test-kit.ts";
+import { FAST_WORKER_TIMINGS, awsView, createApprovedGrant, portalLeftovers, standingAccess, tickUntil, type TFixture } from "./provisioning-test-kit.ts";
 import { useWorkerTestbed } from "./use-worker-testbed.test-helper.ts";
 
 // AWS quotas that block a grant: admins hear of it once, a size limit fails at once, and waiting is bounded.
@@ -25,13 +25,9 @@ useWorkerTestbed(async (t) => {
   ({ sim, db, fx, standing } = t);
   admin = await db.user.upsert({ where: { email: "quota-admin@example.com" }, update: {}, create: { email: "quota-admin@example.com", name: "Quota Admin", isAdmin: true } });
   opts = workerOptions({
+    ...FAST_WORKER_TIMINGS,
     workerId: "quota",
-    firstPollMs: 30,
-    pollIntervalMs: 30,
-    backoffBaseMs: 40,
-    backoffMaxMs: 300,
     quotaRetryMs: 100,
-    throttleBackoffMs: 60,
     maxInlineWaitMs: 300,
     notify: (grantId, event) => notifyGrantEvent(db, grantId, event, { channels: noChannels }),
   });

@@ -9,7 +9,7 @@ import { notifyGrantEvent } from "../notifications/notify-grant-event.ts";
 import { reconcileIntegration } from "./reconcile-integration.ts";
 import { runWorkerTick } from "./run-worker-tick.ts";
 import { workerOptions, type TWorkerOptions } from "./worker-options.ts";
-import { awsView, createApprovedGrant, missingStanding, portalLeftovers, standingAccess, tickUntil, type TFixture } from "./provisioning-test-kit.ts";
+import { FAST_WORKER_TIMINGS, awsView, createApprovedGrant, missingStanding, portalLeftovers, standingAccess, tickUntil, type TFixture } from "./provisioning-test-kit.ts";
 import { useWorkerTestbed } from "./use-worker-testbed.test-helper.ts";
 
 // Removal that must not get stuck, must not take standing access, and must not fail silently.
@@ -25,13 +25,9 @@ const noChannels = { smtpUrl: null, smtpFrom: "jit@example.com", slackWebhookUrl
 useWorkerTestbed((t) => {
   ({ sim, db, fx, standing } = t);
   opts = workerOptions({
+    ...FAST_WORKER_TIMINGS,
     workerId: "removal",
-    firstPollMs: 30,
-    pollIntervalMs: 30,
-    backoffBaseMs: 40,
-    backoffMaxMs: 300,
     revokeBackoffMaxMs: 300,
-    throttleBackoffMs: 60,
     maxInlineWaitMs: 2_000,
     notify: (grantId, event) => notifyGrantEvent(db, grantId, event, { channels: noChannels }),
   });
